@@ -1,0 +1,100 @@
+"""Codecs for cXML's typed attribute and text values: numbers, money, time.
+
+Money and quantities are ``Decimal`` parsed from a strict pattern (no exponent,
+comma, NaN or infinity: SECURITY.md row 17). Times must carry their UTC offset;
+lenient mode assumes UTC for a zone-less time and reads a few non-ISO forms,
+recording each repair (P24).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from lxml import etree
+
+from punchin.cxml.binding import Codec, ReadContext
+from punchin.cxml.errors import BadRequest, SerializationError
+
+_DECIMAL = re.compile(r"\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)\s*")
+_UINT = re.compile(r"\s*\d+\s*")
+
+
+def _load_decimal(text: str, ctx: ReadContext, el: etree._Element) -> Decimal:
+    if _DECIMAL.fullmatch(text) is None:
+        raise BadRequest(f"{el.tag}: {text[:40]!r} is not a decimal number", line=el.sourceline)
+    return Decimal(text.strip())
+
+
+def dump_decimal(value: Decimal) -> str:
+    """Plain notation always: ``Decimal('1E+2')`` is written ``100``."""
+    return format(value, "f")
+
+
+def _load_uint(text: str, ctx: ReadContext, el: etree._Element) -> int:
+    if _UINT.fullmatch(text) is None:
+        raise BadRequest(f"{el.tag}: {text[:40]!r} is not a whole number", line=el.sourceline)
+    return int(text)
+
+
+# Forms seen from partners that are not ISO 8601 with an offset (lenient mode only).
+_LENIENT_FORMATS = (
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d",
+    "%m/%d/%Y %H:%M:%S",
+    "%m/%d/%Y",
+    "%d.%m.%Y",
+    "%Y%m%d",
+)
+
+
+def parse_datetime(text: str) -> datetime | None:
+    """An ISO 8601 timestamp with its offset, or None if ``text`` is not one."""
+    try:
+        value = datetime.fromisoformat(text.strip())
+    except ValueError:
+        return None
+    return value if value.tzinfo is not None else None
+
+
+def _load_datetime(text: str, ctx: ReadContext, el: etree._Element) -> datetime:
+    value = parse_datetime(text)
+    if value is not None:
+        return value
+    where = el.tag if isinstance(el.tag, str) else "value"
+    if ctx.lenient:
+        stripped = text.strip()
+        try:
+            naive = datetime.fromisoformat(stripped)
+        except ValueError:
+            naive = _first_format(stripped)
+        if naive is not None:
+            ctx.repair(f"{where}: read {stripped!r} as {naive.isoformat()} UTC", el.sourceline)
+            return naive.replace(tzinfo=UTC)
+    raise BadRequest(
+        f"{where}: {text[:40]!r} is not an ISO 8601 time with a UTC offset "
+        "(e.g. 2021-03-12T10:07:48-08:00)",
+        line=el.sourceline,
+    )
+
+
+def _first_format(text: str) -> datetime | None:
+    for fmt in _LENIENT_FORMATS:
+        try:
+            return datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+    return None
+
+
+def dump_datetime(value: datetime) -> str:
+    if value.tzinfo is None:
+        raise SerializationError("cXML times carry their UTC offset; got a naive datetime")
+    return value.isoformat()
+
+
+DECIMAL = Codec(_load_decimal, dump_decimal)
+UINT = Codec(_load_uint, str)
+DATETIME = Codec(_load_datetime, dump_datetime)
