@@ -1,0 +1,42 @@
+"""The audit trail of cXML documents, as an abstract model each party makes concrete.
+
+Invariant (ARCHITECTURE.md): every inbound document is stored before it is acted
+on and every outbound one before it is sent; the outcome is filled in afterwards.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Direction(models.TextChoices):
+    INBOUND = "in", "Inbound"
+    OUTBOUND = "out", "Outbound"
+
+
+class CxmlDocumentBase(models.Model):
+    """One cXML document as it crossed the wire, with what became of it."""
+
+    direction = models.CharField(max_length=3, choices=Direction.choices)
+    document_type = models.CharField(max_length=64, blank=True)
+    payload_id = models.CharField(max_length=255, blank=True, db_index=True)
+    peer = models.CharField(max_length=255, blank=True, help_text="URL or partner name")
+    raw = models.BinaryField(help_text="exact bytes as received or sent")
+    status_code = models.PositiveIntegerField(null=True, blank=True)
+    status_text = models.CharField(max_length=255, blank=True)
+    detail = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+        ordering = ("-created_at",)
+
+    def __str__(self) -> str:
+        arrow = "<-" if self.direction == Direction.INBOUND else "->"
+        return f"{arrow} {self.document_type or 'document'} {self.payload_id} {self.status_code}"
+
+    @property
+    def text(self) -> str:
+        """The document as text for the admin pages (escaped by the template)."""
+        return bytes(self.raw).decode("utf-8", errors="replace")

@@ -1,0 +1,126 @@
+"""Settings both Django projects start from; each party's ``settings.py`` adds its apps.
+
+Everything a deployment changes comes from the environment:
+
+``PUNCHIN_DATA_DIR``  where the SQLite database and the generated secret key live.
+``DATABASE_URL``      a PostgreSQL (or other) database instead of SQLite.
+``PUNCHIN_DEV``       "1" allows plain http to loopback partners (the demo, tests).
+``PUNCHIN_ALLOWED_HOSTS`` comma-separated host names (default: loopback names).
+``PUNCHIN_DEBUG``     "1" turns on Django's debug pages (never for partner-facing use).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+import dj_database_url
+
+
+def data_dir() -> Path:
+    path = Path(os.environ.get("PUNCHIN_DATA_DIR", "data")).resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _secret_key(directory: Path, party: str) -> str:
+    """A key generated once per data directory, so restarts keep sessions valid."""
+    configured = os.environ.get("PUNCHIN_SECRET_KEY")
+    if configured:
+        return configured
+    path = directory / f"{party}.secret"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _database(directory: Path, party: str) -> dict[str, Any]:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        return dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": directory / f"{party}.sqlite3",
+        # WAL lets readers work beside the one writer; IMMEDIATE takes the write lock
+        # up front so concurrent transactions wait instead of failing to upgrade.
+        "OPTIONS": {
+            "timeout": 30,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        },
+    }
+
+
+def base_settings(party: str, package: str) -> dict[str, Any]:
+    """The shared defaults for party ``party`` whose Django project is ``package``."""
+    directory = data_dir()
+    debug = os.environ.get("PUNCHIN_DEBUG") == "1"
+    hosts = os.environ.get("PUNCHIN_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
+    return {
+        "PUNCHIN_PARTY": party,
+        "PUNCHIN_DEV": os.environ.get("PUNCHIN_DEV") == "1",
+        "DATA_DIR": directory,
+        "SECRET_KEY": _secret_key(directory, party),
+        "DEBUG": debug,
+        "ALLOWED_HOSTS": [h.strip() for h in hosts.split(",") if h.strip()],
+        "ROOT_URLCONF": f"{package}.urls",
+        "ASGI_APPLICATION": f"{package}.asgi.application",
+        "DATABASES": {"default": _database(directory, party)},
+        "DEFAULT_AUTO_FIELD": "django.db.models.BigAutoField",
+        "USE_TZ": True,
+        "TIME_ZONE": "UTC",
+        "LANGUAGE_CODE": "en-us",
+        "STATIC_URL": "/static/",
+        "STATIC_ROOT": directory / f"{party}-static",
+        "SESSION_COOKIE_NAME": f"{party}_session",
+        "CSRF_COOKIE_NAME": f"{party}_csrftoken",
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "X_FRAME_OPTIONS": "DENY",
+        "SECURE_CONTENT_TYPE_NOSNIFF": True,
+        "DATA_UPLOAD_MAX_MEMORY_SIZE": 10 * 1024 * 1024,
+        "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
+        "MIDDLEWARE": [
+            "django.middleware.security.SecurityMiddleware",
+            "whitenoise.middleware.WhiteNoiseMiddleware",
+            "django.contrib.sessions.middleware.SessionMiddleware",
+            "django.middleware.common.CommonMiddleware",
+            "django.middleware.csrf.CsrfViewMiddleware",
+            "django.contrib.auth.middleware.AuthenticationMiddleware",
+            "django.contrib.messages.middleware.MessageMiddleware",
+            "django.middleware.clickjacking.XFrameOptionsMiddleware",
+        ],
+        "TEMPLATES": [
+            {
+                "BACKEND": "django.template.backends.django.DjangoTemplates",
+                "DIRS": [],
+                "APP_DIRS": True,
+                "OPTIONS": {
+                    "context_processors": [
+                        "django.template.context_processors.request",
+                        "django.contrib.auth.context_processors.auth",
+                        "django.contrib.messages.context_processors.messages",
+                    ]
+                },
+            }
+        ],
+        "LOGGING": {
+            "version": 1,
+            "disable_existing_loggers": False,
+            "handlers": {"console": {"class": "logging.StreamHandler"}},
+            "loggers": {"punchin": {"handlers": ["console"], "level": "INFO"}},
+        },
+    }
+
+
+DJANGO_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+]
