@@ -21,9 +21,13 @@ _DECIMAL = re.compile(r"\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)\s*")
 _UINT = re.compile(r"\s*\d+\s*")
 
 
+def _where(el: etree._Element) -> str:
+    return el.tag if isinstance(el.tag, str) else "value"
+
+
 def _load_decimal(text: str, ctx: ReadContext, el: etree._Element) -> Decimal:
     if _DECIMAL.fullmatch(text) is None:
-        raise BadRequest(f"{el.tag}: {text[:40]!r} is not a decimal number", line=el.sourceline)
+        raise BadRequest(f"{_where(el)}: {text[:40]!r} is not a decimal number", line=el.sourceline)
     return Decimal(text.strip())
 
 
@@ -34,7 +38,7 @@ def dump_decimal(value: Decimal) -> str:
 
 def _load_uint(text: str, ctx: ReadContext, el: etree._Element) -> int:
     if _UINT.fullmatch(text) is None:
-        raise BadRequest(f"{el.tag}: {text[:40]!r} is not a whole number", line=el.sourceline)
+        raise BadRequest(f"{_where(el)}: {text[:40]!r} is not a whole number", line=el.sourceline)
     return int(text)
 
 
@@ -63,9 +67,10 @@ def _load_datetime(text: str, ctx: ReadContext, el: etree._Element) -> datetime:
     value = parse_datetime(text)
     if value is not None:
         return value
-    where = el.tag if isinstance(el.tag, str) else "value"
+    where = _where(el)
     if ctx.lenient:
         stripped = text.strip()
+        naive: datetime | None
         try:
             naive = datetime.fromisoformat(stripped)
         except ValueError:
