@@ -7,6 +7,7 @@ older DTDs use prefixes of the same orders.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from punchin.cxml.binding import (
@@ -19,7 +20,7 @@ from punchin.cxml.binding import (
     text,
     texts,
 )
-from punchin.cxml.values import DECIMAL, UINT
+from punchin.cxml.values import DATETIME, DECIMAL, UINT
 
 
 @element("Money")
@@ -197,6 +198,54 @@ class Shipping(Element):
     tracking: str | None = attr("tracking", default=None)
 
 
+@element("TaxableAmount", order=("Money",))
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TaxableAmount(Element):
+    money: Money = one(Money)
+
+
+@element("TaxAmount", order=("Money",))
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TaxAmount(Element):
+    money: Money = one(Money)
+
+
+@element("TaxLocation")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TaxLocation(Element):
+    value: str = content()
+    lang: str = attr("xml:lang")
+
+
+@element(
+    "TaxDetail",
+    order=(
+        "TaxableAmount",
+        "TaxAmount",
+        "TaxLocation",
+        "TaxAdjustmentAmount",
+        "Description",
+        "TriangularTransactionLawReference",
+        "TaxRegime",
+        "TaxExemption",
+        "Extrinsic",
+    ),
+)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TaxDetail(Element):
+    """One tax of a Tax total (VAT at 19 %, a state's sales tax); invoices need the split."""
+
+    category: str = attr("category")  # sales | usage | vat | gst | ...
+    tax_amount: TaxAmount = one(TaxAmount)
+    taxable_amount: TaxableAmount | None = one(TaxableAmount, default=None)
+    tax_location: TaxLocation | None = one(TaxLocation, default=None)
+    description: Description | None = one(Description, default=None)
+    extrinsics: tuple[Extrinsic, ...] = many(Extrinsic)
+    percentage_rate: Decimal | None = attr("percentageRate", DECIMAL, default=None)
+    purpose: str | None = attr("purpose", default=None)
+    tax_point_date: datetime | None = attr("taxPointDate", DATETIME, default=None)
+
+
 @element(
     "Tax",
     order=("Money", "TaxAdjustmentAmount", "Description", "TaxDetail", "Distribution", "Extrinsic"),
@@ -205,6 +254,7 @@ class Shipping(Element):
 class Tax(Element):
     money: Money = one(Money)
     description: Description = one(Description)
+    details: tuple[TaxDetail, ...] = many(TaxDetail)
 
 
 @element("Comments", order=("Attachment",))
@@ -232,6 +282,31 @@ class DocumentReference(Element):
     """Points at an earlier document by its payloadID."""
 
     payload_id: str = attr("payloadID")
+
+
+@element("OrderReference", order=("DocumentReference",))
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OrderReference(Element):
+    """The OrderRequest a confirmation, ship notice or invoice is about.
+
+    ``DocumentReference`` carries the order's payloadID; ``orderID`` and ``orderDate``
+    are optional in the DTD but every buyer matches on them (build with
+    ``OrderRequest.reference``).
+    """
+
+    document_reference: DocumentReference = one(DocumentReference)
+    order_id: str | None = attr("orderID", default=None)
+    order_date: datetime | None = attr("orderDate", DATETIME, default=None)
+
+
+@element("IdReference", order=("Creator", "Description"))
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IdReference(Element):
+    """An identifier in a named domain: a VAT or tax ID, a supplier number (``domain``)."""
+
+    identifier: str = attr("identifier")
+    domain: str = attr("domain")
+    description: Description | None = one(Description, default=None)
 
 
 @element("Segment")
