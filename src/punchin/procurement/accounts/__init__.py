@@ -1,0 +1,1 @@
+"""Buyer organisations and their people: Django users who log in with their email."""

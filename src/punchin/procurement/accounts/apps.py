@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "punchin.procurement.accounts"
+    label = "procurement_accounts"

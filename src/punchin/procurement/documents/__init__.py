@@ -1,0 +1,1 @@
+"""The audit trail of every cXML document procurement received or sent."""

@@ -1,0 +1,1 @@
+"""Supplier partners: who may punch in, how they authenticate, where their carts live."""

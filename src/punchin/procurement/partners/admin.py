@@ -1,0 +1,39 @@
+from django.contrib import admin
+
+from punchin.procurement.partners.forms import (
+    CertificatePinForm,
+    SharedSecretForm,
+    SupplierPartnerForm,
+)
+from punchin.procurement.partners.models import CertificatePin, SharedSecret, SupplierPartner
+
+
+class SharedSecretInline(admin.TabularInline):
+    model = SharedSecret
+    form = SharedSecretForm
+    extra = 0
+
+
+class CertificatePinInline(admin.TabularInline):
+    model = CertificatePin
+    form = CertificatePinForm
+    extra = 0
+
+
+@admin.register(SupplierPartner)
+class SupplierPartnerAdmin(admin.ModelAdmin):
+    form = SupplierPartnerForm
+    list_display = ("name", "organisation", "sender_identity", "auth_scheme", "active")
+    list_filter = ("auth_scheme", "active")
+    search_fields = ("name", "sender_identity", "from_identity")
+    inlines = (SharedSecretInline, CertificatePinInline)
+    fieldsets = (
+        (None, {"fields": ("name", "organisation", "active")}),
+        ("cXML identities", {"fields": ("credential_domain", "from_identity", "sender_identity")}),
+        (
+            "Authentication at our Punch-in endpoint (P10)",
+            {"fields": ("auth_scheme", "basic_user_id", "basic_password", "bearer_token")},
+        ),
+        ("Carts (PoomUrl, P5)", {"fields": ("allowed_poom_hosts",)}),
+        ("Endpoints for later documents (P8)", {"fields": ("status_update_url", "order_url")}),
+    )

@@ -1,0 +1,70 @@
+"""Admin forms that take credentials in plain text once and keep only their digests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from punchin.procurement.partners import credentials
+from punchin.procurement.partners.models import CertificatePin, SharedSecret, SupplierPartner
+
+
+class SupplierPartnerForm(forms.ModelForm):
+    basic_password = forms.CharField(
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text="leave empty to keep the current password",
+    )
+    bearer_token = forms.CharField(
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text="leave empty to keep the current token",
+    )
+
+    class Meta:
+        model = SupplierPartner
+        fields = "__all__"
+
+    def save(self, commit: bool = True) -> Any:
+        partner = super().save(commit=False)
+        if self.cleaned_data.get("basic_password"):
+            partner.basic_password_digest = credentials.digest(self.cleaned_data["basic_password"])
+        if self.cleaned_data.get("bearer_token"):
+            partner.bearer_token_digest = credentials.digest(self.cleaned_data["bearer_token"])
+        if commit:
+            partner.save()
+            self.save_m2m()
+        return partner
+
+
+class SharedSecretForm(forms.ModelForm):
+    secret = forms.CharField(
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text="the SharedSecret the store sends (P16); leave empty to keep it",
+    )
+
+    class Meta:
+        model = SharedSecret
+        fields = ("organisation", "label", "secret")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not cleaned.get("secret") and not self.instance.digest:
+            self.add_error("secret", "a new store needs its SharedSecret")
+        if cleaned.get("secret"):
+            self.instance.digest = credentials.digest(cleaned["secret"])
+        return cleaned
+
+
+class CertificatePinForm(forms.ModelForm):
+    class Meta:
+        model = CertificatePin
+        fields = ("label", "sha256")
+
+    def clean_sha256(self) -> str:
+        try:
+            return credentials.normalise_fingerprint(self.cleaned_data["sha256"])
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from None

@@ -1,0 +1,112 @@
+"""Supplier partners and the credentials they punch in with.
+
+No credential is stored in plain text: SharedSecrets, basic-auth passwords and bearer
+tokens are kept as keyed SHA-256 digests (``credentials.digest``), which is enough
+because procurement only ever verifies them, and certificates as pinned SHA-256
+fingerprints.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models.functions import Lower
+
+from punchin.procurement.accounts.models import Organisation
+
+
+class AuthScheme(models.TextChoices):
+    """The HTTP authentication a partner must present at the endpoint (P10)."""
+
+    BASIC = "basic", "Basic (user ID + password)"
+    BEARER = "bearer", "Bearer token"
+    CERTIFICATE = "certificate", "Client certificate (via the TLS proxy)"
+
+
+class SupplierPartner(models.Model):
+    """A supplier whose stores punch carts into this system."""
+
+    name = models.CharField(max_length=200)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="supplier_partners",
+        help_text="the organisation that manages this partner",
+    )
+    active = models.BooleanField(default=True)
+    credential_domain = models.CharField(max_length=100, default="NetworkID")
+    from_identity = models.CharField(
+        max_length=255, blank=True, help_text="Header/From identity; blank accepts any"
+    )
+    sender_identity = models.CharField(
+        max_length=255, help_text="Header/Sender identity; finds the partner (P16)"
+    )
+    auth_scheme = models.CharField(max_length=16, choices=AuthScheme.choices)
+    basic_user_id = models.CharField(max_length=150, blank=True)
+    basic_password_digest = models.CharField(max_length=64, blank=True, editable=False)
+    bearer_token_digest = models.CharField(max_length=64, blank=True, editable=False)
+    allowed_poom_hosts = models.TextField(
+        blank=True, help_text="host names a PoomUrl may point to, one per line (P5)"
+    )
+    status_update_url = models.URLField(
+        blank=True, help_text="where StatusUpdateRequests go (next issue, P8)"
+    )
+    order_url = models.URLField(blank=True, help_text="where OrderRequests go (P8)")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("name",)
+        constraints = [
+            # One partner per Sender credential, so a lookup never has to pick (SECURITY row 10).
+            models.UniqueConstraint(
+                Lower("credential_domain"), "sender_identity", name="one_partner_per_sender"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def allowed_hosts(self) -> list[str]:
+        return [h.strip().lower() for h in self.allowed_poom_hosts.splitlines() if h.strip()]
+
+
+class SharedSecret(models.Model):
+    """One store's SharedSecret (P16): it also says which organisation the buyer is in."""
+
+    partner = models.ForeignKey(
+        SupplierPartner, on_delete=models.CASCADE, related_name="shared_secrets"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="shared_secrets"
+    )
+    label = models.CharField(max_length=200, blank=True, help_text="e.g. the store's name")
+    digest = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=("partner", "digest"), name="one_secret_per_store")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner}: {self.label or self.organisation}"
+
+
+class CertificatePin(models.Model):
+    """A client certificate the partner may present, by SHA-256 fingerprint."""
+
+    partner = models.ForeignKey(
+        SupplierPartner, on_delete=models.CASCADE, related_name="certificate_pins"
+    )
+    sha256 = models.CharField(
+        max_length=64, help_text="SHA-256 of the certificate's DER bytes, hex"
+    )
+    label = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=("partner", "sha256"), name="one_pin_per_certificate")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label or 'certificate'} {self.sha256[:16]}..."

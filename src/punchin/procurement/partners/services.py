@@ -1,0 +1,143 @@
+"""Who is punching in: the Sender credential, the HTTP authentication and the
+SharedSecret, checked in the order of the issue and SECURITY.md rows 9, 10 and 13.
+
+"Unknown sender" and "wrong SharedSecret" are the same refusal with the same text,
+and both paths run one database query and one digest comparison, so neither the
+answer nor its timing tells an attacker which sender identities exist.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hmac
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from punchin.cxml.envelope import Credential, Header
+from punchin.cxml.errors import BadRequest, Forbidden, Unauthorized
+from punchin.procurement.partners import credentials
+from punchin.procurement.partners.models import AuthScheme, SharedSecret, SupplierPartner
+
+FORBIDDEN_TEXT = "SharedSecret invalid or sender unknown"
+# Compared against when the sender is unknown, so that path costs what a real check costs.
+_DUMMY_DIGEST = "0" * 64
+
+# Headers the TLS-terminating proxy sets (deploy/nginx): nginx's
+# $ssl_client_verify and $ssl_client_escaped_cert.
+CLIENT_VERIFY_HEADER = "HTTP_X_CLIENT_VERIFY"
+CLIENT_CERT_HEADER = "HTTP_X_CLIENT_CERT"
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """The authenticated partner and the store (SharedSecret) it spoke for."""
+
+    partner: SupplierPartner
+    shared_secret: SharedSecret
+
+
+def sender_credential(header: Header) -> Credential | None:
+    """The one Sender credential carrying a SharedSecret; None if none does.
+
+    Two are refused rather than picking one ("first one wins" lets an attacker
+    prepend a credential of their own: SECURITY.md row 10).
+    """
+    with_secret = [c for c in header.sender.credentials if c.shared_secret is not None]
+    if len(with_secret) > 1:
+        raise BadRequest("Sender carries more than one Credential with a SharedSecret")
+    return with_secret[0] if with_secret else None
+
+
+async def secrets_of_sender(credential: Credential | None) -> list[SharedSecret]:
+    """The active partner's SharedSecrets for this Sender credential (one query)."""
+    if credential is None:
+        return []
+    query = SharedSecret.objects.select_related("partner", "organisation").filter(
+        partner__credential_domain__iexact=credential.domain.strip(),
+        partner__sender_identity=credential.identity.value.strip(),
+        partner__active=True,
+    )
+    return [s async for s in query]
+
+
+async def check_http_auth(partner: SupplierPartner, meta: Mapping[str, str]) -> None:
+    """The transport authentication the partner's scheme requires (P10, SECURITY row 13).
+
+    401 when the credential is missing or wrong; 403 when a verified certificate is
+    not pinned to this partner (it belongs to someone else).
+    """
+    if partner.auth_scheme == AuthScheme.BASIC:
+        user_id, password = _basic_credentials(meta.get("HTTP_AUTHORIZATION", ""))
+        user_ok = hmac.compare_digest(user_id.encode(), partner.basic_user_id.encode())
+        password_ok = credentials.matches(password, partner.basic_password_digest or _DUMMY_DIGEST)
+        if not (user_ok and password_ok and partner.basic_password_digest):
+            raise Unauthorized("basic authentication failed")
+    elif partner.auth_scheme == AuthScheme.BEARER:
+        scheme, _, token = meta.get("HTTP_AUTHORIZATION", "").partition(" ")
+        token_ok = credentials.matches(token.strip(), partner.bearer_token_digest or _DUMMY_DIGEST)
+        if scheme.lower() != "bearer" or not token_ok or not partner.bearer_token_digest:
+            raise Unauthorized("bearer authentication failed")
+    elif partner.auth_scheme == AuthScheme.CERTIFICATE:
+        fingerprint = _forwarded_fingerprint(meta)
+        if fingerprint is None:
+            raise Unauthorized("a client certificate verified by the TLS proxy is required")
+        if not await partner.certificate_pins.filter(sha256=fingerprint).aexists():
+            raise Forbidden("the client certificate is not pinned to this partner")
+    else:  # a scheme the code does not know must never mean "no authentication"
+        raise Unauthorized("the partner has no usable authentication scheme configured")
+
+
+def _basic_credentials(header: str) -> tuple[str, str]:
+    scheme, _, encoded = header.partition(" ")
+    if scheme.lower() != "basic":
+        return "", ""
+    try:
+        decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return "", ""
+    user_id, _, password = decoded.partition(":")
+    return user_id, password
+
+
+def _forwarded_fingerprint(meta: Mapping[str, str]) -> str | None:
+    """The SHA-256 of the certificate the proxy verified, believed only from the proxy."""
+    if meta.get("REMOTE_ADDR", "") not in settings.PUNCHIN_TRUSTED_PROXIES:
+        return None
+    if meta.get(CLIENT_VERIFY_HEADER, "") != "SUCCESS":
+        return None
+    return credentials.fingerprint_of_forwarded(meta.get(CLIENT_CERT_HEADER, ""))
+
+
+def match_secret(secrets: list[SharedSecret], credential: Credential | None) -> SharedSecret:
+    """The store whose SharedSecret was presented, compared in constant time (P16, P23).
+
+    Every candidate is compared (no early exit), and an unknown sender is compared
+    against a dummy digest, so timing does not tell the two refusals apart.
+    """
+    presented = ""
+    if credential is not None and credential.shared_secret is not None:
+        presented = credential.shared_secret.value
+    found: SharedSecret | None = None
+    for candidate in secrets or [None]:
+        stored = candidate.digest if candidate is not None else _DUMMY_DIGEST
+        if credentials.matches(presented, stored) and candidate is not None:
+            found = candidate
+    if found is None or not presented:
+        raise Forbidden(FORBIDDEN_TEXT)
+    return found
+
+
+def check_from(partner: SupplierPartner, header: Header) -> None:
+    """Header/From must name the partner when its From identity is configured."""
+    if not partner.from_identity:
+        return
+    for credential in header.from_.credentials:
+        if (
+            credential.domain.strip().lower() == partner.credential_domain.lower()
+            and credential.identity.value.strip() == partner.from_identity
+        ):
+            return
+    raise Forbidden("Header/From does not name this partner")

@@ -1,0 +1,1 @@
+"""The Punch-in endpoint: PunchOutSetupRequest in, draft requisition and StartPage out."""

@@ -1,0 +1,71 @@
+"""Fetching the cart from the PoomUrl (P5, P18, P19), and what each failure means (P23).
+
+Only hosts configured for the partner, only https (plain http to loopback in
+development), refused before connecting otherwise (SECURITY.md row 15). The fetch
+has a deadline inside the PoomUrl's one-minute life and a size cap (row 16).
+
+Which failures the supplier should retry decides their code: a PoomUrl that answers
+(an expired cart's cXML Status 500, a 404, an HTML page) will answer the same again,
+so it is a 400; a connection error or timeout may pass, so it is a 500 and the
+supplier's retry of the PunchOutSetupRequest is meaningful.
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+
+from punchin.cxml import CXMLError, parse
+from punchin.cxml.envelope import Response
+from punchin.cxml.errors import BadRequest, LocalProtocolError
+from punchin.procurement.partners.models import SupplierPartner
+from punchin.transport import BadReply, CxmlClient, TransportError, UrlPolicy, UrlRefused
+
+
+def policy_for(partner: SupplierPartner) -> UrlPolicy:
+    return UrlPolicy(frozenset(partner.allowed_hosts), allow_loopback_http=settings.PUNCHIN_DEV)
+
+
+def _cxml_status(data: bytes) -> str | None:
+    """``"500 Internal Server Error: <detail>"`` if ``data`` is a cXML Response."""
+    try:
+        body = parse(data, lenient=True).body
+    except CXMLError:
+        return None
+    if not isinstance(body, Response):
+        return None
+    status = body.status
+    return f"{status.code} {status.text}" + (f": {status.detail}" if status.detail else "")
+
+
+async def fetch_poom(partner: SupplierPartner, url: str) -> bytes:
+    """The PoomUrl's body, or the CXMLError to answer the PunchOutSetupRequest with."""
+    deadline = time.monotonic() + settings.PUNCHIN_POOM_DEADLINE_SECONDS
+    try:
+        async with CxmlClient(ca_file=settings.PUNCHIN_CA_FILE) as client:
+            return await client.fetch(
+                url,
+                policy=policy_for(partner),
+                deadline=deadline,
+                max_bytes=settings.PUNCHIN_POOM_MAX_BYTES,
+            )
+    except UrlRefused as exc:
+        raise BadRequest(f"PoomUrl refused: {exc.detail}") from None
+    except BadReply as exc:
+        status = _cxml_status(exc.excerpt)
+        if status is not None:
+            raise BadRequest(
+                f"PoomUrl answered cXML Status {status} (a PoomUrl is valid for one minute, P19)"
+            ) from None
+        if exc.transient:
+            raise LocalProtocolError(
+                f"PoomUrl answered HTTP {exc.status}; the request can be retried"
+            ) from None
+        raise BadRequest(f"PoomUrl answered HTTP {exc.status}") from None
+    except TransportError as exc:
+        if exc.transient:
+            raise LocalProtocolError(
+                f"could not fetch the PoomUrl ({exc.detail}); the request can be retried"
+            ) from None
+        raise BadRequest(f"could not fetch the PoomUrl: {exc.detail}") from None

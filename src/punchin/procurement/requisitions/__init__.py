@@ -1,0 +1,1 @@
+"""Requisitions built from punched-in carts, the StartPage landing and submission."""

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RequisitionsConfig(AppConfig):
+    name = "punchin.procurement.requisitions"
+    label = "procurement_requisitions"

@@ -1,0 +1,144 @@
+"""From a PunchOutOrderMessage to requisition lines, refusing cart garbage line by line.
+
+The cXML codecs already refuse numbers that are not plain decimals (comma, exponent,
+NaN: SECURITY.md row 17); this module checks what the DTD cannot say: positive
+quantities, one currency, a plausible unit of measure, a part number, and a Total
+that matches the lines. Money stays ``Decimal`` throughout.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from punchin.cxml.errors import BadRequest, PayloadTooLarge
+from punchin.cxml.punchout import ItemIn, PunchOutOrderMessage
+
+# UN/CEFACT Recommendation 20 codes are 2-3 upper-case letters or digits (EA, BX, C62).
+_UNIT_OF_MEASURE = re.compile(r"[A-Z0-9]{2,3}")
+# What RequisitionLine's DecimalFields hold without rounding: 14 integer and 4 decimal digits.
+_MAX_INTEGER_DIGITS = 14
+_MAX_DECIMALS = 4
+_MAX_REASONS = 10
+
+
+@dataclass(frozen=True, slots=True)
+class CartLine:
+    line_number: int
+    supplier_part_id: str
+    supplier_part_auxiliary_id: str
+    description: str
+    short_name: str
+    quantity: Decimal
+    unit_of_measure: str
+    unit_price: Decimal
+    price_basis_quantity: Decimal
+    currency: str
+    unspsc: str
+    manufacturer_name: str
+    manufacturer_part_id: str
+    lead_time_days: int | None
+    extrinsics: dict[str, Any]
+
+    @property
+    def total(self) -> Decimal:
+        return self.quantity * self.unit_price / self.price_basis_quantity
+
+
+@dataclass(frozen=True, slots=True)
+class Cart:
+    currency: str
+    lines: tuple[CartLine, ...]
+    total: Decimal
+    supplier_total: Decimal
+
+
+def _fits(value: Decimal) -> bool:
+    _sign, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)  # the codec refuses NaN and infinity
+    return exponent >= -_MAX_DECIMALS and len(digits) + min(exponent, 0) <= _MAX_INTEGER_DIGITS
+
+
+def _line(number: int, item: ItemIn, currency: str, reasons: list[str]) -> CartLine:
+    detail = item.item_detail
+    where = f"line {number}"
+    part_id = item.item_id.supplier_part_id.strip()
+    if not part_id:
+        reasons.append(f"{where}: SupplierPartID is empty")
+    if item.quantity <= 0:
+        reasons.append(f"{where}: quantity {item.quantity} is not positive")
+    money = detail.unit_price.money
+    if money.amount < 0:
+        reasons.append(f"{where}: unit price {money.amount} is negative")
+    if money.currency != currency:
+        reasons.append(f"{where}: currency {money.currency} differs from the cart's {currency}")
+    for label, value in (("quantity", item.quantity), ("unit price", money.amount)):
+        if not _fits(value):
+            reasons.append(f"{where}: {label} {value} has too many digits")
+    unit = detail.unit_of_measure.strip()
+    if _UNIT_OF_MEASURE.fullmatch(unit) is None:
+        reasons.append(f"{where}: unit of measure {unit[:20]!r} is not a UN/CEFACT code")
+    basis = Decimal(1)
+    if detail.price_basis_quantity is not None:
+        basis = detail.price_basis_quantity.quantity
+        if basis <= 0 or not _fits(basis):
+            reasons.append(f"{where}: PriceBasisQuantity {basis} is not a positive amount")
+            basis = Decimal(1)
+    description = detail.descriptions[0] if detail.descriptions else None
+    unspsc = next(
+        (c.value.strip() for c in detail.classifications if c.domain.upper() == "UNSPSC"), ""
+    )
+    aux = item.item_id.supplier_part_auxiliary_id
+    extrinsics = {e.name: e.value for e in (*detail.extrinsics, *item.extrinsics)}
+    return CartLine(
+        line_number=number,
+        supplier_part_id=part_id,
+        supplier_part_auxiliary_id=aux.value if aux is not None else "",
+        description=description.text.strip() if description else "",
+        short_name=(
+            description.short_name.value.strip() if description and description.short_name else ""
+        ),
+        quantity=item.quantity,
+        unit_of_measure=unit,
+        unit_price=money.amount,
+        price_basis_quantity=basis,
+        currency=money.currency,
+        unspsc=unspsc,
+        manufacturer_name=detail.manufacturer_name.value if detail.manufacturer_name else "",
+        manufacturer_part_id=detail.manufacturer_part_id or "",
+        lead_time_days=detail.lead_time,
+        extrinsics=extrinsics,
+    )
+
+
+def read_cart(message: PunchOutOrderMessage, max_lines: int) -> Cart:
+    """The cart as requisition lines, or a 400 listing what is wrong with which line."""
+    if not message.items:
+        raise BadRequest("the cart (PunchOutOrderMessage) has no ItemIn lines")
+    if len(message.items) > max_lines:
+        raise PayloadTooLarge(f"the cart has {len(message.items)} lines; the limit is {max_lines}")
+    header_money = message.header.total.money
+    currency = header_money.currency
+    reasons: list[str] = []
+    lines = tuple(
+        _line(number, item, currency, reasons) for number, item in enumerate(message.items, 1)
+    )
+    total = sum((line.total for line in lines), Decimal(0))
+    # Policy: the supplier's Total is the sum of the lines, possibly with the header's
+    # shipping and tax; anything else means the two sides disagree on the price.
+    extras = sum(
+        (part.money.amount for part in (message.header.shipping, message.header.tax) if part),
+        Decimal(0),
+    )
+    if not reasons and header_money.amount not in (total, total + extras):
+        reasons.append(
+            f"Total {header_money.amount} {currency} does not equal the sum of the lines "
+            f"{total} {currency}"
+        )
+    if reasons:
+        shown = "; ".join(reasons[:_MAX_REASONS])
+        more = f" (and {len(reasons) - _MAX_REASONS} more)" if len(reasons) > _MAX_REASONS else ""
+        raise BadRequest(f"cart refused: {shown}{more}")
+    return Cart(currency, lines, total, header_money.amount)

@@ -1,0 +1,118 @@
+"""Requisitions: the buyer's request to buy what a punched-in cart holds."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+
+from punchin.procurement.accounts.models import Organisation
+from punchin.procurement.partners.models import SupplierPartner
+
+MONEY = {"max_digits": 18, "decimal_places": 4}
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted for approval"
+
+
+# Every legal move of a requisition, in one place (STYLE.md section 6); approval
+# and rejection join in the next issue.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.DRAFT: frozenset({Status.SUBMITTED}),
+    Status.SUBMITTED: frozenset(),
+}
+
+
+class Requisition(models.Model):
+    number = models.CharField(max_length=32, unique=True)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="requisitions"
+    )
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="requisitions",
+        help_text="empty until the buyer logs in on the StartPage",
+    )
+    buyer_email = models.CharField(max_length=254, blank=True, help_text="Extrinsic UserEmail")
+    supplier = models.ForeignKey(
+        SupplierPartner, on_delete=models.PROTECT, related_name="requisitions"
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    currency = models.CharField(max_length=3)
+    total = models.DecimalField(**MONEY)
+    supplier_total = models.DecimalField(
+        **MONEY, help_text="the Total the supplier's cart declared"
+    )
+    source_payload_id = models.CharField(
+        max_length=255, help_text="payloadID of the PunchOutSetupRequest"
+    )
+    poom_payload_id = models.CharField(max_length=255)
+    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+        constraints = [
+            # One requisition per punched-in document, whatever reaches the database.
+            models.UniqueConstraint(
+                fields=("supplier", "source_payload_id"), name="one_requisition_per_punchin"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class RequisitionLine(models.Model):
+    requisition = models.ForeignKey(Requisition, on_delete=models.CASCADE, related_name="lines")
+    line_number = models.PositiveIntegerField()
+    supplier_part_id = models.CharField(max_length=255)
+    supplier_part_auxiliary_id = models.TextField(blank=True)
+    description = models.TextField(blank=True)
+    short_name = models.CharField(max_length=255, blank=True)
+    quantity = models.DecimalField(max_digits=18, decimal_places=4)
+    unit_of_measure = models.CharField(max_length=8)
+    unit_price = models.DecimalField(**MONEY)
+    price_basis_quantity = models.DecimalField(max_digits=18, decimal_places=4, default=Decimal(1))
+    currency = models.CharField(max_length=3)
+    unspsc = models.CharField(max_length=32, blank=True)
+    manufacturer_name = models.CharField(max_length=255, blank=True)
+    manufacturer_part_id = models.CharField(max_length=255, blank=True)
+    lead_time_days = models.PositiveIntegerField(null=True, blank=True)
+    extrinsics = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ("line_number",)
+        constraints = [
+            models.UniqueConstraint(
+                fields=("requisition", "line_number"), name="one_line_per_number"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.requisition} line {self.line_number}"
+
+    @property
+    def total(self) -> Decimal:
+        return self.quantity * self.unit_price / self.price_basis_quantity
+
+
+class StartPageToken(models.Model):
+    """The single-use key in a StartPage URL (P22); only its SHA-256 is stored."""
+
+    requisition = models.ForeignKey(
+        Requisition, on_delete=models.CASCADE, related_name="start_page_tokens"
+    )
+    digest = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    buyer_exists = models.BooleanField()
+
+    def __str__(self) -> str:
+        return f"StartPage for {self.requisition}"

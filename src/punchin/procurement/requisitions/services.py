@@ -1,0 +1,179 @@
+"""Requisition domain logic: create a draft from a cart, land the buyer, submit.
+
+Every change is a guarded update (``filter(state).update(...)``), so two browsers or
+two processes racing for the same token or the same submission cannot both win
+(SECURITY.md row 21).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from punchin.procurement.accounts.models import Organisation
+from punchin.procurement.accounts.services import is_member
+from punchin.procurement.partners.models import SupplierPartner
+from punchin.procurement.requisitions.cart import Cart
+from punchin.procurement.requisitions.exceptions import InvalidTransition, LandingRefused
+from punchin.procurement.requisitions.models import (
+    TRANSITIONS,
+    Requisition,
+    RequisitionLine,
+    StartPageToken,
+    Status,
+)
+
+_TOKEN_BYTES = 32
+_FOUR_PLACES = Decimal("0.0001")
+
+
+@dataclass(frozen=True, slots=True)
+class StartPage:
+    """A freshly issued StartPage: the URL with its token, shown once (P22)."""
+
+    url: str
+    buyer_exists: bool
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_page_url(base_url: str, token: str, buyer_exists: bool) -> str:
+    """The StartPage URL with the flags the supplier can read (P22)."""
+    path = reverse("landing:land", args=[token])
+    flags = (
+        "requiresAuthByCredentials=1&requiresAuthBySSO=0"
+        f"&buyerExists={int(buyer_exists)}&mobileSupported=1&internetSupported=1"
+    )
+    return f"{base_url.rstrip('/')}{path}?{flags}"
+
+
+def create_draft(
+    *,
+    organisation: Organisation,
+    supplier: SupplierPartner,
+    requester: AbstractUser | None,
+    buyer_email: str,
+    cart: Cart,
+    source_payload_id: str,
+    poom_payload_id: str,
+    base_url: str,
+) -> tuple[Requisition, StartPage]:
+    """A draft requisition with its lines and a StartPage token; call inside a transaction."""
+    requisition = Requisition.objects.create(
+        number=f"REQ-{timezone.now():%Y%m%d}-{secrets.token_hex(4).upper()}",
+        organisation=organisation,
+        supplier=supplier,
+        requester=requester,
+        buyer_email=buyer_email[:254],
+        currency=cart.currency,
+        total=cart.total.quantize(_FOUR_PLACES),
+        supplier_total=cart.supplier_total,
+        source_payload_id=source_payload_id,
+        poom_payload_id=poom_payload_id,
+    )
+    RequisitionLine.objects.bulk_create(
+        RequisitionLine(
+            requisition=requisition,
+            line_number=line.line_number,
+            supplier_part_id=line.supplier_part_id,
+            supplier_part_auxiliary_id=line.supplier_part_auxiliary_id,
+            description=line.description,
+            short_name=line.short_name[:255],
+            quantity=line.quantity,
+            unit_of_measure=line.unit_of_measure,
+            unit_price=line.unit_price,
+            price_basis_quantity=line.price_basis_quantity,
+            currency=line.currency,
+            unspsc=line.unspsc[:32],
+            manufacturer_name=line.manufacturer_name[:255],
+            manufacturer_part_id=line.manufacturer_part_id[:255],
+            lead_time_days=line.lead_time_days,
+            extrinsics=line.extrinsics,
+        )
+        for line in cart.lines
+    )
+    token = secrets.token_urlsafe(_TOKEN_BYTES)
+    buyer_exists = requester is not None
+    StartPageToken.objects.create(
+        requisition=requisition,
+        digest=token_digest(token),
+        expires_at=timezone.now() + timedelta(seconds=settings.PUNCHIN_START_PAGE_TTL_SECONDS),
+        buyer_exists=buyer_exists,
+    )
+    return requisition, StartPage(start_page_url(base_url, token, buyer_exists), buyer_exists)
+
+
+def usable_token(token: str) -> StartPageToken:
+    """The token of a StartPage link that can still be used, or ``LandingRefused``."""
+    found = (
+        StartPageToken.objects.select_related("requisition", "requisition__supplier")
+        .filter(digest=token_digest(token))
+        .first()
+    )
+    if found is None:
+        raise LandingRefused("This link is not valid.")
+    if found.used_at is not None:
+        raise LandingRefused("This link has already been used. Open your requisitions instead.")
+    if found.expires_at <= timezone.now():
+        raise LandingRefused(
+            "This link has expired. Submit the cart again from the supplier's site."
+        )
+    return found
+
+
+def redeem(token: str, user: AbstractUser) -> Requisition:
+    """Use a StartPage link once: the requisition becomes ``user``'s (also when the
+    supplier's UserEmail was unknown to us), if ``user`` belongs to its organisation."""
+    with transaction.atomic():
+        found = usable_token(token)
+        requisition = found.requisition
+        if not is_member(user, requisition.organisation):
+            raise LandingRefused(
+                f"Your account is not a member of {requisition.organisation}, "
+                "which this requisition belongs to."
+            )
+        if requisition.requester_id not in (None, user.pk):
+            raise LandingRefused("This requisition belongs to another buyer.")
+        now = timezone.now()
+        used = StartPageToken.objects.filter(
+            pk=found.pk, used_at__isnull=True, expires_at__gt=now
+        ).update(used_at=now)
+        if used != 1:
+            raise LandingRefused("This link has already been used.")
+        if requisition.requester_id is None:
+            Requisition.objects.filter(pk=requisition.pk, requester__isnull=True).update(
+                requester=user
+            )
+            requisition.requester = user
+    return requisition
+
+
+def submit(requisition: Requisition, user: AbstractUser) -> None:
+    """Draft -> submitted (approval follows in the next issue); one submission wins."""
+    _move(requisition, Status.SUBMITTED, requester=user, submitted_at=timezone.now())
+
+
+def _move(requisition: Requisition, to: str, **changes: object) -> None:
+    if to not in TRANSITIONS[requisition.status]:
+        raise InvalidTransition(
+            f"{requisition.number} is {requisition.get_status_display().lower()}; "
+            f"it cannot become {Status(to).label.lower()}"
+        )
+    requester = changes.pop("requester", None)
+    query = Requisition.objects.filter(pk=requisition.pk, status=requisition.status)
+    if requester is not None:
+        query = query.filter(requester=requester)
+    if query.update(status=to, **changes) != 1:
+        raise InvalidTransition(f"{requisition.number} changed meanwhile; reload the page")
+    requisition.refresh_from_db()

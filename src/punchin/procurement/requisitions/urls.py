@@ -1,0 +1,11 @@
+from django.urls import path
+
+from punchin.procurement.requisitions import views
+
+app_name = "requisitions"
+
+urlpatterns = [
+    path("", views.requisition_list, name="list"),
+    path("<str:number>/", views.requisition_detail, name="detail"),
+    path("<str:number>/submit", views.requisition_submit, name="submit"),
+]

@@ -1,0 +1,87 @@
+"""The buyer's pages: the StartPage landing (P7), the requisition, the list."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from punchin.procurement.accounts.forms import EmailLoginForm
+from punchin.procurement.requisitions import services
+from punchin.procurement.requisitions.exceptions import InvalidTransition, LandingRefused
+from punchin.procurement.requisitions.models import Requisition
+
+
+@never_cache
+def land(request: HttpRequest, token: str) -> HttpResponse:
+    """Where the supplier sends the buyer's browser (P7): log in, then the requisition.
+
+    The token is checked on every step but used only once the buyer is known, so a
+    link previewer fetching the URL cannot burn it.
+    """
+    try:
+        found = services.usable_token(token)
+    except LandingRefused as refused:
+        return render(request, "procurement/landing_refused.html", {"reason": refused}, status=410)
+    form = EmailLoginForm(request, data=request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        login(request, form.get_user())
+    if not request.user.is_authenticated:
+        return render(
+            request,
+            "procurement/landing.html",
+            {
+                "form": form,
+                "supplier": found.requisition.supplier,
+                "buyer_email": found.requisition.buyer_email,
+            },
+        )
+    try:
+        requisition = services.redeem(token, request.user)  # type: ignore[arg-type]
+    except LandingRefused as refused:
+        return render(request, "procurement/landing_refused.html", {"reason": refused}, status=403)
+    messages.success(
+        request, f"{requisition.supplier}'s cart is now requisition {requisition.number}."
+    )
+    return redirect("requisitions:detail", number=requisition.number)
+
+
+def _own(request: HttpRequest, number: str) -> Requisition:
+    return get_object_or_404(
+        Requisition.objects.select_related("supplier", "organisation"),
+        number=number,
+        requester=request.user,
+    )
+
+
+@login_required
+def requisition_list(request: HttpRequest) -> HttpResponse:
+    requisitions = Requisition.objects.filter(requester=request.user).select_related("supplier")
+    return render(request, "procurement/requisition_list.html", {"requisitions": requisitions})
+
+
+@login_required
+def requisition_detail(request: HttpRequest, number: str) -> HttpResponse:
+    requisition = _own(request, number)
+    return render(
+        request,
+        "procurement/requisition_detail.html",
+        {"requisition": requisition, "lines": requisition.lines.all()},
+    )
+
+
+@login_required
+@require_POST
+def requisition_submit(request: HttpRequest, number: str) -> HttpResponse:
+    requisition = _own(request, number)
+    try:
+        services.submit(requisition, request.user)  # type: ignore[arg-type]
+    except InvalidTransition as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, f"{requisition.number} was submitted for approval.")
+    return redirect("requisitions:detail", number=requisition.number)
