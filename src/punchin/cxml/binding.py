@@ -25,7 +25,8 @@ from lxml import etree
 from punchin.cxml.errors import BadRequest, PayloadTooLarge, SerializationError
 from punchin.cxml.safety import Limits, Repair
 
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+_XML_NS = "http://www.w3.org/XML/1998/namespace"
+XML_LANG = "{" + _XML_NS + "}lang"
 
 
 @dataclass(frozen=True, slots=True)
@@ -332,6 +333,17 @@ def _qname(name: str) -> str:
     return "xml:lang" if name == XML_LANG else name
 
 
+def _unknown_attr(n: int, key: str, value: str) -> str:
+    """An unknown attribute as read. lxml keeps a namespaced one as ``{uri}name``, not
+    its prefix: write it with a prefix ``nsN`` declared on the spot."""
+    if key.startswith("{"):
+        uri, local = key[1:].split("}", 1)
+        if uri == _XML_NS:
+            return f' xml:{local}="{escape_attr(value)}"'
+        return f' xmlns:ns{n}="{escape_attr(uri)}" ns{n}:{local}="{escape_attr(value)}"'
+    return f' {key}="{escape_attr(value)}"'
+
+
 def write(model: Element, out: list[str]) -> None:
     """Append the XML of ``model`` to ``out``: attributes, own text, children in DTD order."""
     plan = model.__plan__
@@ -340,8 +352,8 @@ def write(model: Element, out: list[str]) -> None:
         value = getattr(model, b.field)
         if value is not None:
             out.append(f' {_qname(b.name)}="{escape_attr(b.codec.dump(value))}"')
-    for key, value in model.extra_attrs:
-        out.append(f' {_qname(key)}="{escape_attr(value)}"')
+    for n, (key, value) in enumerate(model.extra_attrs):
+        out.append(_unknown_attr(n, key, value))
     body_start = len(out)
     out.append(">")
     if plan.content is not None:
