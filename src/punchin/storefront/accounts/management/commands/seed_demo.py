@@ -1,0 +1,82 @@
+"""``seed_demo``: the storefront side of ``punchin demo``, ready for the journey.
+
+Idempotent: run it again and it updates what is there. The credentials come from
+``punchin.web.demo``, which the procurement side's seed reads too.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
+
+from punchin.storefront.accounts.models import BusinessAccount, BuyingGroup
+from punchin.storefront.accounts.services import ensure_member
+from punchin.storefront.catalog.services import load_demo_catalog
+from punchin.storefront.integration.models import (
+    AuthScheme,
+    DeploymentMode,
+    PurchasingSystem,
+    SystemKind,
+)
+from punchin.web import demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo catalog, the Acme Corporation account and its purchasing system."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--procurement-url",
+            default="http://127.0.0.1:8002",
+            help="base URL of the e-procurement side (its /cxml/punchin endpoint is used)",
+        )
+
+    @transaction.atomic
+    def handle(self, *args: Any, **options: Any) -> None:
+        products = load_demo_catalog()
+        account, _ = BusinessAccount.objects.get_or_create(
+            name=demo.ORGANISATION, defaults={"marketplace": "US"}
+        )
+        punchin_group, _ = BuyingGroup.objects.update_or_create(
+            account=account, name="Procurement buyers", defaults={"punchin": True, "direct": False}
+        )
+        direct_group, _ = BuyingGroup.objects.update_or_create(
+            account=account, name="Direct buyers", defaults={"punchin": False, "direct": True}
+        )
+        ensure_member(
+            account, demo.PUNCHIN_BUYER, demo.PASSWORD, name="Pat Buyer", groups=(punchin_group,)
+        )
+        ensure_member(
+            account, demo.DIRECT_BUYER, demo.PASSWORD, name="Dana Direct", groups=(direct_group,)
+        )
+        ensure_member(
+            account,
+            demo.STORE_ADMIN,
+            demo.PASSWORD,
+            name="Alex Admin",
+            groups=(punchin_group,),
+            is_account_admin=True,
+        )
+        base = options["procurement_url"].rstrip("/")
+        PurchasingSystem.objects.update_or_create(
+            account=account,
+            defaults={
+                "system": SystemKind.COUPA,
+                "endpoint_url": f"{base}/cxml/punchin",
+                "auth_scheme": AuthScheme.BASIC,
+                "basic_user": demo.ENDPOINT_USER,
+                "basic_password": demo.ENDPOINT_PASSWORD,
+                "credential_domain": demo.CREDENTIAL_DOMAIN,
+                "from_identity": demo.STORE_IDENTITY,
+                "to_identity": demo.PROCUREMENT_IDENTITY,
+                "sender_identity": demo.STORE_IDENTITY,
+                "shared_secret": demo.SHARED_SECRET,
+                "deployment_mode": DeploymentMode.PRODUCTION,
+            },
+        )
+        self.stdout.write(
+            f"storefront seeded: {products} products, account {account.name!r}, "
+            f"Punch-in endpoint {base}/cxml/punchin"
+        )

@@ -1,0 +1,1 @@
+"""The cart, checkout (P3) and direct orders."""

@@ -1,0 +1,92 @@
+"""One cart per user in the database; a direct checkout turns it into an Order."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+
+from punchin.storefront.accounts.models import BusinessAccount, BuyingGroup
+from punchin.storefront.catalog.models import Product
+
+
+class PaymentMethod(models.TextChoices):
+    INVOICE = "invoice", "Pay by invoice (net 30)"
+    CORPORATE_CARD = "card", "Corporate card"
+    PURCHASE_ORDER = "po", "Purchase order from the e-procurement system"
+
+
+class DeliverySpeed(models.TextChoices):
+    STANDARD = "standard", "Standard (3-5 business days)"
+    TWO_DAY = "two-day", "Two-day"
+    NEXT_DAY = "next-day", "Next day"
+
+
+class Cart(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cart"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"cart of {self.user}"
+
+
+class CartLine(models.Model):
+    cart = models.ForeignKey(Cart, on_delete=models.CASCADE, related_name="lines")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT)
+    quantity = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(fields=("cart", "product"), name="one_line_per_product"),
+            models.CheckConstraint(condition=models.Q(quantity__gte=1), name="quantity_positive"),
+        )
+        ordering = ("id",)
+
+    @property
+    def subtotal(self) -> Decimal:
+        return self.product.price * self.quantity
+
+
+class Order(models.Model):
+    """A direct website purchase (P12's "Direct Website" permission)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    account = models.ForeignKey(BusinessAccount, on_delete=models.PROTECT)
+    group = models.ForeignKey(BuyingGroup, on_delete=models.PROTECT)
+    delivery_address = models.TextField()
+    payment_method = models.CharField(max_length=16, choices=PaymentMethod.choices)
+    delivery_speed = models.CharField(max_length=16, choices=DeliverySpeed.choices)
+    total = models.DecimalField(max_digits=14, decimal_places=2)
+    currency = models.CharField(max_length=3)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+
+    def __str__(self) -> str:
+        return f"order {self.pk} {self.total} {self.currency}"
+
+
+class OrderLine(models.Model):
+    """A copy of the product's identity and price at the moment of the order."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    line_number = models.PositiveIntegerField()
+    supplier_part_id = models.CharField(max_length=64)
+    name = models.CharField(max_length=255)
+    quantity = models.PositiveIntegerField()
+    unit_price = models.DecimalField(max_digits=12, decimal_places=2)
+    unit_of_measure = models.CharField(max_length=3)
+
+    class Meta:
+        ordering = ("line_number",)
+        constraints = (
+            models.UniqueConstraint(fields=("order", "line_number"), name="unique_order_line"),
+        )
+
+    @property
+    def subtotal(self) -> Decimal:
+        return self.unit_price * self.quantity

@@ -1,0 +1,137 @@
+"""Cart operations, the add button's wording (P2) and the checkout's decision (P3)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from punchin.storefront.accounts.models import BuyingGroup, Member, PurchasingMode
+from punchin.storefront.cart.models import Cart, CartLine, Order, OrderLine
+from punchin.storefront.catalog.models import Product
+
+# P2: "The button reads 'Add to Cart' on US, CA and JP marketplaces and 'Add to
+# Basket' on the others."
+CART_MARKETPLACES = frozenset({"US", "CA", "JP"})
+MAX_QUANTITY = 9999
+
+
+class CheckoutError(Exception):
+    """The cart cannot be checked out as asked; the message is for the buyer."""
+
+
+def cart_noun(marketplace: str) -> str:
+    return "Cart" if marketplace.upper() in CART_MARKETPLACES else "Basket"
+
+
+def add_button_label(marketplace: str) -> str:
+    return f"Add to {cart_noun(marketplace)}"
+
+
+def submit_button_label(mode: PurchasingMode) -> str:
+    """P3: "Submit order for approval" (not "Place order") for a Punch-in group."""
+    return "Submit order for approval" if mode == PurchasingMode.PUNCHIN else "Place order"
+
+
+def cart_of(user: AbstractBaseUser) -> Cart:
+    cart, _ = Cart.objects.get_or_create(user=user)
+    return cart
+
+
+def add(user: AbstractBaseUser, product: Product, quantity: int = 1) -> CartLine:
+    """Add ``quantity`` of ``product``; a second add raises the line's quantity."""
+    cart = cart_of(user)
+    quantity = max(1, min(quantity, MAX_QUANTITY))
+    try:
+        with transaction.atomic():
+            return CartLine.objects.create(cart=cart, product=product, quantity=quantity)
+    except IntegrityError:  # the product is in the cart already
+        CartLine.objects.filter(cart=cart, product=product).update(
+            quantity=F("quantity") + quantity
+        )
+        return CartLine.objects.get(cart=cart, product=product)
+
+
+def set_quantity(user: AbstractBaseUser, line_id: int, quantity: int) -> None:
+    """Set a line's quantity; zero removes it."""
+    lines = CartLine.objects.filter(cart__user=user, pk=line_id)
+    if quantity <= 0:
+        lines.delete()
+    else:
+        lines.update(quantity=min(quantity, MAX_QUANTITY))
+
+
+@dataclass(frozen=True, slots=True)
+class CartView:
+    """The cart's lines with their product and its total, read once."""
+
+    lines: tuple[CartLine, ...]
+    total: Decimal
+    currency: str
+
+    @property
+    def count(self) -> int:
+        return sum(line.quantity for line in self.lines)
+
+
+def view(user: AbstractBaseUser) -> CartView:
+    lines = tuple(CartLine.objects.filter(cart__user=user).select_related("product"))
+    currencies = {line.product.currency for line in lines}
+    if len(currencies) > 1:
+        raise CheckoutError("The cart mixes currencies; please order them separately.")
+    total = sum((line.subtotal for line in lines), Decimal("0"))
+    return CartView(lines, total, currencies.pop() if currencies else "USD")
+
+
+@dataclass(frozen=True, slots=True)
+class Checkout:
+    """The buyer's answers on the checkout page (P3)."""
+
+    group: BuyingGroup
+    delivery_address: str
+    payment_method: str
+    delivery_speed: str
+
+    @property
+    def mode(self) -> PurchasingMode:
+        mode = self.group.purchasing_mode
+        if mode is None:
+            raise CheckoutError(f"The group {self.group.name} cannot buy.")
+        return mode
+
+
+@transaction.atomic
+def place_order(member: Member, checkout: Checkout) -> Order:
+    """A direct purchase: the cart becomes an order and is emptied."""
+    if checkout.mode != PurchasingMode.DIRECT:
+        raise CheckoutError("This group buys through its e-procurement system.")
+    cart = view(member.user)
+    if not cart.lines:
+        raise CheckoutError("Your cart is empty.")
+    order = Order.objects.create(
+        user=member.user,
+        account=member.account,
+        group=checkout.group,
+        delivery_address=checkout.delivery_address,
+        payment_method=checkout.payment_method,
+        delivery_speed=checkout.delivery_speed,
+        total=cart.total,
+        currency=cart.currency,
+    )
+    OrderLine.objects.bulk_create(
+        OrderLine(
+            order=order,
+            line_number=number,
+            supplier_part_id=line.product.supplier_part_id,
+            name=line.product.name,
+            quantity=line.quantity,
+            unit_price=line.product.price,
+            unit_of_measure=line.product.unit_of_measure,
+        )
+        for number, line in enumerate(cart.lines, start=1)
+    )
+    CartLine.objects.filter(cart__user=member.user).delete()
+    return order

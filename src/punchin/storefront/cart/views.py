@@ -1,0 +1,150 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from punchin.storefront.accounts.models import BuyingGroup, Member, PurchasingMode
+from punchin.storefront.accounts.services import member_of
+from punchin.storefront.cart import services
+from punchin.storefront.cart.forms import CheckoutForm
+from punchin.storefront.cart.models import DeliverySpeed, Order, PaymentMethod
+from punchin.storefront.cart.services import Checkout, CheckoutError
+from punchin.storefront.catalog.models import Product
+from punchin.storefront.submissions import services as submissions
+
+_SESSION_KEY = "checkout"
+
+
+def _member(request: HttpRequest) -> Member | None:
+    member = member_of(request.user)
+    if member is None:
+        messages.error(request, "Your sign-in is not part of a business account.")
+    return member
+
+
+def base_url(request: HttpRequest) -> str:
+    """Where partners and buyers reach this site (PoomUrls, product links)."""
+    return settings.PUNCHIN_PUBLIC_URL or request.build_absolute_uri("/").rstrip("/")
+
+
+@login_required
+def cart_page(request: HttpRequest) -> HttpResponse:
+    try:
+        content = services.view(request.user)
+    except CheckoutError as exc:
+        messages.error(request, str(exc))
+        content = None
+    return render(request, "cart/cart.html", {"cart": content})
+
+
+@login_required
+@require_POST
+def add(request: HttpRequest) -> HttpResponse:
+    product = get_object_or_404(Product, pk=request.POST.get("product"))
+    quantity = _int(request.POST.get("quantity"), 1)
+    services.add(request.user, product, quantity)
+    messages.success(
+        request,
+        f"{product.short_name} was added to your "
+        f"{services.cart_noun(settings.PUNCHIN_MARKETPLACE).lower()}.",
+    )
+    return redirect(request.POST.get("next") or product.get_absolute_url())
+
+
+@login_required
+@require_POST
+def update(request: HttpRequest) -> HttpResponse:
+    services.set_quantity(
+        request.user, _int(request.POST.get("line"), 0), _int(request.POST.get("quantity"), 0)
+    )
+    return redirect("cart:cart")
+
+
+@login_required
+def checkout(request: HttpRequest) -> HttpResponse:
+    """P3: ask for the group, delivery address, payment method and delivery speed."""
+    member = _member(request)
+    if member is None:
+        return redirect("cart:cart")
+    form = CheckoutForm(member, request.POST or None, initial=request.session.get(_SESSION_KEY))
+    if request.method == "POST" and form.is_valid():
+        request.session[_SESSION_KEY] = form.session_data()
+        return redirect("cart:review")
+    return render(
+        request, "cart/checkout.html", {"form": form, "cart": services.view(request.user)}
+    )
+
+
+def _checkout_of(request: HttpRequest, member: Member) -> Checkout | None:
+    data: dict[str, Any] | None = request.session.get(_SESSION_KEY)
+    if not data:
+        return None
+    group = BuyingGroup.objects.filter(pk=data.get("group"), members=member).first()
+    if group is None or group.purchasing_mode is None:
+        return None
+    return Checkout(
+        group=group,
+        delivery_address=data["delivery_address"],
+        payment_method=data["payment_method"],
+        delivery_speed=data["delivery_speed"],
+    )
+
+
+@login_required
+def review(request: HttpRequest) -> HttpResponse:
+    """The order's summary with P3's button: "Submit order for approval" for a
+    Punch-in group, "Place order" for a direct one."""
+    member = _member(request)
+    chosen = _checkout_of(request, member) if member else None
+    if chosen is None:
+        return redirect("cart:checkout")
+    context = {
+        "checkout": chosen,
+        "cart": services.view(request.user),
+        "submit_label": services.submit_button_label(chosen.mode),
+        "is_punchin": chosen.mode == PurchasingMode.PUNCHIN,
+        "payment_label": PaymentMethod(chosen.payment_method).label,
+        "speed_label": DeliverySpeed(chosen.delivery_speed).label,
+    }
+    return render(request, "cart/review.html", context)
+
+
+@login_required
+@require_POST
+def submit(request: HttpRequest) -> HttpResponse:
+    member = _member(request)
+    chosen = _checkout_of(request, member) if member else None
+    if member is None or chosen is None:
+        return redirect("cart:checkout")
+    try:
+        if chosen.mode == PurchasingMode.DIRECT:
+            order = services.place_order(member, chosen)
+            target: HttpResponseRedirect = redirect("cart:order", pk=order.pk)
+            messages.success(request, "Thank you, your order is placed.")
+        else:
+            submission = submissions.submit(member, chosen, base_url(request))
+            target = redirect("submissions:page", pk=submission.pk)
+    except CheckoutError as exc:
+        messages.error(request, str(exc))
+        return redirect("cart:review")
+    request.session.pop(_SESSION_KEY, None)
+    return target
+
+
+@login_required
+def order(request: HttpRequest, pk: int) -> HttpResponse:
+    placed = get_object_or_404(Order, pk=pk, user=request.user)
+    return render(request, "cart/order.html", {"order": placed})
+
+
+def _int(value: str | None, default: int) -> int:
+    try:
+        return int(value or "")
+    except ValueError:
+        return default

@@ -1,0 +1,1 @@
+"""The product catalog: items with their cXML identity and classification, and search."""

@@ -1,0 +1,1 @@
+"""The storefront's audit trail: every cXML document sent or received."""

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django import forms
+
+from punchin.storefront.integration.models import AuthScheme, PurchasingSystem
+from punchin.storefront.integration.services import endpoint_problem
+
+# Secrets are write-only: left blank, the stored value stays.
+_SECRETS = ("basic_password", "bearer_token", "shared_secret")
+
+
+class PurchasingSystemForm(forms.ModelForm):
+    """P9, P10: the system, its endpoint, one of three auth schemes, the identities."""
+
+    client_certificate = forms.FileField(
+        required=False, help_text="PEM file with the client certificate"
+    )
+    client_key = forms.FileField(required=False, help_text="PEM file with its private key")
+
+    class Meta:
+        model = PurchasingSystem
+        fields = (
+            "system",
+            "endpoint_url",
+            "auth_scheme",
+            "basic_user",
+            "basic_password",
+            "bearer_token",
+            "credential_domain",
+            "from_identity",
+            "to_identity",
+            "sender_identity",
+            "shared_secret",
+            "deployment_mode",
+        )
+        widgets: ClassVar[dict[str, Any]] = {
+            "system": forms.RadioSelect,
+            "auth_scheme": forms.RadioSelect,
+            "deployment_mode": forms.RadioSelect,
+            "basic_password": forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+            "bearer_token": forms.PasswordInput(attrs={"autocomplete": "off"}),
+            "shared_secret": forms.PasswordInput(attrs={"autocomplete": "off"}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        configured = self.instance.pk is not None
+        for name in _SECRETS:
+            self.fields[name].required = False
+            if configured and getattr(self.instance, name):
+                self.fields[name].help_text = "Stored. Leave blank to keep it."
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for name in _SECRETS:
+            if not data.get(name):
+                data[name] = getattr(self.instance, name, "")
+        url = data.get("endpoint_url")
+        if url and (problem := endpoint_problem(url)):
+            self.add_error("endpoint_url", problem)
+        if not data.get("shared_secret"):
+            self.add_error("shared_secret", "The SharedSecret identifies your store (P16).")
+        scheme = data.get("auth_scheme")
+        if scheme == AuthScheme.BASIC:
+            if not data.get("basic_user"):
+                self.add_error("basic_user", "Basic authentication needs a user ID.")
+            if not data.get("basic_password"):
+                self.add_error("basic_password", "Basic authentication needs a password.")
+        elif scheme == AuthScheme.BEARER and not data.get("bearer_token"):
+            self.add_error("bearer_token", "Bearer authentication needs a token.")
+        elif scheme == AuthScheme.CERTIFICATE:
+            for field, stored in (
+                ("client_certificate", self.instance.client_cert_file),
+                ("client_key", self.instance.client_key_file),
+            ):
+                if not data.get(field) and not stored:
+                    self.add_error(field, "Certificate authentication needs this file.")
+        return data

@@ -1,0 +1,66 @@
+"""The purchasing system a business account punches in to, and how to reach it."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from punchin.storefront.accounts.models import BusinessAccount
+
+
+class SystemKind(models.TextChoices):
+    """P9: "pick the purchasing system (Ariba, Coupa, Precoro, Onventis, iCompleat, ...
+    or another)". The choice labels the integration; the protocol is the same cXML."""
+
+    ARIBA = "ariba", "SAP Ariba"
+    COUPA = "coupa", "Coupa"
+    PRECORO = "precoro", "Precoro"
+    ONVENTIS = "onventis", "Onventis"
+    ICOMPLEAT = "icompleat", "iCompleat"
+    CLICKAPPORTER = "clickapporter", "ClickApporter"
+    NB_SOLUTION = "nb-solution", "NB Solution"
+    OTHER = "other", "Other cXML"
+
+
+class AuthScheme(models.TextChoices):
+    """P10's three HTTP authentication schemes."""
+
+    BASIC = "basic", "Basic (user ID and password)"
+    CERTIFICATE = "certificate", "Client certificate"
+    BEARER = "bearer", "Bearer token"
+
+
+class DeploymentMode(models.TextChoices):
+    TEST = "test", "Test"
+    PRODUCTION = "production", "Production"
+
+
+class PurchasingSystem(models.Model):
+    """One per account (P13: Punch-in needs the account's integration to exist).
+
+    The secrets are stored because we must present them to the partner; they are
+    never shown back on a page, never logged, and the admin hides them.
+    """
+
+    account = models.OneToOneField(
+        BusinessAccount, on_delete=models.CASCADE, related_name="purchasing_system"
+    )
+    system = models.CharField(max_length=16, choices=SystemKind.choices)
+    endpoint_url = models.URLField("Punch-in endpoint URL", max_length=500)
+    auth_scheme = models.CharField(max_length=16, choices=AuthScheme.choices)
+    basic_user = models.CharField("User ID", max_length=200, blank=True)
+    basic_password = models.CharField("Password", max_length=500, blank=True)
+    bearer_token = models.CharField(max_length=2000, blank=True)
+    client_cert_file = models.CharField(max_length=500, blank=True, editable=False)
+    client_key_file = models.CharField(max_length=500, blank=True, editable=False)
+    credential_domain = models.CharField(max_length=64, default="NetworkID")
+    from_identity = models.CharField("From identity", max_length=200)
+    to_identity = models.CharField("To identity", max_length=200)
+    sender_identity = models.CharField("Sender identity", max_length=200)
+    shared_secret = models.CharField("SharedSecret", max_length=500)
+    deployment_mode = models.CharField(
+        max_length=16, choices=DeploymentMode.choices, default=DeploymentMode.TEST
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.get_system_display()} for {self.account}"

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from punchin.storefront.integration import views
+
+app_name = "integration"
+urlpatterns = [
+    path("account/business-settings/", views.business_settings, name="business_settings"),
+    path(
+        "account/business-settings/systems-integrations/",
+        views.configure,
+        name="configure",
+    ),
+    path(
+        "account/business-settings/systems-integrations/test",
+        views.test_request,
+        name="test",
+    ),
+]

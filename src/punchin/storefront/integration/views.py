@@ -1,0 +1,85 @@
+"""Account Details > Business Settings > Systems integrations > Configure Purchasing
+System (P9), for account admins only."""
+
+from __future__ import annotations
+
+from asgiref.sync import sync_to_async
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from punchin.storefront.accounts.models import Member
+from punchin.storefront.accounts.services import member_of
+from punchin.storefront.cart.views import base_url
+from punchin.storefront.documents.services import shown_text
+from punchin.storefront.integration.forms import PurchasingSystemForm
+from punchin.storefront.integration.models import PurchasingSystem
+from punchin.storefront.integration.services import ConfigurationError, store_pem, system_of
+from punchin.storefront.submissions.services import send_test_request
+
+
+def _admin(request: HttpRequest) -> Member:
+    member = member_of(request.user)
+    if member is None or not member.is_account_admin:
+        raise PermissionDenied("Only account admins configure the purchasing system.")
+    return member
+
+
+@login_required
+def business_settings(request: HttpRequest) -> HttpResponse:
+    member = _admin(request)
+    return render(
+        request, "integration/business_settings.html", {"system": system_of(member.account)}
+    )
+
+
+@login_required
+def configure(request: HttpRequest) -> HttpResponse:
+    """P9-P10: pick the system, its endpoint, the auth scheme, identities, mode."""
+    member = _admin(request)
+    instance = system_of(member.account) or PurchasingSystem(account=member.account)
+    form = PurchasingSystemForm(request.POST or None, request.FILES or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        system = form.save(commit=False)
+        try:
+            for field, name, marker, attribute in (
+                ("client_certificate", "client-cert", b"CERTIFICATE", "client_cert_file"),
+                ("client_key", "client-key", b"PRIVATE KEY", "client_key_file"),
+            ):
+                upload = form.cleaned_data.get(field)
+                if upload:
+                    path = store_pem(member.account, name, upload.read(), marker)
+                    setattr(system, attribute, path)
+        except ConfigurationError as exc:
+            form.add_error(None, str(exc))
+        else:
+            system.save()
+            messages.success(request, "Your purchasing system is configured for Punch-in.")
+            return redirect("integration:configure")
+    return render(
+        request,
+        "integration/configure.html",
+        {"form": form, "system": instance if instance.pk else None},
+    )
+
+
+@require_POST
+async def test_request(request: HttpRequest) -> HttpResponse:
+    """P9's "Send test request": show exactly what the endpoint answered."""
+    user = await request.auser()
+    if not user.is_authenticated:
+        return redirect("login")
+    member = await sync_to_async(_admin)(request)
+    system = await PurchasingSystem.objects.filter(account_id=member.account_id).afirst()
+    if system is None:
+        return redirect("integration:configure")
+    verdict, answer = await send_test_request(system, user.email, base_url(request))
+    context = {
+        "system": system,
+        "verdict": verdict,
+        "answer_text": shown_text(answer) if answer else "",
+    }
+    return await sync_to_async(render)(request, "integration/test_result.html", context)

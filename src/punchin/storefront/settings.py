@@ -1,0 +1,60 @@
+"""Django settings of the storefront; deployment values come from the environment.
+
+Besides ``punchin.web.settings_base``'s variables:
+
+``PUNCHIN_MARKETPLACE``     the marketplace this site serves ("US", "UK", "DE", ...); it
+                            decides the wording of the add button (P2).
+``PUNCHIN_STORE_NAME``      the store's name, sent as ``<store> PunchIn 1.0`` (P20).
+``PUNCHIN_PUBLIC_URL``      the site's external base URL for PoomUrls and product links
+                            (default: taken from each request).
+``PUNCHIN_POOM_TTL``        seconds a PoomUrl answers the cart (P19; default 60).
+``PUNCHIN_SETUP_ATTEMPTS``  how many times a PunchOutSetupRequest is sent before giving up
+                            on 500s, timeouts and connection errors (P23; default 3).
+``PUNCHIN_SETUP_BACKOFF``   seconds before the first retry, doubled each time (default 2).
+``PUNCHIN_CA_FILE``         a CA bundle to trust instead of the system's (tests, private CAs).
+``PUNCHIN_SETUP_TIMEOUT``   seconds to wait for one PunchOutSetupResponse (default 20).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from punchin.web.settings_base import DJANGO_APPS, base_settings
+
+_HERE = Path(__file__).resolve().parent
+_BASE = base_settings("storefront", "punchin.storefront")
+_BASE["TEMPLATES"][0]["DIRS"] = [_HERE / "templates"]
+_BASE["TEMPLATES"][0]["OPTIONS"]["context_processors"] += [
+    "punchin.storefront.integration.context_processors.purchasing_system",
+    "punchin.storefront.cart.context_processors.cart",
+]
+if _BASE["DATABASES"]["default"]["ENGINE"].endswith("sqlite3"):
+    # Tests serve the site from a live server thread while the test writes: a file
+    # database (WAL) takes concurrent connections, an in-memory shared cache does not.
+    _BASE["DATABASES"]["default"]["TEST"] = {"NAME": _BASE["DATA_DIR"] / "storefront-test.sqlite3"}
+globals().update(_BASE)
+
+INSTALLED_APPS = [
+    *DJANGO_APPS,
+    "punchin.storefront.accounts",
+    "punchin.storefront.catalog",
+    "punchin.storefront.cart",
+    "punchin.storefront.integration",
+    "punchin.storefront.documents",
+    "punchin.storefront.submissions",
+]
+STATICFILES_DIRS = [_HERE / "static"]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "catalog:home"
+LOGOUT_REDIRECT_URL = "login"
+
+PUNCHIN_MARKETPLACE = os.environ.get("PUNCHIN_MARKETPLACE", "US").upper()
+PUNCHIN_STORE_NAME = os.environ.get("PUNCHIN_STORE_NAME", "Punchin Store")
+PUNCHIN_PUBLIC_URL = os.environ.get("PUNCHIN_PUBLIC_URL", "").rstrip("/")
+PUNCHIN_POOM_TTL = int(os.environ.get("PUNCHIN_POOM_TTL", "60"))
+PUNCHIN_SETUP_ATTEMPTS = int(os.environ.get("PUNCHIN_SETUP_ATTEMPTS", "3"))
+PUNCHIN_SETUP_BACKOFF = float(os.environ.get("PUNCHIN_SETUP_BACKOFF", "2"))
+PUNCHIN_SETUP_TIMEOUT = float(os.environ.get("PUNCHIN_SETUP_TIMEOUT", "20"))
+PUNCHIN_CA_FILE = os.environ.get("PUNCHIN_CA_FILE") or None
+PUNCHIN_MAX_BODY = 10 * 1024 * 1024

@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import F, Q
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from punchin.storefront.cart.models import Order
+from punchin.storefront.documents.models import CxmlDocument
+from punchin.storefront.documents.services import shown_text
+from punchin.storefront.submissions import services
+from punchin.storefront.submissions.models import Poom, PunchInSubmission
+from punchin.web.cxmlhttp import CXML_CONTENT_TYPE, cxml_endpoint, status_response
+
+
+@login_required
+def page(request: HttpRequest, pk: int) -> HttpResponse:
+    """The buyer watches the submission: sending, retrying (n of N), then the StartPage
+    or an explanation (P23). A few lines of script drive ``attempt``."""
+    submission = get_object_or_404(PunchInSubmission, pk=pk, user=request.user)
+    context = {
+        "submission": submission,
+        "progress": services.progress(submission),
+        "attempts": submission.attempt_log.select_related("response"),
+    }
+    return render(request, "submissions/page.html", context)
+
+
+@require_POST
+async def attempt(request: HttpRequest, pk: int) -> HttpResponse:
+    """One attempt (if due), awaited on the event loop: the worker stays free to serve
+    the PoomUrl that the e-procurement side fetches meanwhile (P5)."""
+    user = await request.auser()
+    if not user.is_authenticated:
+        return JsonResponse({"error": "sign in first"}, status=403)
+    submission = await PunchInSubmission.objects.filter(pk=pk, user_id=user.pk).afirst()
+    if submission is None:
+        raise Http404("no such submission")
+    progress = await services.attempt(submission)
+    if "application/json" in request.headers.get("Accept", ""):
+        return JsonResponse(progress.as_json())
+    if progress.redirect_url:
+        return redirect(progress.redirect_url)
+    return redirect("submissions:page", pk=pk)
+
+
+@require_GET
+@cxml_endpoint
+async def poom(request: HttpRequest, token: str) -> HttpResponse:
+    """The PoomUrl (P5, P18): the POOM's exact bytes until it expires, then a cXML
+    Status 500 (P19). The token is 256 random bits; its lookup is an index probe."""
+    found = await Poom.objects.select_related("document").filter(token=token).afirst()
+    if found is None:
+        return status_response(404, "no cart behind this PoomUrl")
+    now = timezone.now()
+    if now >= found.expires_at:
+        # P19: "The PoomUrl must be fetched within one minute; after that the
+        # supplier answers 500."
+        return status_response(500, "this PoomUrl has expired")
+    await Poom.objects.filter(pk=found.pk).aupdate(
+        last_fetched_at=now, fetch_count=F("fetch_count") + 1
+    )
+    return HttpResponse(bytes(found.document.raw), content_type=CXML_CONTENT_TYPE)
+
+
+@login_required
+def history(request: HttpRequest) -> HttpResponse:
+    """Order history: direct orders and Punch-in submissions with every attempt."""
+    submissions = PunchInSubmission.objects.filter(user=request.user).prefetch_related(
+        "attempt_log"
+    )
+    orders = Order.objects.filter(user=request.user)
+    return render(
+        request, "submissions/history.html", {"submissions": submissions, "orders": orders}
+    )
+
+
+@login_required
+def document(request: HttpRequest, pk: int) -> HttpResponse:
+    """A stored document of one of the buyer's submissions, SharedSecret masked."""
+    mine = PunchInSubmission.objects.filter(user=request.user)
+    doc = get_object_or_404(
+        CxmlDocument.objects.filter(
+            Q(submission__in=mine) | Q(poom__submission__in=mine) | Q(attempt__submission__in=mine)
+        ).distinct(),
+        pk=pk,
+    )
+    return render(request, "submissions/document.html", {"doc": doc, "text": shown_text(doc)})

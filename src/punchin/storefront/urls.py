@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Storefront administration"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("punchin.storefront.accounts.urls")),
+    path("", include("punchin.storefront.integration.urls")),
+    path("", include("punchin.storefront.cart.urls")),
+    path("", include("punchin.storefront.submissions.urls")),
+    path("", include("punchin.storefront.catalog.urls")),
+]
