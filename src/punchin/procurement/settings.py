@@ -35,6 +35,11 @@ _default_db = _base["DATABASES"]["default"]
 if _default_db["ENGINE"] == "django.db.backends.sqlite3":
     _default_db["TEST"] = {"NAME": str(_base["DATA_DIR"] / "test-procurement.sqlite3")}
 
+# WhiteNoise serves the apps' static files without a collectstatic step (the demo),
+# and STATIC_ROOT exists so it does not warn when nothing was collected yet.
+WHITENOISE_USE_FINDERS = True
+_base["STATIC_ROOT"].mkdir(parents=True, exist_ok=True)
+
 AUTHENTICATION_BACKENDS = ["punchin.procurement.accounts.backends.EmailBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "requisitions:list"

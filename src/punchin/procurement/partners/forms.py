@@ -11,6 +11,8 @@ from punchin.procurement.partners.models import CertificatePin, SharedSecret, Su
 
 
 class SupplierPartnerForm(forms.ModelForm):
+    status_update_url = forms.URLField(required=False, assume_scheme="https")
+    order_url = forms.URLField(required=False, assume_scheme="https")
     basic_password = forms.CharField(
         required=False,
         widget=forms.PasswordInput(render_value=False),

@@ -1,0 +1,445 @@
+"""The Punch-in endpoint over real HTTP: the happy path and every refusal (P4-P6, P15,
+P19, P22, P23; SECURITY.md rows 1-17)."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from dataclasses import replace
+from decimal import Decimal
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import aiohttp
+import pytest
+
+from punchin.cxml import parse, serialize
+from punchin.cxml.envelope import Response
+from punchin.cxml.punchout import ItemIn, PunchOutSetupResponse
+from punchin.procurement.documents.models import CxmlDocument
+from punchin.procurement.punchin.models import PunchInRequest
+from punchin.procurement.requisitions.models import Requisition, StartPageToken
+from punchin.web import demo
+from punchin.web.testing import LiveASGIServer
+from tests.cxml.builders import item_in
+from tests.procurement import builders
+from tests.procurement.conftest import Answer, FakeStorefront, Page, basic, post
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def endpoint(server: LiveASGIServer) -> str:
+    return f"{server.url}/cxml/punchin"
+
+
+def status_of(answer: Answer) -> tuple[int, str, str]:
+    body = parse(answer.body).body
+    assert isinstance(body, Response)
+    return body.status.code, body.status.text, body.status.detail
+
+
+def punch_in(
+    server: LiveASGIServer,
+    storefront: FakeStorefront,
+    *,
+    page: Page | None = None,
+    authorization: str | None = None,
+    **request: Any,
+) -> tuple[Answer, str]:
+    """Serve a cart at a fresh PoomUrl and POST the setup request that points to it."""
+    document = builders.setup_request("", **request)
+    url = storefront.serve(document.payload_id, page or Page(builders.poom(document.payload_id)))
+    document = builders.setup_request(url, payload_id=document.payload_id, **request)
+    answer = post(endpoint(server), serialize(document), authorization=authorization or basic())
+    return answer, document.payload_id
+
+
+def test_happy_path_creates_the_draft_requisition_and_answers_the_start_page(
+    procurement: LiveASGIServer, storefront: FakeStorefront, assert_valid: Any
+) -> None:
+    answer, payload_id = punch_in(procurement, storefront)
+
+    assert answer.status == 200, answer.body
+    assert answer.content_type.startswith("text/xml")
+    assert_valid(answer.body)
+    document = parse(answer.body)
+    assert isinstance(document.body, Response)
+    assert document.body.status.code == 200
+    payload = document.body.payload
+    assert isinstance(payload, PunchOutSetupResponse)
+    url = urlsplit(payload.start_page.url.value)
+    assert f"{url.scheme}://{url.netloc}" == procurement.url
+    assert re.fullmatch(r"/punchin/land/[A-Za-z0-9_-]{43}", url.path)
+    # P22: the flags the supplier can read; the buyer's email is known (buyerExists=1).
+    assert parse_qs(url.query) == {
+        "requiresAuthByCredentials": ["1"],
+        "requiresAuthBySSO": ["0"],
+        "buyerExists": ["1"],
+        "mobileSupported": ["1"],
+        "internetSupported": ["1"],
+    }
+
+    requisition = Requisition.objects.get()
+    assert requisition.status == "draft"
+    assert requisition.requester is not None
+    assert requisition.requester.email == demo.PUNCHIN_BUYER
+    assert requisition.source_payload_id == requisition.poom_payload_id == payload_id
+    assert requisition.total == Decimal("12.30")  # 2 x 4.50 + 1.5 x 2.20
+    assert requisition.currency == "USD"
+    lines = list(requisition.lines.all())
+    assert [
+        (ln.supplier_part_id, ln.quantity, ln.unit_of_measure, ln.unit_price) for ln in lines
+    ] == [
+        ("PEN-BLK-12", Decimal(2), "BX", Decimal("4.50")),
+        ("CAB-CAT6", Decimal("1.5"), "MTR", Decimal("2.20")),
+    ]
+    assert lines[0].unspsc == "44121704"
+    assert lines[0].description == "Gel pens, black, box of 12"
+    assert lines[0].extrinsics == {"LineType": "Quantity"}
+    assert StartPageToken.objects.get().buyer_exists is True
+
+    # The audit trail: the setup request with our answer, and the fetched cart (P5).
+    request_log = CxmlDocument.objects.get(document_type="PunchOutSetupRequest")
+    assert bytes(request_log.answer) == answer.body
+    assert request_log.payload_id == payload_id
+    assert request_log.status_code == 200
+    assert request_log.peer == demo.STORE_NAME
+    cart_log = CxmlDocument.objects.get(document_type="PunchOutOrderMessage")
+    assert bytes(cart_log.raw) == storefront.pages[payload_id].body
+    assert cart_log.status_code == 200
+    assert storefront.fetched == [payload_id]
+
+
+def test_unknown_email_still_lands_with_buyer_exists_0(
+    procurement: LiveASGIServer, storefront: FakeStorefront
+) -> None:
+    answer, _ = punch_in(procurement, storefront, email="stranger@elsewhere.example")
+    assert answer.status == 200
+    assert "buyerExists=0" in answer.body.decode()
+    requisition = Requisition.objects.get()
+    assert requisition.requester is None
+    assert requisition.buyer_email == "stranger@elsewhere.example"
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (b"this is not xml", "not well-formed"),
+        (b"<cXML><Request>", "not well-formed"),
+        (
+            b'<?xml version="1.0"?><!DOCTYPE cXML [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+            b"<cXML>&x;</cXML>",
+            "DOCTYPE",
+        ),
+        (
+            b'<?xml version="1.0"?><!DOCTYPE cXML [<!ENTITY a "aaaaaaaaaa">'
+            b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]><cXML>&b;</cXML>',
+            "DOCTYPE",
+        ),
+        ("<?xml version='1.0' encoding='UTF-16'?><cXML/>".encode("utf-16"), "UTF-8"),
+    ],
+    ids=["not-xml", "truncated", "external-entity", "billion-laughs", "utf-16"],
+)
+def test_bad_and_hostile_xml_is_a_400_with_a_cxml_status(
+    procurement: LiveASGIServer, assert_valid: Any, body: bytes, reason: str
+) -> None:
+    answer = post(endpoint(procurement), body, authorization=basic())
+    assert answer.status == 400
+    assert_valid(answer.body)
+    code, _, detail = status_of(answer)
+    assert code == 400
+    assert reason in detail
+    assert not PunchInRequest.objects.exists()
+    # The audit invariant: even an unreadable document is stored as received.
+    assert bytes(CxmlDocument.objects.get().raw) == body
+
+
+def test_other_requests_and_operations_are_not_implemented(
+    procurement: LiveASGIServer, storefront: FakeStorefront, assert_valid: Any
+) -> None:
+    answer, _ = punch_in(procurement, storefront, operation="edit")
+    assert status_of(answer)[0] == 450
+    assert_valid(answer.body)
+    assert not Requisition.objects.exists()
+
+
+def test_wrong_secret_and_unknown_sender_get_the_same_403(
+    procurement: LiveASGIServer, storefront: FakeStorefront, assert_valid: Any
+) -> None:
+    wrong_secret, _ = punch_in(procurement, storefront, secret="guess")
+    unknown_sender, _ = punch_in(procurement, storefront, sender="SomeoneElse")
+    empty_secret, _ = punch_in(procurement, storefront, secret="")
+    for answer in (wrong_secret, unknown_sender, empty_secret):
+        assert answer.status == 403
+        assert_valid(answer.body)
+    # P23 / SECURITY.md row 9: nothing tells the two refusals apart.
+    assert status_of(wrong_secret) == status_of(unknown_sender) == status_of(empty_secret)
+    assert status_of(wrong_secret)[2] == "SharedSecret invalid or sender unknown"
+    assert storefront.fetched == []
+    assert not Requisition.objects.exists()
+
+
+def test_two_sender_credentials_with_secrets_are_refused(
+    procurement: LiveASGIServer, storefront: FakeStorefront
+) -> None:
+    # An attacker's credential first, the real one second: never "first one wins".
+    credentials = (
+        builders.credential("Attacker", "x"),
+        builders.credential(demo.STORE_IDENTITY, demo.SHARED_SECRET),
+    )
+    answer, _ = punch_in(procurement, storefront, sender_credentials=credentials)
+    assert answer.status == 400
+    assert storefront.fetched == []
+
+
+@pytest.mark.parametrize(
+    "authorization",
+    [None, basic(password="wrong"), basic(user="someone-else"), "Bearer " + "x" * 20],
+    ids=["missing", "wrong-password", "wrong-user", "wrong-scheme"],
+)
+def test_basic_auth_failures_are_401(
+    procurement: LiveASGIServer,
+    storefront: FakeStorefront,
+    assert_valid: Any,
+    authorization: str | None,
+) -> None:
+    document = builders.setup_request(storefront.serve("x", Page(b"")))
+    answer = post(endpoint(procurement), serialize(document), authorization=authorization)
+    assert answer.status == 401
+    assert_valid(answer.body)
+    assert storefront.fetched == []
+
+
+def _switch_to(scheme: str, **fields: str) -> None:
+    from punchin.procurement.partners.models import SupplierPartner
+
+    SupplierPartner.objects.update(auth_scheme=scheme, **fields)
+
+
+def test_bearer_auth(procurement: LiveASGIServer, storefront: FakeStorefront) -> None:
+    from punchin.procurement.partners.credentials import digest
+
+    _switch_to("bearer", bearer_token_digest=digest("t0ken-for-the-store"))
+    wrong, _ = punch_in(procurement, storefront, authorization="Bearer not-the-token")
+    assert wrong.status == 401
+    right, _ = punch_in(procurement, storefront, authorization="Bearer t0ken-for-the-store")
+    assert right.status == 200, right.body
+
+
+def test_forwarded_certificate_is_ignored_from_a_non_proxy_address(
+    procurement: LiveASGIServer, storefront: FakeStorefront, settings: Any
+) -> None:
+    import trustme
+
+    from punchin.procurement.partners.credentials import fingerprint_of_forwarded
+    from punchin.procurement.partners.models import CertificatePin, SupplierPartner
+
+    ca = trustme.CA()
+    pem = ca.issue_cert("store.example").cert_chain_pems[0].bytes().decode()
+    forwarded = {"X-Client-Verify": "SUCCESS", "X-Client-Cert": pem.replace("\n", "%0A")}
+    partner = SupplierPartner.objects.get()
+    fingerprint = fingerprint_of_forwarded(forwarded["X-Client-Cert"])
+    assert fingerprint is not None
+    CertificatePin.objects.create(partner=partner, sha256=fingerprint)
+    _switch_to("certificate")
+
+    # No proxy configured: the header is a forgery whoever sends it (SECURITY.md row 13).
+    document = builders.setup_request("http://127.0.0.1:1/poom/none")
+    answer = post(endpoint(procurement), serialize(document), headers=forwarded)
+    assert answer.status == 401
+
+    settings.PUNCHIN_TRUSTED_PROXIES = ["127.0.0.1"]
+    trusted = builders.setup_request("")
+    url = storefront.serve(trusted.payload_id, Page(builders.poom(trusted.payload_id)))
+    trusted = builders.setup_request(url, payload_id=trusted.payload_id)
+    answer = post(endpoint(procurement), serialize(trusted), headers=forwarded)
+    assert answer.status == 200, answer.body
+
+    # A certificate of the right CA pinned to no partner: 403.
+    other = ca.issue_cert("other.example").cert_chain_pems[0].bytes().decode()
+    answer = post(
+        endpoint(procurement),
+        serialize(builders.setup_request(url)),
+        headers={**forwarded, "X-Client-Cert": other.replace("\n", "%0A")},
+    )
+    assert answer.status == 403
+
+
+def test_poom_url_on_a_foreign_host_is_refused_before_connecting(
+    procurement: LiveASGIServer, storefront: FakeStorefront, assert_valid: Any
+) -> None:
+    document = builders.setup_request("")
+    url = storefront.serve(
+        document.payload_id, Page(builders.poom(document.payload_id)), host="localhost"
+    )
+    document = builders.setup_request(url, payload_id=document.payload_id)
+    answer = post(endpoint(procurement), serialize(document), authorization=basic())
+    assert answer.status == 400
+    assert_valid(answer.body)
+    assert "PoomUrl refused" in status_of(answer)[2]
+    assert storefront.fetched == []
+
+
+def test_poom_url_over_http_is_refused_outside_development(
+    procurement: LiveASGIServer, storefront: FakeStorefront, settings: Any
+) -> None:
+    settings.PUNCHIN_DEV = False
+    answer, _ = punch_in(procurement, storefront)
+    assert answer.status == 400
+    assert "https" in status_of(answer)[2]
+    assert storefront.fetched == []
+
+
+def test_expired_poom_url_is_a_400_and_creates_nothing(
+    procurement: LiveASGIServer, storefront: FakeStorefront, assert_valid: Any
+) -> None:
+    # P19: after a minute the supplier answers cXML Status 500; retrying cannot help.
+    expired = (
+        b'<?xml version="1.0" encoding="UTF-8"?>\n<cXML payloadID="1@store" '
+        b'timestamp="2024-01-01T00:00:00+00:00"><Response><Status code="500" '
+        b'text="Internal Server Error">cart expired</Status></Response></cXML>'
+    )
+    answer, _ = punch_in(procurement, storefront, page=Page(expired, status=500))
+    assert answer.status == 400
+    assert_valid(answer.body)
+    assert "cart expired" in status_of(answer)[2]
+    assert not Requisition.objects.exists()
+
+
+def test_unreachable_poom_url_is_a_500_and_the_retry_is_processed(
+    procurement: LiveASGIServer, storefront: FakeStorefront, settings: Any
+) -> None:
+    settings.PUNCHIN_POOM_DEADLINE_SECONDS = 0.5
+    document = builders.setup_request("")
+    slow = storefront.serve(document.payload_id, Page(b"", delay=2))
+    document = builders.setup_request(slow, payload_id=document.payload_id)
+    first = post(endpoint(procurement), serialize(document), authorization=basic())
+    assert first.status == 500  # P23: our side could not complete; the supplier retries
+    assert not PunchInRequest.objects.exists()
+
+    storefront.pages[document.payload_id] = Page(builders.poom(document.payload_id))
+    retry = post(endpoint(procurement), serialize(document), authorization=basic())
+    assert retry.status == 200, retry.body
+    assert Requisition.objects.count() == 1
+
+
+def test_poom_with_another_payload_id_is_refused(
+    procurement: LiveASGIServer, storefront: FakeStorefront
+) -> None:
+    answer, _ = punch_in(procurement, storefront, page=Page(builders.poom("other@store")))
+    assert answer.status == 400
+    assert "P15" in status_of(answer)[2]
+    assert not Requisition.objects.exists()
+
+
+def _line(number: int, quantity: str | None = None, currency: str | None = None) -> ItemIn:
+    item = item_in(number)
+    if quantity is not None:
+        item = replace(item, quantity=Decimal(quantity))
+    if currency is not None:
+        price = item.item_detail.unit_price
+        item = replace(
+            item,
+            item_detail=replace(
+                item.item_detail,
+                unit_price=replace(price, money=replace(price.money, currency=currency)),
+            ),
+        )
+    return item
+
+
+def test_cart_garbage_is_refused_with_line_level_reasons(
+    procurement: LiveASGIServer, storefront: FakeStorefront, assert_valid: Any
+) -> None:
+    document = builders.setup_request("")
+    cart = builders.poom(
+        document.payload_id, items=(_line(1, quantity="0"), _line(2, currency="EUR"))
+    )
+    url = storefront.serve(document.payload_id, Page(cart))
+    document = builders.setup_request(url, payload_id=document.payload_id)
+    answer = post(endpoint(procurement), serialize(document), authorization=basic())
+    assert answer.status == 400
+    assert_valid(answer.body)
+    detail = status_of(answer)[2]
+    assert "line 1: quantity 0 is not positive" in detail
+    assert "line 2: currency EUR differs from the cart's USD" in detail
+    assert not Requisition.objects.exists()
+    assert CxmlDocument.objects.get(document_type="PunchOutOrderMessage").status_code == 400
+
+
+def test_total_that_disagrees_with_the_lines_is_refused(
+    procurement: LiveASGIServer, storefront: FakeStorefront
+) -> None:
+    document = builders.setup_request("")
+    cart = builders.poom(document.payload_id, total=Decimal("1.00"))
+    url = storefront.serve(document.payload_id, Page(cart))
+    document = builders.setup_request(url, payload_id=document.payload_id)
+    answer = post(endpoint(procurement), serialize(document), authorization=basic())
+    assert answer.status == 400
+    assert "does not equal the sum of the lines 12.30" in status_of(answer)[2]
+
+
+def test_replayed_payload_id_returns_the_first_answer_byte_for_byte(
+    procurement: LiveASGIServer, storefront: FakeStorefront
+) -> None:
+    document = builders.setup_request("")
+    url = storefront.serve(document.payload_id, Page(builders.poom(document.payload_id)))
+    data = serialize(builders.setup_request(url, payload_id=document.payload_id))
+    first = post(endpoint(procurement), data, authorization=basic())
+    again = post(endpoint(procurement), data, authorization=basic())
+    assert first.status == again.status == 200
+    assert again.body == first.body
+    assert Requisition.objects.count() == 1
+    assert storefront.fetched == [document.payload_id]  # the cart was fetched once
+
+
+def test_same_payload_id_with_another_body_is_a_409(
+    procurement: LiveASGIServer, storefront: FakeStorefront, assert_valid: Any
+) -> None:
+    answer, payload_id = punch_in(procurement, storefront)
+    assert answer.status == 200
+    url = f"http://127.0.0.1:{storefront.port}/poom/{payload_id}"
+    other = builders.setup_request(url, payload_id=payload_id, email="someone@acme.example")
+    conflict = post(endpoint(procurement), serialize(other), authorization=basic())
+    assert conflict.status == 409
+    assert_valid(conflict.body)
+    assert Requisition.objects.count() == 1
+
+
+def test_two_concurrent_copies_make_one_requisition(
+    procurement: LiveASGIServer, storefront: FakeStorefront
+) -> None:
+    document = builders.setup_request("")
+    # A slow cart keeps the first copy in flight while the others arrive.
+    page = Page(builders.poom(document.payload_id), delay=0.3)
+    url = storefront.serve(document.payload_id, page)
+    data = serialize(builders.setup_request(url, payload_id=document.payload_id))
+
+    async def send_all() -> list[tuple[int, bytes]]:
+        async with aiohttp.ClientSession() as session:
+
+            async def one() -> tuple[int, bytes]:
+                async with session.post(
+                    endpoint(procurement),
+                    data=data,
+                    headers={"Authorization": basic(), "Content-Type": "text/xml"},
+                ) as response:
+                    return response.status, await response.read()
+
+            return await asyncio.gather(*(one() for _ in range(8)))
+
+    answers = asyncio.run(send_all())
+    assert {status for status, _ in answers} == {200}
+    assert len({body for _, body in answers}) == 1  # every copy got the first answer
+    assert Requisition.objects.count() == 1
+    assert storefront.fetched == [document.payload_id]
+
+
+def test_oversized_body_is_a_413_before_django_reads_it(procurement: LiveASGIServer) -> None:
+    answer = post(endpoint(procurement), b"<" * (2 * 1024 * 1024), authorization=basic())
+    assert answer.status == 413
+    assert status_of(answer)[0] == 413
+
+
+def test_get_is_not_allowed(procurement: LiveASGIServer) -> None:
+    assert post(endpoint(procurement), b"", method="GET").status == 405
