@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import shutil
 import socket
 import ssl
 import warnings
+from pathlib import Path
 
 import pytest
 from aiohttp import web
@@ -16,7 +19,9 @@ from punchin.transport import (
     TLSFailed,
     TransportError,
     UrlRefused,
+    post_sync,
 )
+from punchin.transport.auth import tls_context
 
 from .conftest import Pki
 from .servers import BlockingTlsServer, serve, xml_reply
@@ -115,7 +120,7 @@ def test_server_refuses_a_missing_or_unknown_client_certificate(pki: Pki, who: s
 
     async def scenario() -> None:
         async with CxmlClient(ca_file=pki.ca_file) as client:
-            with pytest.raises(TLSFailed) as caught:
+            with pytest.raises(TLSFailed, match="client certificate") as caught:
                 await client.post(server.url, DOCUMENT, auth=auth)
             assert not caught.value.transient
 
@@ -196,7 +201,7 @@ def test_tls_10_and_11_servers_are_refused_p20(pki: Pki) -> None:
 
     async def scenario() -> None:
         async with CxmlClient(ca_file=pki.ca_file) as client:
-            with pytest.raises(TLSFailed, match=r"(?i)version"):
+            with pytest.raises(TLSFailed, match=r"TLS 1\.2 or newer"):
                 await client.post(server.url, DOCUMENT)
 
     with server:
@@ -218,3 +223,28 @@ def test_tls_10_and_11_servers_are_refused_p20(pki: Pki) -> None:
 def test_every_failure_is_a_transport_error() -> None:
     for error in (TLSFailed, UrlRefused):
         assert issubclass(error, TransportError)
+
+
+def test_tls_contexts_are_built_once_and_rebuilt_when_the_certificate_changes(
+    pki: Pki, tmp_path: Path
+) -> None:
+    """Building a context costs more than a loopback round trip; a renewed certificate
+    uploaded to the same path must still be used."""
+    cert, key = tmp_path / "client.crt", tmp_path / "client.key"
+    shutil.copy(pki.client_cert_file, cert)
+    shutil.copy(pki.client_key_file, key)
+    certificate = ClientCertificate(str(cert), str(key))
+    first = tls_context(pki.ca_file, certificate)
+    assert tls_context(pki.ca_file, certificate) is first
+    assert first.minimum_version == ssl.TLSVersion.TLSv1_2
+    assert tls_context(pki.ca_file, None).minimum_version == ssl.TLSVersion.TLSv1_2
+    os.utime(cert, ns=(0, cert.stat().st_mtime_ns + 1_000_000_000))
+    assert tls_context(pki.ca_file, certificate) is not first
+
+
+def test_post_sync_for_background_workers(pki: Pki) -> None:
+    with BlockingTlsServer(pki.server_context()) as server:
+        reply = post_sync(server.url, DOCUMENT, ca_file=pki.ca_file)
+    assert reply.status == 200
+    assert reply.body == b"<cXML/>"
+    assert server.accepted

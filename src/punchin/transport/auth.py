@@ -8,6 +8,8 @@ Values are frozen so a client can cache the TLS context of a certificate by valu
 from __future__ import annotations
 
 import base64
+import functools
+import os
 import ssl
 from dataclasses import dataclass, field
 
@@ -69,8 +71,22 @@ class ClientCertificate:
 Auth = BasicAuth | BearerAuth | ClientCertificate
 
 
-def tls_context(
-    ca_file: str | None, certificate: ClientCertificate | None = None
+def tls_context(ca_file: str | None, certificate: ClientCertificate | None) -> ssl.SSLContext:
+    """The shared TLS client context for this trust store and client certificate.
+
+    Building a context that loads the system trust store takes tens of milliseconds,
+    longer than a whole loopback round trip, so contexts are built once per process.
+    A certificate file replaced on disk (same path, new content) gets a new context:
+    the files' modification times are part of the key.
+    """
+    files = [] if certificate is None else [certificate.cert_file, certificate.key_file]
+    stamps = tuple(os.stat(path).st_mtime_ns for path in files)
+    return _tls_context(ca_file, certificate, stamps)
+
+
+@functools.lru_cache(maxsize=256)
+def _tls_context(
+    ca_file: str | None, certificate: ClientCertificate | None, stamps: tuple[int, ...]
 ) -> ssl.SSLContext:
     """A verifying TLS client context: TLS 1.2 at least (P20), hostname checked.
 

@@ -88,20 +88,45 @@ class _PinnedResolver(AbstractResolver):
         pass
 
 
-def _has_ssl_cause(exc: BaseException | None) -> bool:
+# OpenSSL's alert names, as the account admin reading the failure should see them.
+_TLS_REASONS = {
+    "TLSV13_ALERT_CERTIFICATE_REQUIRED": "the server requires a client certificate",
+    "SSLV3_ALERT_BAD_CERTIFICATE": "the server refused our client certificate",
+    "SSLV3_ALERT_CERTIFICATE_UNKNOWN": "the server refused our client certificate",
+    "TLSV1_ALERT_UNKNOWN_CA": "the server does not trust our client certificate's issuer",
+    "TLSV1_ALERT_PROTOCOL_VERSION": "the server does not speak TLS 1.2 or newer",
+    "UNSUPPORTED_PROTOCOL": "the server does not speak TLS 1.2 or newer",
+    "WRONG_VERSION_NUMBER": "the server does not speak TLS on this port",
+}
+
+
+def _ssl_error(exc: BaseException | None) -> ssl.SSLError | None:
+    """The TLS error behind ``exc``: aiohttp keeps it as ``os_error`` or as a cause."""
     while exc is not None:
-        if isinstance(exc, ssl.SSLError | aiohttp.ClientSSLError):
-            return True
+        # aiohttp's certificate error is itself an ssl.CertificateError; the one
+        # OpenSSL raised is its os_error.
+        if isinstance(exc, aiohttp.ClientConnectorError) and isinstance(exc.os_error, ssl.SSLError):
+            return exc.os_error
+        if isinstance(exc, ssl.SSLError):
+            return exc
         exc = exc.__cause__ or exc.__context__
-    return False
+    return None
 
 
 def _translate(exc: Exception, host: str) -> TransportError:
-    """aiohttp's and the socket layer's errors as ours, without losing the reason."""
+    """aiohttp's and the socket layer's errors as ours, with a reason a person can act on."""
     if isinstance(exc, aiohttp.InvalidURL):
         return UrlRefused(f"not a valid URL: {exc}")
-    if _has_ssl_cause(exc):
+    tls = _ssl_error(exc)
+    if isinstance(tls, ssl.SSLCertVerificationError):
+        return TLSFailed(f"TLS with {host}: server certificate not accepted: {tls.verify_message}")
+    if tls is not None:
+        reason = tls.reason or type(tls).__name__
+        return TLSFailed(f"TLS with {host} failed: {_TLS_REASONS.get(reason, reason)}")
+    if isinstance(exc, aiohttp.ClientSSLError):
         return TLSFailed(f"TLS with {host} failed: {exc}")
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        return ConnectFailed(f"cannot connect to {exc.host}:{exc.port}: {exc.os_error}")
     return ConnectFailed(f"connection to {host} failed: {exc or type(exc).__name__}")
 
 
@@ -148,7 +173,6 @@ class CxmlClient:
     def __init__(self, ca_file: str | None = None) -> None:
         self._ca_file = ca_file
         self._sessions: dict[bool | None, aiohttp.ClientSession] = {}
-        self._tls: dict[ClientCertificate | None, ssl.SSLContext] = {}
         self._closed = False
 
     async def __aenter__(self) -> CxmlClient:
@@ -192,14 +216,10 @@ class CxmlClient:
         return session
 
     def _tls_context(self, certificate: ClientCertificate | None) -> ssl.SSLContext:
-        context = self._tls.get(certificate)
-        if context is None:
-            try:
-                context = tls_context(self._ca_file, certificate)
-            except (OSError, ssl.SSLError) as exc:
-                raise TLSFailed(f"cannot load the TLS certificate or CA: {exc}") from exc
-            self._tls[certificate] = context
-        return context
+        try:
+            return tls_context(self._ca_file, certificate)
+        except (OSError, ssl.SSLError) as exc:
+            raise TLSFailed(f"cannot load the TLS certificate or CA: {exc}") from exc
 
     async def _exchange(
         self,
@@ -233,7 +253,7 @@ class CxmlClient:
                         target,
                         data=body,
                         headers=headers,
-                        ssl=self._tls_context(certificate),
+                        ssl=self._tls_context(certificate) if target.scheme == "https" else True,
                         allow_redirects=False,
                     ) as response:
                         try:
