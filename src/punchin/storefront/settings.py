@@ -33,6 +33,8 @@ if _BASE["DATABASES"]["default"]["ENGINE"].endswith("sqlite3"):
     # Tests serve the site from a live server thread while the test writes: a file
     # database (WAL) takes concurrent connections, an in-memory shared cache does not.
     _BASE["DATABASES"]["default"]["TEST"] = {"NAME": _BASE["DATA_DIR"] / "storefront-test.sqlite3"}
+# Static files come from the apps until ``collectstatic`` fills STATIC_ROOT.
+_BASE["STATIC_ROOT"].mkdir(parents=True, exist_ok=True)
 globals().update(_BASE)
 
 INSTALLED_APPS = [
@@ -45,6 +47,7 @@ INSTALLED_APPS = [
     "punchin.storefront.submissions",
 ]
 STATICFILES_DIRS = [_HERE / "static"]
+WHITENOISE_USE_FINDERS = True
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "catalog:home"
 LOGOUT_REDIRECT_URL = "login"

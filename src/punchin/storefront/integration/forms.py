@@ -14,6 +14,9 @@ _SECRETS = ("basic_password", "bearer_token", "shared_secret")
 class PurchasingSystemForm(forms.ModelForm):
     """P9, P10: the system, its endpoint, one of three auth schemes, the identities."""
 
+    endpoint_url = forms.URLField(
+        label="Punch-in endpoint URL", max_length=500, assume_scheme="https"
+    )
     client_certificate = forms.FileField(
         required=False, help_text="PEM file with the client certificate"
     )
