@@ -21,7 +21,7 @@ import argparse
 import statistics
 import time
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -144,14 +144,17 @@ def extract_with_elementtree(data: bytes) -> dict[str, Any]:
     }
 
 
-def median_ms(fn: Callable[[bytes], object], data: bytes, repeat: int) -> float:
-    fn(data)  # warm caches
-    times = []
+def medians_ms(fns: Sequence[Callable[[bytes], object]], data: bytes, repeat: int) -> list[float]:
+    """Median time of each function, run in turns so that drift hits them all alike."""
+    times: list[list[float]] = [[] for _ in fns]
+    for fn in fns:
+        fn(data)  # warm caches and compile the readers
     for _ in range(repeat):
-        start = time.perf_counter()
-        fn(data)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
+        for fn, samples in zip(fns, times, strict=True):
+            start = time.perf_counter()
+            fn(data)
+            samples.append(time.perf_counter() - start)
+    return [statistics.median(samples) * 1000 for samples in times]
 
 
 def _check(data: bytes, lines: int) -> None:
@@ -177,9 +180,9 @@ def main() -> None:
         data = build_poom(lines)
         _check(data, lines)
         repeat = args.repeat or max(20, 20_000 // lines)
-        floor = median_ms(etree.fromstring, data, repeat)
-        baseline = median_ms(extract_with_elementtree, data, repeat)
-        ours = median_ms(parse, data, repeat)
+        floor, baseline, ours = medians_ms(
+            (etree.fromstring, extract_with_elementtree, parse), data, repeat
+        )
         print(
             f"| {lines} | {floor:.3f} | {baseline:.3f} | {ours:.3f} "
             f"| {ours / floor:.2f} | {ours / baseline:.2f} |"

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -101,15 +102,16 @@ class Binding:
     name: str = ""  # XML name: attribute, or child tag for TEXT / TEXTS
     codec: Codec = STR
     classes: tuple[type[Element], ...] = ()
-    field: str = ""  # filled in by the compiler
+    # Filled in by ``element`` from the dataclass field:
+    field: str = ""
+    required: bool = True
+    default: Any = None
 
 
 _MISSING: Any = dataclasses.MISSING
 
 
-def _field(binding: Binding, default: Any, factory: Any = _MISSING) -> Any:
-    if factory is not _MISSING:
-        return dataclasses.field(default_factory=factory, metadata={"xml": binding})
+def _field(binding: Binding, default: Any) -> Any:
     return dataclasses.field(default=default, metadata={"xml": binding})
 
 
@@ -147,17 +149,23 @@ def content(codec: Codec = STR, *, default: Any = _MISSING) -> Any:
     return _field(Binding(Kind.CONTENT, codec=codec), default)
 
 
+Reader = Callable[["etree._Element", ReadContext], Any]
+
+
 @dataclass(slots=True)
 class Plan:
+    cls: type[Element]
     tag: str
     order: tuple[str, ...]
     attrs: dict[str, Binding]
     children: dict[str, tuple[Binding, type[Element] | None]]
     content: Binding | None
-    required: frozenset[str]
     fields: tuple[Binding, ...]
-    # Fields whose values must become tuples after reading.
-    sequences: tuple[str, ...]
+    # Until the first document needs it, ``reader`` compiles the real one (see ``_compile``).
+    reader: Reader = dataclasses.field(init=False)
+
+    def __post_init__(self) -> None:
+        self.reader = functools.partial(_first_read, self)
 
 
 E = TypeVar("E", bound=type[Element])
@@ -168,19 +176,20 @@ def element(tag: str, order: Sequence[str] = ()) -> Callable[[E], E]:
     """Bind a model class to its cXML tag; ``order`` is the DTD child order."""
 
     def compile_plan(cls: E) -> E:
+        if "__post_init__" in vars(cls):
+            raise TypeError(f"{cls.__name__}: models are read without __init__ (no __post_init__)")
         attrs: dict[str, Binding] = {}
         children: dict[str, tuple[Binding, type[Element] | None]] = {}
         own_text: Binding | None = None
-        required: set[str] = set()
         bound: list[Binding] = []
         for f in dataclasses.fields(cls):
             b = f.metadata.get("xml")
             if b is None:
                 continue
-            b = dataclasses.replace(b, field=f.name)
+            required = f.default is _MISSING
+            default = None if required else f.default
+            b = dataclasses.replace(b, field=f.name, required=required, default=default)
             bound.append(b)
-            if f.default is _MISSING and f.default_factory is _MISSING:
-                required.add(f.name)
             if b.kind is Kind.ATTR:
                 attrs[b.name] = b
             elif b.kind in (Kind.TEXT, Kind.TEXTS):
@@ -195,14 +204,13 @@ def element(tag: str, order: Sequence[str] = ()) -> Callable[[E], E]:
             if child_tag not in names:
                 names.append(child_tag)
         cls.__plan__ = Plan(
+            cls=cls,
             tag=tag,
             order=tuple(names),
             attrs=attrs,
             children=children,
             content=own_text,
-            required=frozenset(required),
             fields=tuple(bound),
-            sequences=tuple(b.field for b in bound if b.kind in (Kind.TEXTS, Kind.MANY)),
         )
         return cls
 
@@ -216,10 +224,10 @@ def element_text(el: etree._Element) -> str:
     return el.text or ""
 
 
-def own_text(el: etree._Element) -> str:
-    """The character data directly inside ``el``, children's text excluded."""
+def own_text(el: etree._Element, children: list[etree._Element]) -> str:
+    """The character data directly inside ``el`` (mixed content), children's text excluded."""
     parts = [el.text or ""]
-    parts.extend(child.tail or "" for child in el)
+    parts.extend(child.tail or "" for child in children)
     return "".join(parts)
 
 
@@ -234,53 +242,181 @@ def _path(el: etree._Element) -> str:
 
 def read(cls: type[E_co], el: etree._Element, ctx: ReadContext) -> E_co:
     """Build ``cls`` from ``el`` in one pass over its attributes and children."""
-    ctx.elements_left -= 1
-    if ctx.elements_left < 0:
-        raise PayloadTooLarge("document has more elements than the configured limit")
-    plan = cls.__plan__
-    values: dict[str, Any] = {}
-    extra_attrs: list[tuple[str, str]] = []
-    for key, value in el.attrib.items():
-        b = plan.attrs.get(key)
-        if b is None:
-            extra_attrs.append((key, value))
+    model: E_co = cls.__plan__.reader(el, ctx)
+    return model
+
+
+# --- the compiled readers ----------------------------------------------------------------
+#
+# Reading is the hot path of every request (PERFORMANCE.md: at most 3x the bare lxml
+# parse), so each class gets a reader function generated from its plan on first use, as
+# ``dataclasses`` generates ``__init__``: one pass over ``el.items()`` and the children
+# with the tags as string constants, values in local variables, and the instance built
+# with ``object.__new__`` and one slot-setter call per field. The frozen ``__init__``
+# (keyword arguments, ``object.__setattr__`` per field) cost more than all the rest.
+# docs/performance.md has the measurements. Loaders never return None, so None can mark
+# "not seen yet" for optional fields whose default is None.
+
+_UNSET: Any = type("Unset", (), {"__repr__": lambda self: "<unset>"})()
+
+
+def _first_read(plan: Plan, el: etree._Element, ctx: ReadContext) -> Any:
+    plan.reader = _compile(plan)
+    return plan.reader(el, ctx)
+
+
+def _too_many() -> None:
+    raise PayloadTooLarge("document has more elements than the configured limit")
+
+
+def _twice(child: etree._Element) -> None:
+    raise BadRequest(f"{_path(child)} appears twice", line=child.sourceline)
+
+
+def _lacks(plan: Plan, el: etree._Element, values: dict[str, Any]) -> None:
+    missing = sorted(_describe(plan, name) for name, value in values.items() if value is _UNSET)
+    raise BadRequest(f"{_path(el)} lacks required {', '.join(missing)}", line=el.sourceline)
+
+
+def _raw(child: etree._Element) -> Raw:
+    return Raw.of(child)
+
+
+def _collect(line: str, into: str) -> list[str]:
+    """Append to a list that is created on first use (most elements have no extras)."""
+    return [
+        f"if {into} is None:",
+        f"    {into} = [{line}]",
+        "else:",
+        f"    {into}.append({line})",
+    ]
+
+
+def _compile(plan: Plan) -> Reader:
+    cls = plan.cls
+    env: dict[str, Any] = {
+        "UNSET": _UNSET,
+        "new": object.__new__,
+        "cls": cls,
+        "plan": plan,
+        "too_many": _too_many,
+        "twice": _twice,
+        "lacks": _lacks,
+        "raw": _raw,
+        "element_text": element_text,
+        "own_text": own_text,
+    }
+    # The slots' own setters: what object.__setattr__ ends up calling, minus the lookup.
+    for f in dataclasses.fields(cls):
+        env[f"set_{f.name}"] = getattr(cls, f.name).__set__
+    body = [
+        "left = ctx.elements_left - 1",
+        "ctx.elements_left = left",
+        "if left < 0:",
+        "    too_many()",
+    ]
+    # Starting values: None where None is the default (and means "not seen"), else UNSET.
+    for b in plan.fields:
+        name = b.field
+        if b.codec is not STR:
+            env[f"load_{name}"] = b.codec.load
+        if b.kind in (Kind.TEXTS, Kind.MANY) or (b.default is None and not b.required):
+            body.append(f"v_{name} = None")
+        elif b.kind is not Kind.CONTENT:
+            body.append(f"v_{name} = UNSET")
+            if not b.required:
+                env[f"d_{name}"] = b.default
+    body += _read_attributes(plan)
+    body += _read_children(plan, env) if plan.children else _read_leaf(plan)
+    required = [b.field for b in plan.fields if b.required and b.kind is not Kind.CONTENT]
+    if required:
+        body.append(f"if {' or '.join(f'v_{n} is UNSET' for n in required)}:")
+        body.append(f"    lacks(plan, el, {{{', '.join(f'{n!r}: v_{n}' for n in required)}}})")
+    body.append("o = new(cls)")
+    body.append("set_extra_attrs(o, tuple(extra_attrs) if extra_attrs else ())")
+    body.append("set_extras(o, tuple(extras) if extras else ())")
+    for b in plan.fields:
+        name = b.field
+        if b.kind in (Kind.TEXTS, Kind.MANY):
+            value = f"() if v_{name} is None else tuple(v_{name})"
+        elif f"d_{name}" in env:
+            value = f"d_{name} if v_{name} is UNSET else v_{name}"
         else:
-            values[b.field] = b.codec.load(value, ctx, el)
-    extras: list[Raw] = []
-    children = plan.children
-    for child in el:
-        entry = children.get(child.tag)  # type: ignore[arg-type]
-        if entry is None:
-            extras.append(Raw.of(child))
-            continue
-        b, child_cls = entry
-        kind = b.kind
-        if kind is Kind.ONE:
-            if b.field in values:
-                raise BadRequest(f"{_path(child)} appears twice", line=child.sourceline)
-            values[b.field] = read(child_cls, child, ctx)  # type: ignore[arg-type]
-        elif kind is Kind.MANY:
-            values.setdefault(b.field, []).append(read(child_cls, child, ctx))  # type: ignore[arg-type]
-        elif kind is Kind.TEXT:
-            if b.field in values:
-                raise BadRequest(f"{_path(child)} appears twice", line=child.sourceline)
-            values[b.field] = b.codec.load(element_text(child), ctx, child)
+            value = f"v_{name}"
+        body.append(f"set_{name}(o, {value})")
+    body.append("return o")
+    source = f"def read_{cls.__name__}(el, ctx):\n" + "".join(f"    {line}\n" for line in body)
+    exec(compile(source, f"<punchin reader for {cls.__name__}>", "exec"), env)  # noqa: S102
+    reader: Reader = env[f"read_{cls.__name__}"]
+    reader.__doc__ = source  # the generated code, for whoever debugs it
+    return reader
+
+
+def _load(b: Binding, source: str, where: str) -> str:
+    """The expression that turns ``source`` into the field's value (STR: as it is)."""
+    if b.codec is STR:
+        return source
+    return f"load_{b.field}({source}, ctx, {where})"
+
+
+def _read_attributes(plan: Plan) -> list[str]:
+    if not plan.attrs:
+        return ["extra_attrs = el.items()"]
+    lines = ["extra_attrs = None", "for k, v in el.items():"]
+    keyword = "if"
+    for key, b in plan.attrs.items():
+        lines.append(f"    {keyword} k == {key!r}:")
+        lines.append(f"        v_{b.field} = {_load(b, 'v', 'el')}")
+        keyword = "elif"
+    lines.append("    else:")
+    lines.extend("        " + line for line in _collect("(k, v)", "extra_attrs"))
+    return lines
+
+
+def _read_leaf(plan: Plan) -> list[str]:
+    """An element with no known children: any child is an extra."""
+    lines = ["if len(el):", "    extras = [raw(child) for child in el]"]
+    if plan.content is None:
+        return [*lines, "else:", "    extras = None"]
+    c = plan.content
+    return [
+        *lines,
+        "    t = own_text(el, el[:])",
+        "else:",
+        "    extras = None",
+        "    t = el.text or ''",
+        f"v_{c.field} = {_load(c, 't', 'el')}",
+    ]
+
+
+def _read_children(plan: Plan, env: dict[str, Any]) -> list[str]:
+    """One pass over the children; ``el[:]`` is cheaper than lxml's child iterator."""
+    lines = ["extras = None", "children = el[:]", "for child in children:", "    tag = child.tag"]
+    keyword = "if"
+    for i, (tag, (b, child_cls)) in enumerate(plan.children.items()):
+        name = b.field
+        lines.append(f"    {keyword} tag == {tag!r}:")
+        keyword = "elif"
+        if child_cls is not None:
+            env[f"plan_{i}"] = child_cls.__plan__
+            value = f"plan_{i}.reader(child, ctx)"
         else:
-            values.setdefault(b.field, []).append(b.codec.load(element_text(child), ctx, child))
+            lines.append("        t = element_text(child) if len(child) else child.text or ''")
+            value = _load(b, "t", "child")
+        if b.kind in (Kind.ONE, Kind.TEXT):
+            absent = "None" if b.default is None and not b.required else "UNSET"
+            lines.append(f"        if v_{name} is not {absent}:")
+            lines.append("            twice(child)")
+            lines.append(f"        v_{name} = {value}")
+        else:
+            lines.extend("        " + line for line in _collect(value, f"v_{name}"))
+    lines.append("    else:")
+    lines.extend("        " + line for line in _collect("raw(child)", "extras"))
     if plan.content is not None:
         c = plan.content
-        values[c.field] = c.codec.load(own_text(el) if len(el) else (el.text or ""), ctx, el)
-    for name in plan.sequences:
-        if name in values:
-            values[name] = tuple(values[name])
-    if len(values) < len(plan.required) or not plan.required.issubset(values):
-        missing = sorted(_describe(plan, n) for n in plan.required - values.keys())
-        raise BadRequest(f"{_path(el)} lacks required {', '.join(missing)}", line=el.sourceline)
-    if extra_attrs:
-        values["extra_attrs"] = tuple(extra_attrs)
-    if extras:
-        values["extras"] = tuple(extras)
-    return cls(**values)
+        lines.append("t = own_text(el, children) if children else el.text or ''")
+        lines.append(f"v_{c.field} = {_load(c, 't', 'el')}")
+    return lines
 
 
 def _describe(plan: Plan, field_name: str) -> str:
