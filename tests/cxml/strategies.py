@@ -257,10 +257,8 @@ def models(cls: type[M]) -> st.SearchStrategy[M]:
     return found
 
 
-def documents(payload: type[Element] | None = None) -> st.SearchStrategy[Document]:
-    """Whole ``cXML`` documents; with ``payload``, ones that carry that payload class."""
-    if payload is None:
-        return models(Document)
+def documents(payload: type[Element]) -> st.SearchStrategy[Document]:
+    """Whole ``cXML`` documents that carry a ``payload`` (one of PAYLOADS)."""
     envelope = Request if payload in REQUESTS else Response if payload in RESPONSES else Message
     body = st.tuples(models(envelope), models(payload)).map(
         lambda pair: dataclasses.replace(pair[0], payload=pair[1])
@@ -335,10 +333,8 @@ def _field(cls: type[Element], b: Binding, optional: bool) -> st.SearchStrategy[
     whole = FIELDS.get((cls, b.field))
     if whole is not None:
         return whole()
-    if b.kind is Kind.ONE:
+    if b.kind in (Kind.ONE, Kind.MANY):
         value: st.SearchStrategy[Any] = st.one_of(*(models(c) for c in b.classes))
-    elif b.kind is Kind.MANY:
-        value = st.one_of(*(models(c) for c in b.classes))
     else:
         value = _value(cls, b)
     least = MIN_OCCURS.get((cls, b.field), 0)
