@@ -16,7 +16,11 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 @asynccontextmanager
 async def serve(
-    handler: Handler, *, tls: ssl.SSLContext | None = None, path: str = "/cxml"
+    handler: Handler,
+    *,
+    tls: ssl.SSLContext | None = None,
+    path: str = "/cxml",
+    host: str = "127.0.0.1",
 ) -> AsyncIterator[str]:
     """Serve ``handler`` for every method at ``path``; yield the URL of that path."""
 
@@ -27,11 +31,11 @@ async def serve(
     app.router.add_route("*", path, route)
     runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.1)
     await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0, ssl_context=tls)
+    site = web.TCPSite(runner, host, 0, ssl_context=tls)
     await site.start()
     port = runner.addresses[0][1]
     try:
-        yield f"{'https' if tls else 'http'}://127.0.0.1:{port}{path}"
+        yield f"{'https' if tls else 'http'}://{host}:{port}{path}"
     finally:
         await runner.cleanup()
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import time
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 
 import pytest
 from aiohttp import web
@@ -19,7 +21,7 @@ from punchin.transport import (
     UrlPolicy,
     UrlRefused,
 )
-from punchin.transport.client import BACKOFF
+from punchin.transport.client import BACKOFF, _retry_after
 
 from .servers import Handler, serve, xml_reply
 
@@ -186,3 +188,26 @@ def test_connect_failures_are_retried_with_backoff_then_raised() -> None:
     asyncio.run(scenario())
     # Two retries after pauses of BACKOFF and 2 * BACKOFF; a refused connect is instant.
     assert time.monotonic() - started >= 3 * BACKOFF
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("7", 7.0),
+        (" 0 ", 0.0),
+        ("Wed, 21 Oct 2015 07:28:00 GMT", 0.0),  # in the past: no wait
+        ("soon", None),
+        ("-1", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_retry_after_header_forms(header: str | None, expected: float | None) -> None:
+    assert _retry_after(header) == expected
+
+
+def test_retry_after_http_date_in_the_future() -> None:
+    when = datetime.now(UTC) + timedelta(seconds=30)
+    seconds = _retry_after(format_datetime(when, usegmt=True))
+    assert seconds is not None
+    assert 28 <= seconds <= 30

@@ -231,3 +231,30 @@ def test_checked_requests_never_reuse_an_unchecked_connection() -> None:
     unchecked, checked, checked_again = recorder.peers
     assert checked != unchecked
     assert checked == checked_again  # keep-alive within the checked pool
+
+
+def test_concurrent_requests_keep_their_own_checked_addresses(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The pinned addresses belong to one request: 32 concurrent requests to two names
+    on two loopback addresses each reach their own server."""
+    fake_dns(monkeypatch, {"a.test": ["127.0.0.1"], "b.test": ["127.0.0.2"]})
+    a, b = Recorder(), Recorder()
+    rule = UrlPolicy(frozenset({"a.test", "b.test"}), allow_loopback_http=True)
+
+    async def scenario() -> None:
+        async with (
+            serve(a, host="127.0.0.1") as url_a,
+            serve(b, host="127.0.0.2") as url_b,
+            CxmlClient() as client,
+        ):
+            urls = [url_a.replace("127.0.0.1", "a.test"), url_b.replace("127.0.0.2", "b.test")]
+            replies = await asyncio.gather(
+                *(client.post(urls[i % 2], b"<cXML/>", policy=rule) for i in range(32))
+            )
+            assert all(reply.status == 200 for reply in replies)
+
+    asyncio.run(scenario())
+    assert len(a.hosts) == len(b.hosts) == 16
+    assert all(host.startswith("a.test:") for host in a.hosts)
+    assert all(host.startswith("b.test:") for host in b.hosts)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gzip
 import socket
 
 import pytest
@@ -249,5 +250,23 @@ def test_connection_refused_is_connect_failed() -> None:
             with pytest.raises(ConnectFailed) as caught:
                 await client.post(f"http://127.0.0.1:{free_port()}/cxml", DOCUMENT)
             assert caught.value.transient
+
+    asyncio.run(scenario())
+
+
+def test_compressed_answer_is_capped_after_decompression() -> None:
+    """A gzip bomb (small on the wire, huge inflated) hits the cap, not our memory."""
+    bomb = gzip.compress(b"\0" * (32 * 2**20), compresslevel=9)
+    assert len(bomb) < 64 * 1024
+
+    async def handler(request: web.Request) -> web.Response:
+        return web.Response(
+            body=bomb, headers={"Content-Type": "text/xml", "Content-Encoding": "gzip"}
+        )
+
+    async def scenario() -> None:
+        async with serve(handler) as url, CxmlClient() as client:
+            with pytest.raises(ReplyTooLarge):
+                await client.post(url, DOCUMENT, max_bytes=2**20)
 
     asyncio.run(scenario())
