@@ -270,3 +270,12 @@ def test_compressed_answer_is_capped_after_decompression() -> None:
                 await client.post(url, DOCUMENT, max_bytes=2**20)
 
     asyncio.run(scenario())
+
+
+def test_header_injection_through_the_user_agent_is_refused() -> None:
+    async def scenario() -> None:
+        async with CxmlClient() as client:
+            with pytest.raises(ValueError, match="CR, LF"):
+                await client.post("http://127.0.0.1:9/cxml", DOCUMENT, user_agent="x\r\nX-Evil: 1")
+
+    asyncio.run(scenario())

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 _FORBIDDEN_IN_HEADER = frozenset("\r\n\0")
 
 
-def _check_header_safe(name: str, value: str) -> None:
+def check_header_value(name: str, value: str) -> None:
     if not value or _FORBIDDEN_IN_HEADER.intersection(value):
         raise ValueError(f"{name} must be non-empty and free of CR, LF and NUL")
 
@@ -29,7 +29,7 @@ class BasicAuth:
     password: str = field(repr=False)
 
     def __post_init__(self) -> None:
-        _check_header_safe("user_id", self.user_id)
+        check_header_value("user_id", self.user_id)
         if ":" in self.user_id:
             raise ValueError("a basic-auth user ID cannot contain ':' (RFC 7617)")
         if _FORBIDDEN_IN_HEADER.intersection(self.password):
@@ -47,7 +47,7 @@ class BearerAuth:
     token: str = field(repr=False)
 
     def __post_init__(self) -> None:
-        _check_header_safe("token", self.token)
+        check_header_value("token", self.token)
         if any(c.isspace() for c in self.token):
             raise ValueError("a bearer token cannot contain whitespace")
 

@@ -25,7 +25,7 @@ from aiohttp.abc import AbstractResolver, ResolveResult
 from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 
-from .auth import Auth, BasicAuth, BearerAuth, ClientCertificate, tls_context
+from .auth import Auth, BasicAuth, BearerAuth, ClientCertificate, check_header_value, tls_context
 from .errors import (
     BadReply,
     ConnectFailed,
@@ -296,6 +296,7 @@ class CxmlClient:
         Any status except 3xx is returned for the caller to read (P23 is decided on
         the cXML Status in the body); a 3xx raises ``RedirectRefused``.
         """
+        check_header_value("user_agent", user_agent)
         headers = {
             "Content-Type": "text/xml; charset=UTF-8",
             "Accept": "text/xml",
@@ -333,6 +334,7 @@ class CxmlClient:
         left. The last error is raised when time or attempts run out; a final
         non-2xx answer raises ``BadReply``.
         """
+        check_header_value("user_agent", user_agent)
         headers = {"Accept": "text/xml", "User-Agent": user_agent}
         attempt = 0
         while True:
