@@ -73,7 +73,7 @@ from punchin.cxml.punchout import (
     SupplierOrderInfo,
 )
 from punchin.cxml.statusupdate import IntegrationMessage, IntegrationStatus
-from punchin.cxml.values import DATETIME, DECIMAL, UINT
+from punchin.cxml.values import DATETIME, DECIMAL, PAYLOAD_ID, UINT
 
 M = TypeVar("M", bound=Element)
 
@@ -123,6 +123,7 @@ _CODECS: dict[Any, st.SearchStrategy[Any]] = {
     DECIMAL: decimals,
     UINT: st.integers(min_value=0, max_value=10**12),
     DATETIME: aware_datetimes,
+    PAYLOAD_ID: xml_text.filter(str.strip),  # not blank, at most 255 characters
 }
 
 # --- what the DTD says and the binding does not ------------------------------------------

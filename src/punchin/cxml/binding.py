@@ -56,12 +56,17 @@ class Element:
 class ReadContext:
     """Per-parse state: strict or lenient, the repairs made, the element budget."""
 
-    __slots__ = ("elements_left", "lenient", "repairs")
+    __slots__ = ("elements_left", "lenient", "max_attributes", "raw_left", "repairs")
 
     def __init__(self, limits: Limits, repairs: list[Repair] | None) -> None:
         self.lenient = repairs is not None
         self.repairs = repairs
         self.elements_left = limits.max_elements
+        self.max_attributes = limits.max_attributes
+        # Characters of unknown elements kept as Raw: lxml copies every namespace
+        # declaration in scope into each one, so 5,000 declarations and 5,000 unknown
+        # children (117 kB) would otherwise cost minutes and gigabytes (docs/security.md).
+        self.raw_left = limits.max_bytes
 
     def repair(self, what: str, line: int | None) -> None:
         assert self.repairs is not None
@@ -278,8 +283,19 @@ def _lacks(plan: Plan, el: etree._Element, values: dict[str, Any]) -> None:
     raise BadRequest(f"{_path(el)} lacks required {', '.join(missing)}", line=el.sourceline)
 
 
-def _raw(child: etree._Element) -> Raw:
-    return Raw.of(child)
+def _raw(child: etree._Element, ctx: ReadContext) -> Raw:
+    raw = Raw.of(child)
+    ctx.raw_left -= len(raw.xml)
+    if ctx.raw_left < 0:
+        raise PayloadTooLarge("unknown elements serialise to more than the document size limit")
+    return raw
+
+
+def _too_many_attributes(el: etree._Element, ctx: ReadContext) -> None:
+    raise PayloadTooLarge(
+        f"{el.tag} has {len(el.attrib)} attributes; the limit is {ctx.max_attributes}",
+        line=el.sourceline,
+    )
 
 
 def _collect(line: str, into: str) -> list[str]:
@@ -303,6 +319,7 @@ def _compile(plan: Plan) -> Reader:
         "twice": _twice,
         "lacks": _lacks,
         "raw": _raw,
+        "too_many_attributes": _too_many_attributes,
         "element_text": element_text,
         "own_text": own_text,
     }
@@ -360,9 +377,12 @@ def _load(b: Binding, source: str, where: str) -> str:
 
 
 def _read_attributes(plan: Plan) -> list[str]:
+    # lxml's items() looks each value up from the first attribute: quadratic, so the
+    # count is checked first (linear).
+    check = ["if len(el.attrib) > ctx.max_attributes:", "    too_many_attributes(el, ctx)"]
     if not plan.attrs:
-        return ["extra_attrs = el.items()"]
-    lines = ["extra_attrs = None", "for k, v in el.items():"]
+        return [*check, "extra_attrs = el.items()"]
+    lines = [*check, "extra_attrs = None", "for k, v in el.items():"]
     keyword = "if"
     for key, b in plan.attrs.items():
         lines.append(f"    {keyword} k == {key!r}:")
@@ -375,7 +395,7 @@ def _read_attributes(plan: Plan) -> list[str]:
 
 def _read_leaf(plan: Plan) -> list[str]:
     """An element with no known children: any child is an extra."""
-    lines = ["if len(el):", "    extras = [raw(child) for child in el]"]
+    lines = ["if len(el):", "    extras = [raw(child, ctx) for child in el]"]
     if plan.content is None:
         return [*lines, "else:", "    extras = None"]
     c = plan.content
@@ -411,7 +431,7 @@ def _read_children(plan: Plan, env: dict[str, Any]) -> list[str]:
         else:
             lines.extend("        " + line for line in _collect(value, f"v_{name}"))
     lines.append("    else:")
-    lines.extend("        " + line for line in _collect("raw(child)", "extras"))
+    lines.extend("        " + line for line in _collect("raw(child, ctx)", "extras"))
     if plan.content is not None:
         c = plan.content
         lines.append("t = own_text(el, children) if children else el.text or ''")

@@ -24,7 +24,7 @@ from punchin.cxml.punchout import (
     PunchOutSetupResponse,
 )
 from punchin.cxml.statusupdate import StatusUpdateRequest
-from punchin.cxml.values import DATETIME
+from punchin.cxml.values import DATETIME, PAYLOAD_ID
 
 
 @element("Identity")
@@ -163,7 +163,7 @@ Body = Request | Response | Message
 class Document(Element):
     """A whole cXML document: the ``cXML`` root element exactly as on the wire."""
 
-    payload_id: str = attr("payloadID")
+    payload_id: str = attr("payloadID", PAYLOAD_ID)
     timestamp: datetime = attr("timestamp", DATETIME)
     version: str | None = attr("version", default=None)
     lang: str | None = attr("xml:lang", default=None)

@@ -17,8 +17,11 @@ from lxml import etree
 from punchin.cxml.binding import Codec, ReadContext
 from punchin.cxml.errors import BadRequest, SerializationError
 
-_DECIMAL = re.compile(r"\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)\s*")
-_UINT = re.compile(r"\s*\d+\s*")
+# ASCII digits only: str patterns' \d and str.isdecimal() also accept "١٢" (Arabic-Indic),
+# which Decimal and int read as 12. A count has at most 18 digits: int() refuses more
+# than 4300 with a ValueError (SECURITY.md row 17 and the fuzz test in test_safety.py).
+_DECIMAL = re.compile(r"\s*[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)\s*")
+_UINT = re.compile(r"\s*[0-9]{1,18}\s*")
 
 
 def _where(el: etree._Element) -> str:
@@ -26,7 +29,7 @@ def _where(el: etree._Element) -> str:
 
 
 def _load_decimal(text: str, ctx: ReadContext, el: etree._Element) -> Decimal:
-    if text.replace(".", "", 1).isdecimal():
+    if text.isascii() and text.replace(".", "", 1).isdecimal():
         # The usual "500.00": a subset of _DECIMAL, checked at a third of the regex's cost.
         return Decimal(text)
     if _DECIMAL.fullmatch(text) is None:
@@ -40,10 +43,13 @@ def dump_decimal(value: Decimal) -> str:
 
 
 def _load_uint(text: str, ctx: ReadContext, el: etree._Element) -> int:
-    if text.isdecimal():  # the usual "5", a subset of _UINT
+    if text.isascii() and text.isdecimal() and len(text) <= 18:  # the usual "5": in _UINT
         return int(text)
     if _UINT.fullmatch(text) is None:
-        raise BadRequest(f"{_where(el)}: {text[:40]!r} is not a whole number", line=el.sourceline)
+        raise BadRequest(
+            f"{_where(el)}: {text[:40]!r} is not a whole number (at most 18 digits)",
+            line=el.sourceline,
+        )
     return int(text)
 
 
@@ -105,6 +111,35 @@ def dump_datetime(value: datetime) -> str:
     return value.isoformat()
 
 
+# The cXML root's payloadID is the key that makes a retry idempotent (ARCHITECTURE.md),
+# stored under a unique constraint: an empty one identifies nothing, and keys longer than
+# 255 characters do not fit a portable index (SECURITY.md row 12: 400 at parse time).
+MAX_PAYLOAD_ID = 255
+
+
+def _payload_id_problem(value: str) -> str | None:
+    if not value.strip():
+        return "payloadID is empty"
+    if len(value) > MAX_PAYLOAD_ID:
+        return f"payloadID has {len(value)} characters; at most {MAX_PAYLOAD_ID} are allowed"
+    return None
+
+
+def _load_payload_id(text: str, ctx: ReadContext, el: etree._Element) -> str:
+    problem = _payload_id_problem(text)
+    if problem is not None:
+        raise BadRequest(problem, line=el.sourceline)
+    return text
+
+
+def _dump_payload_id(value: str) -> str:
+    problem = _payload_id_problem(value)
+    if problem is not None:
+        raise SerializationError(problem)
+    return value
+
+
 DECIMAL = Codec(_load_decimal, dump_decimal)
 UINT = Codec(_load_uint, str)
 DATETIME = Codec(_load_datetime, dump_datetime)
+PAYLOAD_ID = Codec(_load_payload_id, _dump_payload_id)
