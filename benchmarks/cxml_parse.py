@@ -9,8 +9,9 @@ median time of
   a ``datetime`` as ``parse`` does (no safety checks, no unknown-element bookkeeping);
 * ``punchin.cxml.parse``: prescan, hardened parse and the typed models;
 
-and the ratios parse/floor and parse/ET. The machine's speed drifts, so compare the
-ratios of one run rather than absolute times (PERFORMANCE.md).
+and the ratios parse/floor and parse/ET. The three run in turns and the clock is this
+thread's CPU time, so other processes on the machine disturb the ratios little; still,
+the machine's speed drifts, so compare ratios of one run rather than absolute times.
 
 Run: ``.venv/bin/python benchmarks/cxml_parse.py [--repeat N]``
 """
@@ -144,16 +145,21 @@ def extract_with_elementtree(data: bytes) -> dict[str, Any]:
     }
 
 
-def medians_ms(fns: Sequence[Callable[[bytes], object]], data: bytes, repeat: int) -> list[float]:
+CLOCKS = {"cpu": time.thread_time, "wall": time.perf_counter}
+
+
+def medians_ms(
+    fns: Sequence[Callable[[bytes], object]], data: bytes, repeat: int, clock: Callable[[], float]
+) -> list[float]:
     """Median time of each function, run in turns so that drift hits them all alike."""
     times: list[list[float]] = [[] for _ in fns]
     for fn in fns:
         fn(data)  # warm caches and compile the readers
     for _ in range(repeat):
         for fn, samples in zip(fns, times, strict=True):
-            start = time.perf_counter()
+            start = clock()
             fn(data)
-            samples.append(time.perf_counter() - start)
+            samples.append(clock() - start)
     return [statistics.median(samples) * 1000 for samples in times]
 
 
@@ -173,6 +179,12 @@ def main() -> None:
     cli = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     cli.add_argument("--repeat", type=int, default=0, help="runs per median (default: by size)")
     cli.add_argument("--lines", type=int, nargs="*", default=[1, 100, 1000])
+    cli.add_argument(
+        "--clock",
+        choices=sorted(CLOCKS),
+        default="cpu",
+        help="cpu: this thread's CPU time, steady on a shared machine (default); wall: elapsed",
+    )
     args = cli.parse_args()
     print("| lines | floor ms | ElementTree ms | parse ms | parse/floor | parse/ET |")
     print("|---:|---:|---:|---:|---:|---:|")
@@ -181,7 +193,7 @@ def main() -> None:
         _check(data, lines)
         repeat = args.repeat or max(20, 20_000 // lines)
         floor, baseline, ours = medians_ms(
-            (etree.fromstring, extract_with_elementtree, parse), data, repeat
+            (etree.fromstring, extract_with_elementtree, parse), data, repeat, CLOCKS[args.clock]
         )
         print(
             f"| {lines} | {floor:.3f} | {baseline:.3f} | {ours:.3f} "
