@@ -29,7 +29,12 @@ _BASE["TEMPLATES"][0]["OPTIONS"]["context_processors"] += [
     "punchin.storefront.integration.context_processors.purchasing_system",
     "punchin.storefront.cart.context_processors.cart",
 ]
-if _BASE["DATABASES"]["default"]["ENGINE"].endswith("sqlite3"):
+if not _BASE["DATABASES"]["default"]["ENGINE"].endswith("sqlite3"):
+    # Under ASGI each request's database work runs in a thread of its own; a
+    # persistent connection would outlive that thread unclosed (Django's docs: disable
+    # persistent connections under ASGI, pool in the database layer instead).
+    _BASE["DATABASES"]["default"]["CONN_MAX_AGE"] = 0
+else:
     # Tests serve the site from a live server thread while the test writes: a file
     # database (WAL) takes concurrent connections, an in-memory shared cache does not.
     _BASE["DATABASES"]["default"]["TEST"] = {"NAME": _BASE["DATA_DIR"] / "storefront-test.sqlite3"}

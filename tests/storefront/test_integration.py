@@ -1,0 +1,184 @@
+"""Configure Purchasing System (P9-P11, P13) and its "Send test request"."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+import trustme
+from aiohttp import web
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from punchin.cxml import parse
+from punchin.cxml.envelope import Message, Request
+from punchin.cxml.punchout import PunchOutOrderMessage, PunchOutSetupRequest
+from punchin.cxml.validate import validate
+from punchin.storefront.integration.models import PurchasingSystem
+from punchin.web import demo
+from punchin.web.testing import LiveASGIServer
+
+from .conftest import Acme, Browser, setup_response
+
+CONFIGURE = "/account/business-settings/systems-integrations/"
+
+
+def form(endpoint_url: str, mode: str = "production", **overrides: Any) -> dict[str, Any]:
+    return {
+        "system": "coupa",
+        "endpoint_url": endpoint_url,
+        "auth_scheme": "basic",
+        "basic_user": demo.ENDPOINT_USER,
+        "basic_password": demo.ENDPOINT_PASSWORD,
+        "credential_domain": "NetworkID",
+        "from_identity": demo.STORE_IDENTITY,
+        "to_identity": demo.PROCUREMENT_IDENTITY,
+        "sender_identity": demo.STORE_IDENTITY,
+        "shared_secret": demo.SHARED_SECRET,
+        "deployment_mode": mode,
+        **overrides,
+    }
+
+
+def admin_client() -> Client:
+    client = Client()
+    assert client.login(username=demo.STORE_ADMIN, password=demo.PASSWORD)
+    return client
+
+
+def test_the_path_to_configure_purchasing_system(acme: Acme) -> None:
+    """P9: Account Details > Business Settings > Systems integrations > "Configure
+    Purchasing System", with the list of systems."""
+    client = admin_client()
+    assert 'id="business-settings"' in client.get("/account/").content.decode()
+    settings_page = client.get("/account/business-settings/").content.decode()
+    assert "Systems integrations" in settings_page
+    assert "Configure Purchasing System" in settings_page
+    page = client.get(CONFIGURE).content.decode()
+    for name in ("SAP Ariba", "Coupa", "Precoro", "Onventis", "iCompleat", "ClickApporter"):
+        assert name in page
+    assert "NB Solution" in page
+    assert "Other cXML" in page
+    for scheme in ("Basic (user ID and password)", "Client certificate", "Bearer token"):
+        assert scheme in page
+
+
+def test_only_account_admins_configure(acme: Acme) -> None:
+    client = Client()
+    assert client.login(username=demo.PUNCHIN_BUYER, password=demo.PASSWORD)
+    assert client.get(CONFIGURE).status_code == 403
+    assert client.post(CONFIGURE, form("https://127.0.0.1/x")).status_code == 403
+    assert not PurchasingSystem.objects.exists()
+
+
+@pytest.mark.parametrize("mode", ["production", "test"])
+def test_plain_http_is_refused_outside_development(acme: Acme, settings: Any, mode: str) -> None:
+    settings.PUNCHIN_DEV = False
+    page = admin_client().post(CONFIGURE, form("http://127.0.0.1:8002/cxml/punchin", mode))
+    assert page.status_code == 200
+    assert "plain http refused" in page.content.decode()
+    assert not PurchasingSystem.objects.exists()
+
+
+def test_development_allows_loopback_http_only(acme: Acme, settings: Any) -> None:
+    settings.PUNCHIN_DEV = True
+    client = admin_client()
+    public = client.post(CONFIGURE, form("http://93.184.215.14/cxml/punchin"))
+    assert "plain http refused" in public.content.decode()
+    private = client.post(CONFIGURE, form("https://10.1.2.3/cxml/punchin"))
+    assert "private" in private.content.decode()
+    saved = client.post(CONFIGURE, form("http://127.0.0.1:8002/cxml/punchin"))
+    assert saved.status_code == 302
+    assert PurchasingSystem.objects.get().endpoint_url == "http://127.0.0.1:8002/cxml/punchin"
+
+
+def test_banner_once_configured_and_secrets_never_shown(acme: Acme, settings: Any) -> None:
+    """P11: once configured, the pages show that Punch-in is set up."""
+    settings.PUNCHIN_DEV = True
+    buyer = Client()
+    assert buyer.login(username=demo.PUNCHIN_BUYER, password=demo.PASSWORD)
+    assert 'id="punchin-banner"' not in buyer.get("/").content.decode()
+    client = admin_client()
+    client.post(CONFIGURE, form("http://127.0.0.1:8002/cxml/punchin"))
+    page = buyer.get("/").content.decode()
+    assert 'id="punchin-banner"' in page
+    assert "(Coupa) is configured for Punch-in" in page
+    configure = client.get(CONFIGURE).content.decode()
+    assert demo.SHARED_SECRET not in configure
+    assert demo.ENDPOINT_PASSWORD not in configure
+    # Saving again with blank secrets keeps them.
+    blank = form("http://127.0.0.1:8002/cxml/punchin", basic_password="", shared_secret="")
+    assert client.post(CONFIGURE, blank).status_code == 302
+    system = PurchasingSystem.objects.get()
+    assert system.shared_secret == demo.SHARED_SECRET
+    assert system.basic_password == demo.ENDPOINT_PASSWORD
+
+
+def test_certificate_upload_is_kept_private(acme: Acme, settings: Any, tmp_path: Path) -> None:
+    """P10: certificate auth stores the client certificate and key, mode 0600."""
+    settings.PUNCHIN_DEV = True
+    settings.DATA_DIR = tmp_path
+    ca = trustme.CA()
+    cert = ca.issue_cert("store.example")
+    data = form(
+        "https://127.0.0.1:8443/cxml/punchin",
+        auth_scheme="certificate",
+        basic_user="",
+        basic_password="",
+        client_certificate=SimpleUploadedFile("cert.pem", cert.cert_chain_pems[0].bytes()),
+        client_key=SimpleUploadedFile("key.pem", cert.private_key_pem.bytes()),
+    )
+    assert admin_client().post(CONFIGURE, data).status_code == 302
+    system = PurchasingSystem.objects.get()
+    for path in (system.client_cert_file, system.client_key_file):
+        assert Path(path).is_relative_to(tmp_path)
+        assert stat.S_IMODE(Path(path).stat().st_mode) == 0o600
+    assert b"PRIVATE KEY" in Path(system.client_key_file).read_bytes()
+    wrong = form(
+        "https://127.0.0.1:8443/cxml/punchin",
+        auth_scheme="certificate",
+        client_certificate=SimpleUploadedFile("cert.pem", b"not a certificate"),
+        client_key=SimpleUploadedFile("key.pem", cert.private_key_pem.bytes()),
+    )
+    assert "not a PEM CERTIFICATE file" in admin_client().post(CONFIGURE, wrong).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_send_test_request_shows_the_answer(
+    acme: Acme, dev: Any, storefront: LiveASGIServer, procurement: Any, dtd_dir: Path
+) -> None:
+    """P9: "Send test request" posts a test-mode setup request whose PoomUrl serves an
+    empty cart, and shows what the endpoint answered."""
+    fetched: list[bytes] = []
+
+    async def handler(request: web.Request) -> web.Response:
+        setup = parse(await request.read()).body.payload
+        assert isinstance(setup, PunchOutSetupRequest)
+        url = setup.extrinsic("PoomUrl")
+        async with aiohttp.ClientSession() as session, session.get(url) as poom:
+            fetched.append(await poom.read())
+        body = setup_response(403, "Unknown sender <yours>")
+        return web.Response(status=403, body=body, content_type="text/xml")
+
+    fake = procurement(handler)
+    acme.configure(fake.url)
+    browser = Browser(storefront.url).sign_in(demo.STORE_ADMIN)
+    browser.get(CONFIGURE)
+    page = browser.post(CONFIGURE + "test").text
+
+    assert 'id="test-http-status">403<' in page
+    assert "Unknown sender &lt;yours&gt;" in page
+    assert 'id="test-answer"' in page
+    sent = parse(fake.received[0].body)
+    assert isinstance(sent.body, Request)
+    assert sent.body.deployment_mode == "test"
+    assert validate(fake.received[0].body, dtd_dir) == []
+    poom = parse(fetched[0])
+    assert isinstance(poom.body, Message)
+    assert isinstance(poom.body.payload, PunchOutOrderMessage)
+    assert poom.body.payload.items == ()
+    assert poom.payload_id == sent.payload_id
+    assert validate(fetched[0], dtd_dir) == []

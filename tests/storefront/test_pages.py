@@ -1,0 +1,217 @@
+"""The shop's pages: catalog and search, the add button (P2), sign-in (P1), groups
+(P12), checkout (P3) and direct orders."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from punchin.storefront.accounts.models import BuyingGroup, PurchasingMode
+from punchin.storefront.accounts.services import effective_mode, ensure_member
+from punchin.storefront.cart import services as cart
+from punchin.storefront.cart.models import CartLine, Order
+from punchin.storefront.catalog.models import Category, Product
+from punchin.storefront.catalog.services import search
+from punchin.web import demo
+
+from .conftest import Acme, product
+
+
+def signed_in(email: str) -> Client:
+    client = Client()
+    assert client.login(username=email, password=demo.PASSWORD)
+    return client
+
+
+def test_demo_catalog_is_realistic(acme: Acme) -> None:
+    products = list(Product.objects.all())
+    assert len(products) >= 60
+    assert {p.category for p in products} == set(Category.values)
+    for p in products:
+        assert re.fullmatch(r"\d{8}", p.unspsc), p
+        assert re.fullmatch(r"[A-Z]{2}", p.unit_of_measure), p
+        assert p.price > Decimal(0)
+        assert p.manufacturer
+        assert p.manufacturer_part_id
+        assert p.supplier_part_auxiliary_id
+
+
+@pytest.mark.parametrize(
+    ("query", "best"),
+    [
+        ("nitrile gloves", {"LB-30001", "LB-30002"}),
+        ("CF258A", {"IT-20001"}),
+        ("black toner", {"IT-20001", "IT-20002"}),
+        ("usb flash drive", {"IT-20009"}),
+        ("copy paper", {"OF-10006", "OF-10007"}),
+    ],
+)
+def test_search_ranks_the_best_match_first(acme: Acme, query: str, best: set[str]) -> None:
+    hits = search(query)
+    top = {h.product.supplier_part_id for h in hits[: len(best)]}
+    assert top == best, [(h.product.supplier_part_id, h.score) for h in hits[:5]]
+    scores = [h.score for h in hits]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_products_matching_every_word_outrank_those_matching_one(acme: Acme) -> None:
+    hits = search("black toner")
+    both = [h for h in hits if "toner" in h.product.name.lower()]
+    only_black = [h for h in hits if "toner" not in h.product.name.lower()]
+    assert only_black, "black markers and pens match one word"
+    assert min(h.score for h in both) > max(h.score for h in only_black)
+
+
+def test_search_page_shows_results_in_rank_order(acme: Acme) -> None:
+    page = Client().get("/search", {"q": "nitrile gloves"}).content.decode()
+    parts = re.findall(r'class="card product-card" data-part="([^"]+)"', page)
+    assert parts[:2] == [h.product.supplier_part_id for h in search("nitrile gloves")][:2]
+    assert "No products match" in Client().get("/search", {"q": "zzzqqq"}).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("marketplace", "label"),
+    [
+        ("US", "Add to Cart"),
+        ("CA", "Add to Cart"),
+        ("JP", "Add to Cart"),
+        ("UK", "Add to Basket"),
+        ("DE", "Add to Basket"),
+        ("FR", "Add to Basket"),
+        ("IT", "Add to Basket"),
+        ("IN", "Add to Basket"),
+    ],
+)
+def test_add_button_label_per_marketplace(
+    acme: Acme, settings: Any, marketplace: str, label: str
+) -> None:
+    """P2: "Add to Cart" on US, CA and JP marketplaces, "Add to Basket" on the others."""
+    settings.PUNCHIN_MARKETPLACE = marketplace
+    other = "Add to Basket" if label == "Add to Cart" else "Add to Cart"
+    for path in ("/products/OF-10001", "/search?q=pens", "/"):
+        page = Client().get(path).content.decode()
+        assert f">{label}</button>" in page, path
+        assert other not in page
+
+
+def test_sign_in_with_email_works_on_a_phone(acme: Acme) -> None:
+    """P1: sign in with a password; the page declares a device-width viewport."""
+    client = Client()
+    page = client.get("/accounts/login/").content.decode()
+    assert 'name="viewport" content="width=device-width, initial-scale=1"' in page
+    assert 'type="email"' in page
+    wrong = client.post("/accounts/login/", {"username": demo.PUNCHIN_BUYER, "password": "x"})
+    assert wrong.status_code == 200
+    reply = client.post(
+        "/accounts/login/", {"username": demo.PUNCHIN_BUYER.upper(), "password": demo.PASSWORD}
+    )
+    assert reply.status_code == 302
+    assert demo.PUNCHIN_BUYER in client.get("/account/").content.decode()
+
+
+def test_direct_wins_when_a_group_has_both(acme: Acme) -> None:
+    """P12: "When one group has both, Direct Website purchase permission takes
+    precedence over Punch-in." """
+    both = BuyingGroup.objects.create(account=acme.account, name="Both", punchin=True, direct=True)
+    assert both.purchasing_mode == PurchasingMode.DIRECT
+    assert acme.punchin_group.purchasing_mode == PurchasingMode.PUNCHIN
+    assert BuyingGroup(account=acme.account, name="None").purchasing_mode is None
+    member = ensure_member(acme.account, "both@acme.example", demo.PASSWORD, groups=(both,))
+    assert effective_mode(member) == PurchasingMode.DIRECT
+    assert effective_mode(acme.buyer) == PurchasingMode.PUNCHIN
+    # Both groups at once: Direct wins for the member too.
+    acme.buyer.groups.add(acme.direct_group)
+    assert effective_mode(acme.buyer) == PurchasingMode.DIRECT
+
+
+def review_page(client: Client, group: BuyingGroup) -> str:
+    reply = client.post(
+        "/checkout/",
+        {
+            "group": group.pk,
+            "delivery_address": "1 Main Street",
+            "payment_method": "invoice",
+            "delivery_speed": "standard",
+        },
+    )
+    assert reply.status_code == 302, reply.content.decode()
+    return client.get("/checkout/review").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("group", "label", "absent"),
+    [
+        ("punchin", "Submit order for approval", "Place order"),
+        ("direct", "Place order", "Submit order for approval"),
+        ("both", "Place order", "Submit order for approval"),
+    ],
+)
+def test_checkout_button_depends_on_the_group(
+    acme: Acme, group: str, label: str, absent: str
+) -> None:
+    """P3: the checkout asks for group, address, payment and speed, then offers
+    "Submit order for approval" to a Punch-in group and "Place order" otherwise."""
+    chosen = {
+        "punchin": acme.punchin_group,
+        "direct": acme.direct_group,
+        "both": BuyingGroup.objects.create(
+            account=acme.account, name="Both", punchin=True, direct=True
+        ),
+    }[group]
+    acme.buyer.groups.add(chosen)
+    cart.add(acme.buyer.user, product("OF-10003"))
+    client = signed_in(demo.PUNCHIN_BUYER)
+    form = client.get("/checkout/").content.decode()
+    for field in ("group", "delivery_address", "payment_method", "delivery_speed"):
+        assert f'name="{field}"' in form
+    page = review_page(client, chosen)
+    assert f'id="place-order">{label}</button>' in page
+    assert absent not in page
+
+
+def test_direct_checkout_places_an_order(acme: Acme) -> None:
+    cart.add(acme.direct_buyer.user, product("IT-20004"), 2)
+    client = signed_in(demo.DIRECT_BUYER)
+    review_page(client, acme.direct_group)
+    reply = client.post("/checkout/submit")
+    order = Order.objects.get()
+    assert reply["Location"] == f"/orders/{order.pk}"
+    assert order.total == 2 * product("IT-20004").price
+    assert [(line.supplier_part_id, line.quantity) for line in order.lines.all()] == [
+        ("IT-20004", 2)
+    ]
+    assert not CartLine.objects.filter(cart__user=acme.direct_buyer.user).exists()
+
+
+def test_punchin_checkout_without_a_purchasing_system_explains(acme: Acme) -> None:
+    """P13: Punch-in requires the account's integration to exist."""
+    cart.add(acme.buyer.user, product("OF-10003"))
+    client = signed_in(demo.PUNCHIN_BUYER)
+    review_page(client, acme.punchin_group)
+    reply = client.post("/checkout/submit", follow=True)
+    assert "no purchasing system configured" in reply.content.decode()
+
+
+def test_adding_twice_raises_the_quantity(acme: Acme) -> None:
+    client = signed_in(demo.PUNCHIN_BUYER)
+    item = product("MR-40001")
+    for _ in range(2):
+        client.post("/cart/add", {"product": item.pk, "quantity": 3})
+    line = CartLine.objects.get(cart__user=acme.buyer.user)
+    assert line.quantity == 6
+    assert 'id="cart-count">6<' in client.get("/cart/").content.decode()
+    client.post("/cart/update", {"line": line.pk, "quantity": 0})
+    assert not CartLine.objects.exists()
+
+
+def test_pages_escape_user_text(acme: Acme) -> None:
+    item = product("OF-10001")
+    item.description = "<script>alert(1)</script>"
+    item.save()
+    page = Client().get("/products/OF-10001").content.decode()
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page

@@ -1,0 +1,36 @@
+"""``seed_demo`` prepares the storefront side of ``punchin demo``, idempotently."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from punchin.storefront.accounts.models import BuyingGroup, Member, PurchasingMode
+from punchin.storefront.catalog.models import Product
+from punchin.storefront.integration.models import PurchasingSystem
+from punchin.web import demo
+
+
+@pytest.mark.django_db
+def test_seed_demo_twice_gives_one_ready_account() -> None:
+    for _ in range(2):
+        call_command("seed_demo", "--procurement-url", "http://127.0.0.1:8002/")
+    assert Product.objects.count() >= 60
+    modes = {g.name: g.purchasing_mode for g in BuyingGroup.objects.all()}
+    assert modes == {
+        "Procurement buyers": PurchasingMode.PUNCHIN,
+        "Direct buyers": PurchasingMode.DIRECT,
+    }
+    assert Member.objects.count() == 3
+    assert Member.objects.get(user__username=demo.STORE_ADMIN).is_account_admin
+    system = PurchasingSystem.objects.get()
+    assert system.endpoint_url == "http://127.0.0.1:8002/cxml/punchin"
+    assert (system.basic_user, system.basic_password) == (
+        demo.ENDPOINT_USER,
+        demo.ENDPOINT_PASSWORD,
+    )
+    assert system.shared_secret == demo.SHARED_SECRET
+    assert system.deployment_mode == "production"
+    for email in (demo.PUNCHIN_BUYER, demo.DIRECT_BUYER, demo.STORE_ADMIN):
+        assert Client().login(username=email, password=demo.PASSWORD)
