@@ -41,11 +41,14 @@ class Limits:
         before parsing, which bounds the memory of the tree.
     max_attributes: attributes on one element; lxml reads attribute values in
         quadratic time (20,000 attributes on one element: about 1 s).
+    max_namespaces: namespace declarations in scope of an element the models do
+        not know; lxml serialises it in time quadratic in them (2,000: 10 ms each).
     """
 
     max_bytes: int = DEFAULT_MAX_BYTES
     max_elements: int = 200_000
     max_attributes: int = 256
+    max_namespaces: int = 64
 
 
 @dataclass(frozen=True, slots=True)
