@@ -216,6 +216,7 @@ def test_poom_url_answers_500_after_the_ttl(
     assert b"PunchOutOrderMessage" not in expired.body
     unknown = Browser(storefront.url).get("/cxml/poom/" + "x" * 43)
     assert unknown.status == 404
+    assert b'text="Not Found"' in unknown.body
 
 
 @pytest.mark.parametrize(("code", "text"), [(400, "partner says 400"), (403, "partner says 403")])

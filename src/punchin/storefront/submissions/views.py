@@ -53,7 +53,7 @@ async def poom(request: HttpRequest, token: str) -> HttpResponse:
     Status 500 (P19). The token is 256 random bits; its lookup is an index probe."""
     found = await Poom.objects.select_related("document").filter(token=token).afirst()
     if found is None:
-        return status_response(404, "no cart behind this PoomUrl")
+        return status_response(404, "no cart behind this PoomUrl", text="Not Found")
     now = timezone.now()
     if now >= found.expires_at:
         # P19: "The PoomUrl must be fetched within one minute; after that the
