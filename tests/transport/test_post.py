@@ -17,6 +17,7 @@ from punchin.transport import (
     RedirectRefused,
     ReplyTooLarge,
     Timeout,
+    UrlRefused,
 )
 
 from .servers import serve, xml_reply
@@ -277,5 +278,19 @@ def test_header_injection_through_the_user_agent_is_refused() -> None:
         async with CxmlClient() as client:
             with pytest.raises(ValueError, match="CR, LF"):
                 await client.post("http://127.0.0.1:9/cxml", DOCUMENT, user_agent="x\r\nX-Evil: 1")
+
+    asyncio.run(scenario())
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://user:secret@127.0.0.1:9/cxml", "ftp://127.0.0.1/cxml", "file:///etc/passwd"],
+)
+def test_post_without_a_policy_still_refuses_userinfo_and_other_schemes(url: str) -> None:
+    async def scenario() -> None:
+        async with CxmlClient() as client:
+            with pytest.raises(UrlRefused) as caught:
+                await client.post(url, DOCUMENT)
+            assert "secret" not in caught.value.detail
 
     asyncio.run(scenario())
