@@ -287,6 +287,16 @@ def test_the_element_budget_is_enforced_by_parse() -> None:
         parse(data, limits=Limits(max_elements=6))
 
 
+@pytest.mark.parametrize("cls", [Ref, Note])  # with modelled attributes, and without
+def test_the_attribute_cap_is_checked_before_reading_them(cls: type[Element]) -> None:
+    tag = cls.__plan__.tag
+    attrs = " ".join(f'a{i}="{i}"' for i in range(4))
+    model = read_xml(cls, f'<{tag} id="1" {attrs}/>', limits=Limits(max_attributes=5))
+    assert len(model.extra_attrs) == (4 if cls is Ref else 5)
+    with pytest.raises(PayloadTooLarge, match=f"^{tag} has 5 attributes; the limit is 4$"):
+        read_xml(cls, f'<{tag} id="1" {attrs}/>', limits=Limits(max_attributes=4))
+
+
 def test_text_of_a_text_child_and_mixed_own_text() -> None:
     line = read_xml(
         Line,
