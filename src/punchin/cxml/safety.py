@@ -82,8 +82,11 @@ _PROLOG = re.compile(rb"(?:<\?xml[^>]*\?>)?(?:\s|<!--.*?-->|<\?.*?\?>)*", re.DOT
 _XML_DECL = re.compile(rb"<\?xml[^>]*?encoding\s*=\s*([\"'])([A-Za-z0-9._-]+)\1")
 # "&" not starting one of the five predefined entities or a character reference.
 _BAD_REFERENCE = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9A-Fa-f]+);)")
-# Where XML allows a raw "&": comments, CDATA sections, processing instructions.
-_OPAQUE = re.compile(rb"<!--|<!\[CDATA\[|<\?")
+# Lenient mode escapes a sloppy partner's raw "&" (one per cart line, say), not millions:
+# each costs a regex replacement and four bytes beyond the size limit.
+_MAX_ESCAPES = 100_000
+# Where XML allows a raw "&" (comments, CDATA sections, processing instructions), or a bad "&".
+_LEX = re.compile(rb"<!--|<!\[CDATA\[|<\?|" + _BAD_REFERENCE.pattern)
 _OPAQUE_END = {b"<!--": b"-->", b"<![CDATA[": b"]]>", b"<?": b"?>"}
 # Encodings in which every ASCII character is the same single byte, so the scans
 # below see what the parser will see.
@@ -186,40 +189,43 @@ def _check_references(data: bytes, repairs: list[Repair] | None) -> bytes:
     if _BAD_REFERENCE.search(data) is None:
         return data
     pieces: list[bytes] = []
-    escaped = 0
-    first_line: int | None = None
-    for start, end, opaque in _segments(data):
-        piece = data[start:end]
-        if not opaque:
-            bad = _BAD_REFERENCE.search(piece)
-            if bad is not None:
-                if first_line is None:
-                    first_line = _line_of(data, start + bad.start())
-                if repairs is None:
-                    raise BadRequest(
-                        "raw '&' or undefined entity reference (write '&amp;')", line=first_line
-                    )
-                piece, count = _BAD_REFERENCE.subn(b"&amp;", piece)
-                escaped += count
-        pieces.append(piece)
-    if not escaped:  # every "&" sat in a comment, CDATA section or PI
+    done = 0
+    for offset in _bad_references(data):
+        if repairs is None:
+            raise BadRequest(
+                "raw '&' or undefined entity reference (write '&amp;')",
+                line=_line_of(data, offset),
+            )
+        if len(pieces) == 2 * _MAX_ESCAPES:
+            raise BadRequest(
+                f"more than {_MAX_ESCAPES} raw '&' to escape: not a document lenient mode repairs",
+                line=_line_of(data, offset),
+            )
+        pieces += (data[done:offset], b"&amp;")
+        done = offset + 1
+    if not pieces:  # every "&" sat in a comment, CDATA section or PI
         return data
     assert repairs is not None
-    repairs.append(Repair(f"escaped {escaped} raw '&' as '&amp;'", first_line))
-    return b"".join(pieces)
+    first = _line_of(data, len(pieces[0]))
+    repairs.append(Repair(f"escaped {len(pieces) // 2} raw '&' as '&amp;'", first))
+    return b"".join([*pieces, data[done:]])
 
 
-def _segments(data: bytes) -> Iterator[tuple[int, int, bool]]:
-    """Split ``data`` into (start, end, opaque) runs; comments, CDATA sections and PIs
-    are opaque. Linear: an unterminated one runs to the end (the parser refuses it)."""
+def _bad_references(data: bytes) -> Iterator[int]:
+    """Offsets of the bad ``&`` outside comments, CDATA sections and PIs (where XML allows
+    a raw one). Linear: an unterminated section ends the scan (the parser refuses it)."""
     pos = 0
-    while (found := _OPAQUE.search(data, pos)) is not None:
-        end = data.find(_OPAQUE_END[found.group()], found.end())
-        end = len(data) if end < 0 else end + len(_OPAQUE_END[found.group()])
-        yield pos, found.start(), False
-        yield found.start(), end, True
-        pos = end
-    yield pos, len(data), False
+    while (found := _LEX.search(data, pos)) is not None:
+        token = found.group()
+        if token == b"&":
+            yield found.start()
+            pos = found.end()
+            continue
+        close = _OPAQUE_END[token]
+        end = data.find(close, found.end())
+        if end < 0:
+            return
+        pos = end + len(close)
 
 
 class _Parsers(threading.local):
