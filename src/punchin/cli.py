@@ -190,3 +190,39 @@ def show(file: Path, lenient: bool) -> None:
     for finding in _repairs(file, parsed.repairs):
         click.echo(str(finding), err=True)
     click.echo(json.dumps(to_jsonable(parsed.document), indent=2, ensure_ascii=False))
+
+
+@main.command()
+@click.option(
+    "--storefront-port", default=8001, show_default=True, help="Port of the supplier storefront."
+)
+@click.option(
+    "--procurement-port",
+    default=8002,
+    show_default=True,
+    help="Port of the e-procurement system.",
+)
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("punchin-demo-data"),
+    show_default=True,
+    help="Where both parties keep their SQLite databases; reused on the next run.",
+)
+def demo(storefront_port: int, procurement_port: int, data_dir: Path) -> None:
+    """Run the whole Punch-in journey on this machine.
+
+    Starts the storefront (supplier) and the procurement system (e-procurement) as two
+    servers on 127.0.0.1, each with its own database, migrated and seeded so that a
+    buyer can shop, submit the cart for approval and land in procurement at once.
+    Prints the sites, every cXML endpoint and the demo logins; Ctrl-C stops both.
+    """
+    from punchin import demo as journey
+
+    if storefront_port == procurement_port:
+        raise ConfigurationError("--storefront-port and --procurement-port must differ")
+    try:
+        code = journey.run(storefront_port, procurement_port, data_dir, echo=click.echo)
+    except RuntimeError as exc:
+        raise click.ClickException(str(exc)) from None
+    sys.exit(code)

@@ -1,0 +1,168 @@
+"""``punchin demo``: both parties on one machine, seeded so the journey works at once.
+
+Each party is its own uvicorn process (uvloop + httptools, the production stack) with
+its own SQLite database under the data directory, exactly as two companies would run
+them: they share nothing but cXML over HTTP.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from punchin.web import demo as credentials
+
+
+@dataclass(frozen=True, slots=True)
+class Party:
+    name: str
+    title: str
+    port: int
+    host: str = "127.0.0.1"
+
+    @property
+    def settings(self) -> str:
+        return f"punchin.{self.name}.settings"
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+
+def party_env(party: Party, data_dir: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE=party.settings,
+        PUNCHIN_DATA_DIR=str(data_dir / party.name),
+        PUNCHIN_DEV="1",
+        PUNCHIN_PUBLIC_URL=party.url,
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+def manage(party: Party, data_dir: Path, *args: str) -> None:
+    """Run a Django management command for ``party``; fail loudly with its output."""
+    command = [sys.executable, "-m", "django", *args, "--settings", party.settings]
+    result = subprocess.run(
+        command, env=party_env(party, data_dir), capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        raise RuntimeError(
+            f"{party.title}: `{' '.join(args)}` failed:\n{result.stdout}{result.stderr}"
+        )
+
+
+def prepare(storefront: Party, procurement: Party, data_dir: Path) -> None:
+    """Migrate, collect static files and seed both parties (idempotent)."""
+    for party in (storefront, procurement):
+        manage(party, data_dir, "migrate", "--noinput")
+        manage(party, data_dir, "collectstatic", "--noinput")
+    manage(storefront, data_dir, "seed_demo", "--procurement-url", procurement.url)
+    manage(procurement, data_dir, "seed_demo", "--storefront-url", storefront.url)
+
+
+def serve(party: Party, data_dir: Path) -> subprocess.Popen[bytes]:
+    command = [
+        sys.executable, "-m", "uvicorn", f"punchin.{party.name}.asgi:application",
+        "--host", party.host, "--port", str(party.port),
+        "--loop", "uvloop", "--http", "httptools", "--no-access-log",
+        "--timeout-graceful-shutdown", "5",
+    ]  # fmt: skip
+    return subprocess.Popen(command, env=party_env(party, data_dir))
+
+
+def wait_until_listening(party: Party, process: subprocess.Popen[bytes], timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{party.title} exited with code {process.returncode}")
+        try:
+            with socket.create_connection((party.host, party.port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{party.title} did not listen on {party.url} within {timeout:.0f} s")
+
+
+def banner(storefront: Party, procurement: Party, data_dir: Path) -> str:
+    pw = credentials.PASSWORD
+    return f"""
+punchin demo is running (data in {data_dir})
+
+  Storefront (supplier)      {storefront.url}/
+  Procurement (e-procurement) {procurement.url}/
+
+cXML endpoints
+  Procurement  Punch-in endpoint (PunchOutSetupRequest)  POST {procurement.url}/cxml/punchin
+  Storefront   PoomUrl (PunchOutOrderMessage, 60 s)       GET  {storefront.url}/cxml/poom/<token>
+
+Demo logins (password for all: {pw})
+  Storefront   {credentials.PUNCHIN_BUYER:<34} Punch-in buyer: "Submit order for approval"
+  Storefront   {credentials.DIRECT_BUYER:<34} direct buyer: "Place order"
+  Storefront   {credentials.STORE_ADMIN:<34} account admin: Business Settings > Systems integrations
+  Procurement  {credentials.PUNCHIN_BUYER:<34} requester (lands here after the punch-in)
+  Procurement  {credentials.APPROVER:<34} approver
+  Procurement  {credentials.PROCUREMENT_ADMIN:<34} admin: {procurement.url}/admin/
+
+Try it: sign in to the storefront as the Punch-in buyer, search "toner", add to cart,
+check out and press "Submit order for approval". Press Ctrl-C to stop both parties.
+"""
+
+
+def stop(processes: Sequence[subprocess.Popen[bytes]], grace: float = 8.0) -> None:
+    """Ask every process to stop, then insist: nothing is left running."""
+    for process in processes:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+    deadline = time.monotonic() + grace
+    for process in processes:
+        try:
+            process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def run(
+    storefront_port: int,
+    procurement_port: int,
+    data_dir: Path,
+    echo: Callable[[str], None] = print,
+) -> int:
+    """Prepare and run both parties until Ctrl-C or SIGTERM; return the exit code."""
+    data_dir = data_dir.resolve()
+    storefront = Party("storefront", "Storefront", storefront_port)
+    procurement = Party("procurement", "Procurement", procurement_port)
+    echo(f"Preparing databases in {data_dir} ...")
+    prepare(storefront, procurement, data_dir)
+    processes = [serve(storefront, data_dir), serve(procurement, data_dir)]
+    stopping = False
+
+    def on_term(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, on_term)
+    try:
+        wait_until_listening(storefront, processes[0], 30)
+        wait_until_listening(procurement, processes[1], 30)
+        echo(banner(storefront, procurement, data_dir))
+        while all(p.poll() is None for p in processes):
+            time.sleep(0.5)
+        failed = [p for p in processes if p.returncode not in (None, 0)]
+        return 1 if failed else 0
+    except KeyboardInterrupt:
+        stopping = True
+        return 0
+    finally:
+        stop(processes)
+        signal.signal(signal.SIGTERM, previous)
+        if stopping:
+            echo("Both parties stopped.")
