@@ -15,6 +15,15 @@ async def record_inbound(raw: bytes, peer: str, document_type: str = "") -> Cxml
     )
 
 
+async def record_received(entry: CxmlDocument) -> None:
+    """Store a document that was received and read in one step (one write, not two)."""
+    entry.direction = Direction.INBOUND
+    entry.payload_id = entry.payload_id[:255]
+    entry.peer = entry.peer[:255]
+    entry.status_text = entry.status_text[:255]
+    await entry.asave(force_insert=True)
+
+
 async def record_outcome(
     entry: CxmlDocument, *, code: int, text: str, detail: str = "", answer: bytes = b""
 ) -> None:

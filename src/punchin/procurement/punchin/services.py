@@ -48,7 +48,7 @@ from punchin.cxml.punchout import (
 from punchin.cxml.status import Outcome, outcome
 from punchin.procurement.accounts.services import find_member
 from punchin.procurement.documents.models import CxmlDocument
-from punchin.procurement.documents.services import record_inbound, record_outcome
+from punchin.procurement.documents.services import record_received
 from punchin.procurement.partners import services as partners
 from punchin.procurement.partners.models import SharedSecret
 from punchin.procurement.punchin.models import PunchInRequest, State
@@ -158,12 +158,15 @@ async def claim(
         await asyncio.sleep(_CLAIM_POLL_SECONDS)
 
 
-async def read_poom(raw: bytes, url: str, payload_id: str) -> tuple[PunchOutOrderMessage, Cart]:
-    """The fetched cart, stored first, then read; refusals are recorded on it too."""
-    entry = await record_inbound(raw, url, "PunchOutOrderMessage")
+async def read_poom(raw: bytes, url: str, payload_id: str) -> Cart:
+    """The fetched cart, read and checked; stored with its outcome whatever happens,
+    before anything is created from it (the audit invariant)."""
+    entry = CxmlDocument(raw=raw, peer=url, document_type="PunchOutOrderMessage")
     try:
-        parsed = read(raw, lenient=True, limits=Limits(max_bytes=settings.PUNCHIN_POOM_MAX_BYTES))
+        limits = Limits(max_bytes=settings.PUNCHIN_POOM_MAX_BYTES)
+        parsed = read(raw, lenient=True, limits=limits)
         document = parsed.document
+        entry.payload_id = document.payload_id
         message = document.body.payload if isinstance(document.body, Message) else None
         if not isinstance(message, PunchOutOrderMessage):
             raise BadRequest("the PoomUrl did not answer a PunchOutOrderMessage")
@@ -173,15 +176,15 @@ async def read_poom(raw: bytes, url: str, payload_id: str) -> tuple[PunchOutOrde
                 f"PunchOutSetupRequest's {payload_id!r} (P15)"
             )
         cart = read_cart(message, settings.PUNCHIN_POOM_MAX_LINES)
+        repairs = "; ".join(r.what for r in parsed.repairs)
+        entry.status_code, entry.status_text = 200, "OK"
+        entry.detail = f"read with repairs: {repairs}" if repairs else ""
+        return cart
     except CXMLError as exc:
-        await record_outcome(entry, code=exc.code, text=exc.text, detail=exc.detail)
+        entry.status_code, entry.status_text, entry.detail = exc.code, exc.text, exc.detail
         raise
-    repairs = "; ".join(r.what for r in parsed.repairs)
-    entry.payload_id = document.payload_id
-    await record_outcome(
-        entry, code=200, text="OK", detail=f"read with repairs: {repairs}" if repairs else ""
-    )
-    return message, cart
+    finally:
+        await record_received(entry)
 
 
 async def process(
@@ -198,7 +201,7 @@ async def process(
         raise BadRequest("Extrinsic PoomUrl is missing (P18)")
     buyer = await find_member(secret.organisation, email)
     raw = await fetch_poom(secret.partner, poom_url)
-    _, cart = await read_poom(raw, poom_url, document.payload_id)
+    cart = await read_poom(raw, poom_url, document.payload_id)
 
     @sync_to_async
     def create() -> HttpResponse:
