@@ -443,3 +443,37 @@ def test_oversized_body_is_a_413_before_django_reads_it(procurement: LiveASGISer
 
 def test_get_is_not_allowed(procurement: LiveASGIServer) -> None:
     assert post(endpoint(procurement), b"", method="GET").status == 405
+
+
+def test_the_published_sample_shape_is_accepted(
+    procurement: LiveASGIServer, storefront: FakeStorefront, assert_valid: Any
+) -> None:
+    """P21, P25: DOCTYPE of 1.2.014 with version="1.2.023", credential domain NetworkID,
+    empty BuyerCookie: the sample itself, with our demo store's values filled in."""
+    from pathlib import Path
+
+    from punchin.cxml.payload_id import new_payload_id, now
+
+    sample = (
+        Path(__file__).resolve().parents[3] / "shared/cxml/punchin-samples/PunchOutSetupRequest.xml"
+    ).read_text()
+    payload_id = new_payload_id("store.test")
+    url = storefront.serve(payload_id, Page(builders.poom(payload_id)))
+    for old, new in (
+        ("1615572468.744701@amazon.com", payload_id),
+        ("2021-03-12T10:07:48-08:00", now().isoformat()),
+        ("AmazonInternalProcurement1754514719", demo.STORE_IDENTITY),
+        ("1a1a1a1a1a", demo.SHARED_SECRET),
+        ("mathieud@amazon.com", demo.PUNCHIN_BUYER),
+        (
+            "https://www.amazon.com/eProcurement/poom?pid=c83734c0-96c9-483b-8850-d460a390c77e",
+            url,
+        ),
+    ):
+        assert old in sample
+        sample = sample.replace(old, new)
+    assert '<!DOCTYPE cXML SYSTEM "http://xml.cxml.org/schemas/cXML/1.2.014/cXML.dtd">' in sample
+    answer = post(endpoint(procurement), sample.encode(), authorization=basic())
+    assert answer.status == 200, answer.body
+    assert_valid(answer.body)
+    assert Requisition.objects.get().total == builders.CART_TOTAL

@@ -28,6 +28,7 @@ def land(request: HttpRequest, token: str) -> HttpResponse:
     except LandingRefused as refused:
         return render(request, "procurement/landing_refused.html", {"reason": refused}, status=410)
     form = EmailLoginForm(request, data=request.POST if request.method == "POST" else None)
+    form.fields["username"].initial = found.requisition.buyer_email
     if request.method == "POST" and form.is_valid():
         login(request, form.get_user())
     if not request.user.is_authenticated:
