@@ -1,0 +1,470 @@
+"""The Punch-in round trip under load, next to a bare floor measured in the same run.
+
+Both parties run as real uvicorn processes (uvloop + httptools, as ``punchin demo``
+serves them), migrated and seeded in a fresh data directory. One *punch-in* is the
+storefront's attempt endpoint doing the whole supplier-side step of the protocol:
+
+    buyer's browser -> storefront  POST /punchin/submissions/<pk>/attempt
+    storefront      -> procurement POST /cxml/punchin  (PunchOutSetupRequest, basic auth)
+    procurement     -> storefront  GET  /cxml/poom/<token>  (the PoomUrl, P5)
+    procurement: parse the cart, create the draft requisition and the StartPage token
+    storefront: record the answer and the acceptance; the browser gets the StartPage
+
+Preparing a submission (sign-in, cart, the checkout form, "Submit order for approval",
+which builds and stores the PunchOutOrderMessage and the setup request) is the buyer's
+own work on the storefront, one synchronous page each, without the other party; it
+happens before the clock starts, through the storefront's real pages, and its rate is
+printed separately. Only the attempts are timed: each must end ``accepted``; anything
+else (retrying, refused, an HTTP error) counts as a failure.
+
+The floor is the same shape with nothing in it: raw ASGI app A answers a POST after
+fetching a small document from raw ASGI app B, both under uvicorn with the same
+flags, driven by the same aiohttp client at the same concurrency. The machine's speed
+drifts (PERFORMANCE.md), so each concurrency level measures its floor right before
+its punch-ins and the table compares the two.
+
+Run: ``.venv/bin/python benchmarks/punchin_roundtrip.py [-n 300] [--concurrency 1 8 32]
+[--workers 1] [--database sqlite|postgres]``. With ``--database postgres`` each party
+gets a fresh database of its own on the server of ``DATABASE_URL`` (default
+``postgres://postgres@127.0.0.1:5432/test``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import platform
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable, Iterator, MutableMapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+
+from punchin import demo
+from punchin.web import demo as credentials
+
+FLOOR_DOCUMENT = (
+    b'<?xml version="1.0" encoding="UTF-8"?>\n<cXML payloadID="floor@bench">'
+    + (b"<!-- a cart-sized document -->" * 60)
+    + b"</cXML>\n"
+)
+FLOOR_ANSWER = b'<?xml version="1.0" encoding="UTF-8"?>\n<cXML payloadID="answer@bench"/>\n'
+WARMUP = 10
+
+
+# --- the floor: two raw ASGI apps, no Django, no database -------------------------------
+
+Scope = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
+
+
+async def _lifespan(
+    receive: Receive, send: Send, start: Callable[[], None], stop: Callable[[], Awaitable[None]]
+) -> None:
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            start()
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            await stop()
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+
+
+async def _answer(send: Send, body: bytes) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 200,
+            "headers": [(b"content-type", b"text/xml; charset=UTF-8")],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+def _nothing() -> None:
+    pass
+
+
+async def _close_nothing() -> None:
+    pass
+
+
+async def floor_b(scope: Scope, receive: Receive, send: Send) -> None:
+    """Hop B: answers every request with a small cXML-sized document."""
+    if scope["type"] == "lifespan":
+        await _lifespan(receive, send, _nothing, _close_nothing)
+        return
+    await _answer(send, FLOOR_DOCUMENT)
+
+
+_floor_session: aiohttp.ClientSession | None = None
+
+
+def _open_session() -> None:
+    global _floor_session
+    _floor_session = aiohttp.ClientSession()
+
+
+async def _close_session() -> None:
+    if _floor_session is not None:
+        await _floor_session.close()
+
+
+async def floor_a(scope: Scope, receive: Receive, send: Send) -> None:
+    """Hop A: reads the POST, fetches B's document with one shared client, answers."""
+    if scope["type"] == "lifespan":
+        await _lifespan(receive, send, _open_session, _close_session)
+        return
+    more = True
+    while more:
+        message = await receive()
+        more = message.get("more_body", False)
+    assert _floor_session is not None
+    async with _floor_session.get(os.environ["FLOOR_B_URL"]) as response:
+        await response.read()
+    await _answer(send, FLOOR_ANSWER)
+
+
+# --- servers ------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def uvicorn(app: str, port: int, env: dict[str, str], workers: int) -> subprocess.Popen[bytes]:
+    command = [
+        sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port),
+        "--loop", "uvloop", "--http", "httptools", "--no-access-log", "--log-level", "warning",
+        "--timeout-graceful-shutdown", "5", "--workers", str(workers),
+    ]  # fmt: skip
+    return subprocess.Popen(command, env=env)
+
+
+@contextlib.contextmanager
+def database_url(url: str | None) -> Iterator[None]:
+    """``DATABASE_URL`` for the processes started inside (demo reads os.environ)."""
+    previous = os.environ.get("DATABASE_URL")
+    if url is None:
+        os.environ.pop("DATABASE_URL", None)
+    else:
+        os.environ["DATABASE_URL"] = url
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("DATABASE_URL", None)
+        else:
+            os.environ["DATABASE_URL"] = previous
+
+
+def fresh_postgres_databases(server_url: str) -> dict[str, str]:
+    """One empty database per party on ``server_url``'s server; their URLs."""
+    import psycopg
+
+    base, _, _ = server_url.rpartition("/")
+    urls = {}
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        for party in ("storefront", "procurement"):
+            name = f"punchin_bench_{party}"
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
+            urls[party] = f"{base}/{name}"
+    return urls
+
+
+# --- the driver ---------------------------------------------------------------------------
+
+
+@dataclass
+class Round:
+    completed: int
+    failures: int
+    seconds: float
+    latencies: list[float]
+    errors: dict[str, int]
+
+    @property
+    def rate(self) -> float:
+        return self.completed / self.seconds if self.seconds else 0.0
+
+    def percentile(self, q: float) -> float:
+        if not self.latencies:
+            return float("nan")
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] * 1000
+
+
+async def drive(jobs: list[Callable[[], Awaitable[str | None]]], concurrency: int) -> Round:
+    """Run ``jobs`` ``concurrency`` at a time; a job returns None on success, else why."""
+    queue = list(reversed(jobs))
+    latencies: list[float] = []
+    errors: dict[str, int] = {}
+
+    async def worker() -> None:
+        while queue:
+            job = queue.pop()
+            started = time.perf_counter()
+            try:
+                error = await job()
+            except Exception as exc:  # a failure to count, not to stop the run
+                error = f"{type(exc).__name__}: {exc}"
+            if error is None:
+                latencies.append(time.perf_counter() - started)
+            else:
+                errors[error] = errors.get(error, 0) + 1
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    seconds = time.perf_counter() - started
+    return Round(len(latencies), sum(errors.values()), seconds, latencies, errors)
+
+
+class Buyer:
+    """A signed-in browser session of the Punch-in buyer on the storefront."""
+
+    def __init__(self, base: str, session: aiohttp.ClientSession) -> None:
+        self.base = base
+        self.session = session
+
+    @property
+    def csrf(self) -> str:
+        for cookie in self.session.cookie_jar:
+            if cookie.key == "storefront_csrftoken":
+                return cookie.value
+        raise RuntimeError("no CSRF cookie")
+
+    async def page(self, path: str) -> str:
+        async with self.session.get(self.base + path) as response:
+            response.raise_for_status()
+            return await response.text()
+
+    async def post(self, path: str, data: dict[str, str]) -> aiohttp.ClientResponse:
+        data = {"csrfmiddlewaretoken": self.csrf, **data}
+        async with self.session.post(self.base + path, data=data) as response:
+            await response.read()
+            response.raise_for_status()
+            return response
+
+    async def sign_in(self) -> None:
+        await self.page("/accounts/login/")
+        response = await self.post(
+            "/accounts/login/",
+            {"username": credentials.PUNCHIN_BUYER, "password": credentials.PASSWORD},
+        )
+        if response.url.path.startswith("/accounts/login"):
+            raise RuntimeError("sign-in failed")
+
+    async def fill_cart(self) -> None:
+        found = re.findall(r'name="product" value="(\d+)"', await self.page("/search?q=paper"))
+        if len(found) < 2:
+            raise RuntimeError("the catalog search found fewer than two products")
+        for product in found[:2]:
+            await self.post("/cart/add", {"product": product, "quantity": "2"})
+
+    async def submit(self, checkout: dict[str, str]) -> int:
+        """Checkout form, then "Submit order for approval": a queued submission's id."""
+        await self.post("/checkout/", checkout)
+        response = await self.post("/checkout/submit", {})
+        matched = re.fullmatch(r"/punchin/submissions/(\d+)", response.url.path)
+        if matched is None:
+            raise RuntimeError(f"submit ended on {response.url.path}, not a submission page")
+        return int(matched.group(1))
+
+    async def checkout_form(self) -> dict[str, str]:
+        html = await self.page("/checkout/")
+        form: dict[str, str] = {"delivery_address": "1 Bench Street\nSpringfield"}
+        for name in ("group", "payment_method", "delivery_speed"):
+            select = re.search(rf'<select name="{name}".*?</select>', html, re.S)
+            option = re.search(r'<option value="([^"]+)"', select.group(0)) if select else None
+            if option is None:
+                raise RuntimeError(f"checkout form has no choice for {name}")
+            form[name] = option.group(1)
+        return form
+
+    async def attempt(self, pk: int) -> str | None:
+        headers = {"Accept": "application/json", "X-CSRFToken": self.csrf}
+        url = f"{self.base}/punchin/submissions/{pk}/attempt"
+        async with self.session.post(url, headers=headers) as response:
+            if response.status != 200:
+                return f"HTTP {response.status}"
+            progress = await response.json()
+        if progress["state"] != "accepted" or not progress["redirect_url"]:
+            return f"{progress['state']}: {progress['message'][:80]}"
+        return None
+
+
+async def prepare_submissions(base: str, count: int, sessions: int) -> tuple[list[int], float]:
+    """``count`` queued submissions made through the storefront's pages, and the
+    seconds per submission (checkout form + submit) seen by one session."""
+    connector = aiohttp.TCPConnector(limit=0)
+    try:
+        buyers = []
+        for _ in range(sessions):
+            jar = aiohttp.CookieJar(unsafe=True)
+            session = aiohttp.ClientSession(connector=connector, connector_owner=False,
+                                            cookie_jar=jar)  # fmt: skip
+            buyers.append(Buyer(base, session))
+        try:
+            await asyncio.gather(*(b.sign_in() for b in buyers))
+            await buyers[0].fill_cart()
+            form = await buyers[0].checkout_form()
+            ids: list[int] = []
+            times: list[float] = []
+
+            async def work(buyer: Buyer, share: int) -> None:
+                for _ in range(share):
+                    started = time.perf_counter()
+                    ids.append(await buyer.submit(form))
+                    times.append(time.perf_counter() - started)
+
+            shares = [count // sessions + (i < count % sessions) for i in range(sessions)]
+            await asyncio.gather(*(work(b, s) for b, s in zip(buyers, shares, strict=True)))
+        finally:
+            for buyer in buyers:
+                await buyer.session.close()
+    finally:
+        await connector.close()
+    return sorted(ids), statistics.median(times)
+
+
+async def measure(args: argparse.Namespace, storefront_url: str, floor_url: str) -> list[Any]:
+    levels: list[int] = args.concurrency
+    per_level = args.n
+    total = per_level * len(levels) + WARMUP
+    print(f"preparing {total} submissions through the storefront's pages ...", flush=True)
+    started = time.perf_counter()
+    ids, submit_seconds = await prepare_submissions(storefront_url, total, sessions=4)
+    print(
+        f"  done in {time.perf_counter() - started:.1f} s; one checkout + submit takes "
+        f"{submit_seconds * 1000:.1f} ms (median, 4 sessions)",
+        flush=True,
+    )
+    rows = []
+    jar = aiohttp.CookieJar(unsafe=True)
+    async with aiohttp.ClientSession(
+        connector=aiohttp.TCPConnector(limit=0), cookie_jar=jar
+    ) as session:
+        buyer = Buyer(storefront_url, session)
+        await buyer.sign_in()
+
+        async def floor_call() -> str | None:
+            async with session.post(floor_url, data=FLOOR_ANSWER) as response:
+                await response.read()
+                return None if response.status == 200 else f"HTTP {response.status}"
+
+        def attempt_of(pk: int) -> Callable[[], Awaitable[str | None]]:
+            return lambda: buyer.attempt(pk)
+
+        warm = await drive([attempt_of(pk) for pk in ids[:WARMUP]], 1)
+        await drive([floor_call] * WARMUP, 1)
+        if warm.failures:
+            raise RuntimeError(f"warm-up punch-ins failed: {warm.errors}")
+        queue = ids[WARMUP:]
+        for level in levels:
+            floor = await drive([floor_call] * per_level, level)
+            batch, queue = queue[:per_level], queue[per_level:]
+            punchins = await drive([attempt_of(pk) for pk in batch], level)
+            rows.append((level, punchins, floor))
+            print(f"  concurrency {level}: done", flush=True)
+    return rows
+
+
+def report(rows: list[Any], args: argparse.Namespace) -> None:
+    head = (
+        f"{'conc':>4} {'completed':>9} {'failures':>8} {'punch-ins/s':>11} {'p50 ms':>7} "
+        f"{'p99 ms':>7} {'floor/s':>8} {'floor p50':>9} {'floor p99':>9} {'p50 x floor':>11}"
+    )
+    print()
+    print(
+        f"Punch-in round trip: n={args.n} per level, database {args.database}, "
+        f"{args.workers} uvicorn worker(s) per party; {os.cpu_count()} CPUs, "
+        f"Python {platform.python_version()}, {platform.system()} {platform.release()}"
+    )
+    print(head)
+    for level, p, f in rows:
+        ratio = p.percentile(0.5) / f.percentile(0.5) if f.latencies else float("nan")
+        print(
+            f"{level:>4} {p.completed:>9} {p.failures:>8} {p.rate:>11.1f} "
+            f"{p.percentile(0.5):>7.1f} {p.percentile(0.99):>7.1f} {f.rate:>8.0f} "
+            f"{f.percentile(0.5):>9.2f} {f.percentile(0.99):>9.2f} {ratio:>11.1f}"
+        )
+    for level, p, _ in rows:
+        for error, count in sorted(p.errors.items(), key=lambda e: -e[1]):
+            print(f"  failures at concurrency {level}: {count} x {error}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("-n", type=int, default=300, help="punch-ins per concurrency level")
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8, 32])
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn workers per party")
+    parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument("--keep", action="store_true", help="keep the data directory")
+    args = parser.parse_args()
+
+    data_dir = Path(tempfile.mkdtemp(prefix="punchin-bench-"))
+    storefront = demo.Party("storefront", "Storefront", free_port())
+    procurement = demo.Party("procurement", "Procurement", free_port())
+    urls: dict[str, str | None] = {"storefront": None, "procurement": None}
+    if args.database == "postgres":
+        server = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
+        urls.update(fresh_postgres_databases(server))
+    processes: list[subprocess.Popen[bytes]] = []
+    try:
+        print(f"migrating and seeding both parties in {data_dir} ...", flush=True)
+        for party in (storefront, procurement):
+            with database_url(urls[party.name]):
+                demo.manage(party, data_dir, "migrate", "--noinput")
+        with database_url(urls["storefront"]):
+            demo.manage(storefront, data_dir, "seed_demo", "--procurement-url", procurement.url)
+        with database_url(urls["procurement"]):
+            demo.manage(procurement, data_dir, "seed_demo", "--storefront-url", storefront.url)
+        for party in (storefront, procurement):
+            with database_url(urls[party.name]):
+                env = demo.party_env(party, data_dir)
+                app = f"punchin.{party.name}.asgi:application"
+                processes.append(uvicorn(app, party.port, env, args.workers))
+        floor_b_port, floor_a_port = free_port(), free_port()
+        floor_env = dict(os.environ, FLOOR_B_URL=f"http://127.0.0.1:{floor_b_port}/document")
+        floor_env["PYTHONPATH"] = os.pathsep.join([str(Path(__file__).parent), *sys.path])
+        processes.append(
+            uvicorn("punchin_roundtrip:floor_b", floor_b_port, floor_env, args.workers)
+        )
+        processes.append(
+            uvicorn("punchin_roundtrip:floor_a", floor_a_port, floor_env, args.workers)
+        )
+        for party, process in zip((storefront, procurement), processes, strict=False):
+            demo.wait_until_listening(party, process, 30)
+        for port, process in ((floor_b_port, processes[2]), (floor_a_port, processes[3])):
+            demo.wait_until_listening(demo.Party("floor", "Floor", port), process, 30)
+        rows = asyncio.run(
+            measure(args, storefront.url, f"http://127.0.0.1:{floor_a_port}/punchin")
+        )
+        report(rows, args)
+        return 0
+    finally:
+        demo.stop(processes)
+        if not args.keep:
+            shutil.rmtree(data_dir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
