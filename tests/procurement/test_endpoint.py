@@ -4,19 +4,28 @@ P19, P22, P23; SECURITY.md rows 1-17)."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import re
 from dataclasses import replace
+from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import aiohttp
 import pytest
+import trustme
+from django.utils import timezone
 
 from punchin.cxml import parse, serialize
 from punchin.cxml.envelope import Response
+from punchin.cxml.payload_id import new_payload_id, now
 from punchin.cxml.punchout import ItemIn, PunchOutSetupResponse
 from punchin.procurement.documents.models import CxmlDocument
+from punchin.procurement.partners.credentials import digest, fingerprint_of_forwarded
+from punchin.procurement.partners.models import CertificatePin, SupplierPartner
+from punchin.procurement.punchin import services
 from punchin.procurement.punchin.models import PunchInRequest
 from punchin.procurement.requisitions.models import Requisition, StartPageToken
 from punchin.web import demo
@@ -211,13 +220,11 @@ def test_basic_auth_failures_are_401(
 
 
 def _switch_to(scheme: str, **fields: str) -> None:
-    from punchin.procurement.partners.models import SupplierPartner
 
     SupplierPartner.objects.update(auth_scheme=scheme, **fields)
 
 
 def test_bearer_auth(procurement: LiveASGIServer, storefront: FakeStorefront) -> None:
-    from punchin.procurement.partners.credentials import digest
 
     _switch_to("bearer", bearer_token_digest=digest("t0ken-for-the-store"))
     wrong, _ = punch_in(procurement, storefront, authorization="Bearer not-the-token")
@@ -229,10 +236,6 @@ def test_bearer_auth(procurement: LiveASGIServer, storefront: FakeStorefront) ->
 def test_forwarded_certificate_is_ignored_from_a_non_proxy_address(
     procurement: LiveASGIServer, storefront: FakeStorefront, settings: Any
 ) -> None:
-    import trustme
-
-    from punchin.procurement.partners.credentials import fingerprint_of_forwarded
-    from punchin.procurement.partners.models import CertificatePin, SupplierPartner
 
     ca = trustme.CA()
     pem = ca.issue_cert("store.example").cert_chain_pems[0].bytes().decode()
@@ -450,9 +453,6 @@ def test_the_published_sample_shape_is_accepted(
 ) -> None:
     """P21, P25: DOCTYPE of 1.2.014 with version="1.2.023", credential domain NetworkID,
     empty BuyerCookie: the sample itself, with our demo store's values filled in."""
-    from pathlib import Path
-
-    from punchin.cxml.payload_id import new_payload_id, now
 
     sample = (
         Path(__file__).resolve().parents[3] / "shared/cxml/punchin-samples/PunchOutSetupRequest.xml"
@@ -477,3 +477,85 @@ def test_the_published_sample_shape_is_accepted(
     assert answer.status == 200, answer.body
     assert_valid(answer.body)
     assert Requisition.objects.get().total == builders.CART_TOTAL
+
+
+def test_a_copy_still_waiting_after_the_limit_gets_500_and_no_second_requisition(
+    procurement: LiveASGIServer, storefront: FakeStorefront, settings: Any
+) -> None:
+    settings.PUNCHIN_INFLIGHT_WAIT_SECONDS = 0.2
+    document = builders.setup_request("")
+    url = storefront.serve(document.payload_id, Page(builders.poom(document.payload_id), delay=1.0))
+    data = serialize(builders.setup_request(url, payload_id=document.payload_id))
+
+    async def both() -> list[int]:
+        async with aiohttp.ClientSession() as session:
+
+            async def one(delay: float) -> int:
+                await asyncio.sleep(delay)
+                async with session.post(
+                    endpoint(procurement), data=data, headers={"Authorization": basic()}
+                ) as response:
+                    await response.read()
+                    return response.status
+
+            return await asyncio.gather(one(0), one(0.2))
+
+    # The second copy waits for the first, then asks the supplier to retry (P23: 500).
+    assert asyncio.run(both()) == [200, 500]
+    assert Requisition.objects.count() == 1
+    assert post(endpoint(procurement), data, authorization=basic()).status == 200
+
+
+def test_a_claim_left_by_a_dead_process_is_taken_over(
+    procurement: LiveASGIServer, storefront: FakeStorefront
+) -> None:
+
+    document = builders.setup_request("")
+    url = storefront.serve(document.payload_id, Page(builders.poom(document.payload_id)))
+    data = serialize(builders.setup_request(url, payload_id=document.payload_id))
+
+    stale = PunchInRequest.objects.create(
+        partner=SupplierPartner.objects.get(),
+        payload_id=document.payload_id,
+        body_sha256=hashlib.sha256(data).hexdigest(),
+    )
+    PunchInRequest.objects.filter(pk=stale.pk).update(
+        created_at=timezone.now() - timedelta(hours=1)
+    )
+    answer = post(endpoint(procurement), data, authorization=basic())
+    assert answer.status == 200, answer.body
+    assert Requisition.objects.count() == 1
+
+
+def test_an_unexpected_failure_is_a_500_with_nothing_half_stored(
+    procurement: LiveASGIServer,
+    storefront: FakeStorefront,
+    monkeypatch: pytest.MonkeyPatch,
+    assert_valid: Any,
+) -> None:
+    """SECURITY.md row 22: no stack trace, no requisition, the claim released, so the
+    supplier's retry (P23) is processed normally."""
+
+    real = services.create_draft
+
+    def crash_after_writing(**kwargs: Any) -> Any:
+        real(**kwargs)  # the requisition and its lines are written, then:
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(services, "create_draft", crash_after_writing)
+    document = builders.setup_request("")
+    url = storefront.serve(document.payload_id, Page(builders.poom(document.payload_id)))
+    data = serialize(builders.setup_request(url, payload_id=document.payload_id))
+    answer = post(endpoint(procurement), data, authorization=basic())
+    assert answer.status == 500
+    assert_valid(answer.body)
+    assert b"database went away" not in answer.body
+    assert b"Traceback" not in answer.body
+    assert not Requisition.objects.exists()
+    assert not PunchInRequest.objects.exists()
+    assert CxmlDocument.objects.get(document_type="PunchOutSetupRequest").status_code == 500
+
+    monkeypatch.setattr(services, "create_draft", real)
+    retry = post(endpoint(procurement), data, authorization=basic())
+    assert retry.status == 200, retry.body
+    assert Requisition.objects.count() == 1

@@ -6,10 +6,13 @@ and only when it is pinned to the partner."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import shutil
 import socket
+import ssl
 import subprocess
 import time
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -100,8 +103,6 @@ def proxy(
 @pytest.fixture
 def certificate_partner(certificates: dict[str, Any]) -> None:
     """The demo store authenticates with its client certificate, pinned by SHA-256."""
-    import hashlib
-    import ssl
 
     pem = (certificates["dir"] / "store.pem").read_text()
     fingerprint = hashlib.sha256(ssl.PEM_cert_to_DER_cert(pem)).hexdigest()
@@ -156,8 +157,6 @@ def test_missing_unknown_or_unpinned_certificates_are_refused(
 
 
 def test_tls_below_1_2_is_refused_by_the_proxy(proxy: str, certificates: dict[str, Any]) -> None:
-    import ssl
-    import warnings
 
     context = ssl.create_default_context(cafile=str(certificates["dir"] / "server-ca.pem"))
     context.set_ciphers("DEFAULT:@SECLEVEL=0")  # let our side offer TLS 1.1 at all
