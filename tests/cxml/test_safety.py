@@ -168,6 +168,13 @@ GENERATED: dict[str, tuple[Callable[[], bytes], Limits | None, bool, int, str]] 
         400,
         "Comment too big",
     ),
+    "white_space_10mib_before_doctype": (
+        lambda: b" " * (10 * MIB - 200) + DT + b"<cXML/>",
+        None,
+        False,
+        400,
+        "Buffer size limit exceeded",
+    ),
     "unterminated_cdata_before_doctype": (
         lambda: b"<![CDATA[" + b"]" * (MIB) + DT + b"<cXML/>",
         None,
