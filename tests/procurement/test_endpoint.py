@@ -4,7 +4,6 @@ P19, P22, P23; SECURITY.md rows 1-17)."""
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import re
 from dataclasses import replace
 from datetime import timedelta
@@ -113,6 +112,9 @@ def test_happy_path_creates_the_draft_requisition_and_answers_the_start_page(
     assert request_log.payload_id == payload_id
     assert request_log.status_code == 200
     assert request_log.peer == demo.STORE_NAME
+    # Secrets are never logged: the stored request has its SharedSecret redacted.
+    assert demo.SHARED_SECRET.encode() not in bytes(request_log.raw)
+    assert b"<SharedSecret>***</SharedSecret>" in bytes(request_log.raw)
     cart_log = CxmlDocument.objects.get(document_type="PunchOutOrderMessage")
     assert bytes(cart_log.raw) == storefront.pages[payload_id].body
     assert cart_log.status_code == 200
@@ -517,7 +519,7 @@ def test_a_claim_left_by_a_dead_process_is_taken_over(
     stale = PunchInRequest.objects.create(
         partner=SupplierPartner.objects.get(),
         payload_id=document.payload_id,
-        body_sha256=hashlib.sha256(data).hexdigest(),
+        body_sha256=services.body_digest(data),
     )
     PunchInRequest.objects.filter(pk=stale.pk).update(
         created_at=timezone.now() - timedelta(hours=1)

@@ -7,17 +7,51 @@ from punchin.cxml.envelope import Response
 from punchin.procurement.documents.models import CxmlDocument
 from punchin.web.documents import Direction
 
+_SECRET_OPEN = b"<SharedSecret"
+_SECRET_CLOSE = b"</SharedSecret"
+REDACTED = b"***"
+
+
+def redact_secrets(raw: bytes) -> bytes:
+    """``raw`` with the content of every SharedSecret element replaced by ``***``.
+
+    The audit trail is a log, and secrets are never logged: an admin reading a
+    PunchOutSetupRequest must not learn the store's SharedSecret. A plain scan, linear
+    in the body even when it is hostile (no backtracking regular expression).
+    """
+    if _SECRET_OPEN not in raw:
+        return raw
+    out: list[bytes] = []
+    position = 0
+    while (start := raw.find(_SECRET_OPEN, position)) != -1:
+        tag_end = raw.find(b">", start)
+        if tag_end == -1:
+            break
+        out.append(raw[position : tag_end + 1])
+        close = raw.find(_SECRET_CLOSE, tag_end)
+        out.append(REDACTED)
+        if close == -1:
+            return b"".join(out)
+        position = close
+    out.append(raw[position:])
+    return b"".join(out)
+
 
 async def record_inbound(raw: bytes, peer: str, document_type: str = "") -> CxmlDocument:
-    """Store a document exactly as received, before anything reads it (the audit invariant)."""
+    """Store a document as received (secrets redacted) before anything reads it: the
+    audit invariant."""
     return await CxmlDocument.objects.acreate(
-        direction=Direction.INBOUND, raw=raw, peer=peer[:255], document_type=document_type
+        direction=Direction.INBOUND,
+        raw=redact_secrets(raw),
+        peer=peer[:255],
+        document_type=document_type,
     )
 
 
 async def record_received(entry: CxmlDocument) -> None:
     """Store a document that was received and read in one step (one write, not two)."""
     entry.direction = Direction.INBOUND
+    entry.raw = redact_secrets(bytes(entry.raw))
     entry.payload_id = entry.payload_id[:255]
     entry.peer = entry.peer[:255]
     entry.status_text = entry.status_text[:255]
