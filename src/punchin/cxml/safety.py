@@ -209,7 +209,7 @@ def _check_references(data: bytes, repairs: list[Repair] | None) -> bytes:
         return data
     assert repairs is not None
     first = _line_of(data, len(pieces[0]))
-    repairs.append(Repair(f"escaped {len(pieces) // 2} raw '&' as '&amp;'", first))
+    repairs.append(Repair("escaped raw '&' characters as '&amp;'", first))
     return b"".join([*pieces, data[done:]])
 
 
