@@ -16,10 +16,16 @@ import uvicorn
 
 
 class LiveASGIServer:
-    """Serve ``app`` on 127.0.0.1 at a free port until ``stop``."""
+    """Serve ``app`` on 127.0.0.1 at a free port until ``stop``.
 
-    def __init__(self, app: Any, host: str = "127.0.0.1") -> None:
-        config = uvicorn.Config(app, host=host, port=0, lifespan="off", log_level="warning")
+    ``options`` go to ``uvicorn.Config`` as given, so a test can run uvicorn the way a
+    deployment does (e.g. ``forwarded_allow_ips`` behind a proxy).
+    """
+
+    def __init__(self, app: Any, host: str = "127.0.0.1", **options: Any) -> None:
+        config = uvicorn.Config(
+            app, host=host, port=0, lifespan="off", log_level="warning", **options
+        )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, daemon=True)
         self.host = host

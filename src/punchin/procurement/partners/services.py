@@ -25,7 +25,7 @@ FORBIDDEN_TEXT = "SharedSecret invalid or sender unknown"
 # Compared against when the sender is unknown, so that path costs what a real check costs.
 _DUMMY_DIGEST = "0" * 64
 
-# Headers the TLS-terminating proxy sets (deploy/nginx): nginx's
+# Headers the TLS-terminating proxy sets (deploy/nginx/procurement.conf): nginx's
 # $ssl_client_verify and $ssl_client_escaped_cert.
 CLIENT_VERIFY_HEADER = "HTTP_X_CLIENT_VERIFY"
 CLIENT_CERT_HEADER = "HTTP_X_CLIENT_CERT"
@@ -103,8 +103,15 @@ def _basic_credentials(header: str) -> tuple[str, str]:
 
 
 def _forwarded_fingerprint(meta: Mapping[str, str]) -> str | None:
-    """The SHA-256 of the certificate the proxy verified, believed only from the proxy."""
+    """The SHA-256 of the certificate the proxy verified, believed only from the proxy.
+
+    Our proxy never sends X-Forwarded-For (deploy/nginx/procurement.conf). When one
+    arrives, uvicorn's --proxy-headers may have put an address taken from it into
+    REMOTE_ADDR, which then no longer proves who connected: not believed.
+    """
     if meta.get("REMOTE_ADDR", "") not in settings.PUNCHIN_TRUSTED_PROXIES:
+        return None
+    if "HTTP_X_FORWARDED_FOR" in meta:
         return None
     if meta.get(CLIENT_VERIFY_HEADER, "") != "SUCCESS":
         return None
