@@ -83,6 +83,9 @@ def base_settings(party: str, package: str) -> dict[str, Any]:
         "SECURE_CONTENT_TYPE_NOSNIFF": True,
         "DATA_UPLOAD_MAX_MEMORY_SIZE": 10 * 1024 * 1024,
         "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
+        # Outbound documents are queued in the party's own database, in the same
+        # transaction as the change that sends them (docs/delivery.md).
+        "TASKS": {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}},
         "MIDDLEWARE": [
             "django.middleware.security.SecurityMiddleware",
             "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -123,4 +126,8 @@ DJANGO_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # The durable outbound queue both parties use (punchin.web.delivery).
+    "django_tasks",
+    "django_tasks_db",
+    "punchin.web.delivery",
 ]

@@ -1,0 +1,125 @@
+"""A fake cXML partner on loopback (aiohttp.web in a thread of its own) and the
+target resolver the test settings name.
+
+The partner applies each payloadID once, as a real receiver does: a payloadID it
+has applied is answered 200 again at once, without applying it twice. What it answers
+otherwise comes from ``script``, one ``Answer`` per new request, then 200 OK.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from aiohttp import web
+
+from punchin.cxml import CXMLError, Document, parse, serialize
+from punchin.cxml.common import Status
+from punchin.cxml.envelope import Response
+from punchin.cxml.status import standard_text
+from punchin.transport import UrlPolicy
+from punchin.web.delivery.exceptions import UnknownPartner
+from punchin.web.delivery.services import Target
+
+USER_AGENT = "Punchin Tests PunchIn 1.0"
+
+
+def resolve(partner_key: str) -> Target:
+    if partner_key == "nobody":
+        raise UnknownPartner("not configured")
+    return Target(
+        policy=UrlPolicy(frozenset({"127.0.0.1"}), allow_loopback_http=True),
+        user_agent=USER_AGENT,
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass(frozen=True)
+class Answer:
+    """``code`` None answers ``body`` as is (an HTML page, a proxy's error)."""
+
+    code: int | None = 200
+    http_status: int = 200
+    detail: str = ""
+    body: bytes = b""
+    delay: float = 0.0
+
+
+def cxml_answer(code: int, detail: str = "") -> bytes:
+    return serialize(
+        Document(
+            payload_id=f"{datetime.now(UTC).timestamp()}.answer@partner.test",
+            timestamp=datetime.now(UTC).replace(microsecond=0),
+            body=Response(status=Status(code=code, text=standard_text(code), detail=detail)),
+        )
+    )
+
+
+@dataclass
+class FakePartner:
+    port: int = field(default_factory=free_port)
+    script: list[Answer] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)  # payloadIDs, in arrival order
+    headers: list[dict[str, str]] = field(default_factory=list)
+    bodies: list[bytes] = field(default_factory=list)
+    applied: Counter[str] = field(default_factory=Counter)
+    arrived: threading.Event = field(default_factory=threading.Event)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/cxml"
+
+    def start(self) -> FakePartner:
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+        self._thread.start()
+        asyncio.run_coroutine_threadsafe(self._start(), self._loop).result(10)
+        return self
+
+    async def _start(self) -> None:
+        app = web.Application()
+        app.router.add_post("/cxml", self._receive)
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.1)
+        await self._runner.setup()
+        await web.TCPSite(self._runner, "127.0.0.1", self.port, reuse_address=True).start()
+
+    async def _receive(self, request: web.Request) -> web.Response:
+        body = await request.read()
+        try:
+            payload_id = parse(body).payload_id
+        except CXMLError as exc:
+            return _xml(cxml_answer(406, exc.detail), 200)
+        self.requests.append(payload_id)
+        self.headers.append(dict(request.headers))
+        self.bodies.append(body)
+        self.arrived.set()
+        if self.applied[payload_id]:
+            return _xml(cxml_answer(200, "already received"), 200)
+        answer = self.script.pop(0) if self.script else Answer()
+        if answer.code is not None and 200 <= answer.code < 300:
+            self.applied[payload_id] += 1
+        await asyncio.sleep(answer.delay)
+        if answer.code is None:
+            return web.Response(
+                status=answer.http_status, body=answer.body, content_type="text/html"
+            )
+        return _xml(cxml_answer(answer.code, answer.detail), answer.http_status)
+
+    def stop(self) -> None:
+        asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(10)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(10)
+        self._loop.close()
+
+
+def _xml(body: bytes, status: int) -> web.Response:
+    return web.Response(status=status, body=body, content_type="text/xml", charset="UTF-8")
