@@ -49,6 +49,10 @@ class PurchasingSystemForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        for name in ("system", "auth_scheme"):  # radio buttons: no "---------" choice
+            field = self.fields[name]
+            assert isinstance(field, forms.TypedChoiceField)
+            field.choices = [choice for choice in field.choices if choice[0]]
         configured = self.instance.pk is not None
         for name in _SECRETS:
             self.fields[name].required = False
