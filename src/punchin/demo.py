@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from punchin.web import demo as credentials
 
@@ -69,14 +70,16 @@ def prepare(storefront: Party, procurement: Party, data_dir: Path) -> None:
     manage(procurement, data_dir, "seed_demo", "--storefront-url", storefront.url)
 
 
-def serve(party: Party, data_dir: Path) -> subprocess.Popen[bytes]:
+def serve(party: Party, data_dir: Path, output: IO[bytes] | None = None) -> subprocess.Popen[bytes]:
+    """Start ``party`` under uvicorn; its log goes to ``output`` (default: ours)."""
     command = [
         sys.executable, "-m", "uvicorn", f"punchin.{party.name}.asgi:application",
         "--host", party.host, "--port", str(party.port),
         "--loop", "uvloop", "--http", "httptools", "--no-access-log",
         "--timeout-graceful-shutdown", "5",
     ]  # fmt: skip
-    return subprocess.Popen(command, env=party_env(party, data_dir))
+    stderr = None if output is None else subprocess.STDOUT
+    return subprocess.Popen(command, env=party_env(party, data_dir), stdout=output, stderr=stderr)
 
 
 def wait_until_listening(party: Party, process: subprocess.Popen[bytes], timeout: float) -> None:

@@ -27,7 +27,7 @@ class CheckoutForm(forms.Form):
         field = self.fields["group"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = BuyingGroup.objects.filter(pk__in=[g.pk for g in groups])
-        field.label_from_instance = lambda g: f"{g.name} ({g.purchasing_mode.label})"
+        field.label_from_instance = lambda g: f"{g.name}: {g.purchasing_mode.label}"
 
     def checkout(self) -> Checkout:
         data = self.cleaned_data

@@ -1,0 +1,132 @@
+"""End-to-end fixtures: both parties as real servers, driven by a real Chromium.
+
+The parties are prepared and served exactly as ``punchin demo`` does it (the same
+``punchin.demo`` functions: migrate, seed, uvicorn with uvloop and httptools), each in
+its own process with its own SQLite database, so the browser walks the journey a user
+of the demo walks. No Django settings are loaded in the test process itself: these
+tests run in the framework-free pass.
+
+Screenshots of the key pages are written to ``docs/screenshots`` only when
+``PUNCHIN_SCREENSHOTS=1``, so an ordinary run never rewrites tracked files.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+
+from punchin import demo
+from tests.e2e.servers import free_ports
+
+CHROMIUM = Path(os.environ.get("PUNCHIN_CHROMIUM", "/usr/bin/chromium"))
+# Without the background-networking switches Chromium keeps calling Google's services,
+# which on a closed network only produces noise and delays.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+@dataclass(frozen=True, slots=True)
+class Sites:
+    """Both running parties and where their logs go."""
+
+    storefront: demo.Party
+    procurement: demo.Party
+    log: Path
+
+
+@pytest.fixture(scope="session")
+def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sites]:
+    data_dir = tmp_path_factory.mktemp("demo")
+    storefront_port, procurement_port = free_ports(2)
+    storefront = demo.Party("storefront", "Storefront", storefront_port)
+    procurement = demo.Party("procurement", "Procurement", procurement_port)
+    demo.prepare(storefront, procurement, data_dir)
+    log = data_dir / "servers.log"
+    processes: list[subprocess.Popen[bytes]] = []
+    with log.open("wb") as output:
+        try:
+            processes.append(demo.serve(storefront, data_dir, output))
+            processes.append(demo.serve(procurement, data_dir, output))
+            demo.wait_until_listening(storefront, processes[0], 30)
+            demo.wait_until_listening(procurement, processes[1], 30)
+            yield Sites(storefront, procurement, log)
+        finally:
+            demo.stop(processes)
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"no Chromium at {CHROMIUM} (apt-get install chromium, or set PUNCHIN_CHROMIUM)"
+        )
+    browser = playwright.chromium.launch(
+        executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+    )
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def context(
+    browser: Browser, sites: Sites, request: pytest.FixtureRequest
+) -> Iterator[BrowserContext]:
+    """A fresh browser profile per test (no cookies carried over), desktop-sized."""
+    context = browser.new_context(viewport=DESKTOP)
+    context.set_default_timeout(15_000)
+    yield context
+    context.close()
+    failed = getattr(request.node, "rep_call", None)
+    if failed is not None and failed.failed:
+        print(f"--- server log ({sites.log}) ---\n{sites.log.read_text(errors='replace')[-8000:]}")
+
+
+@pytest.fixture
+def page(context: BrowserContext) -> Page:
+    return context.new_page()
+
+
+@pytest.fixture
+def phone_page(browser: Browser, sites: Sites) -> Iterator[Page]:
+    """A phone-sized touch screen (P1: "on desktop or mobile")."""
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    context.set_default_timeout(15_000)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    report = yield
+    if report.when == "call":
+        item.rep_call = report  # type: ignore[attr-defined]
+    return report
+
+
+def screenshot(page: Page, name: str) -> None:
+    """Save the page as ``docs/screenshots/<name>.png`` when PUNCHIN_SCREENSHOTS=1."""
+    if os.environ.get("PUNCHIN_SCREENSHOTS") == "1":
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=SCREENSHOTS / f"{name}.png")

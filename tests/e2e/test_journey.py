@@ -1,0 +1,241 @@
+"""The Punch-in journey in a real Chromium against both parties as real servers.
+
+A buyer signs in to the storefront (P1), searches and adds two products (P2), checks
+out (P3) and submits the cart for approval; the storefront POSTs the
+PunchOutSetupRequest (P4), procurement fetches the POOM from the PoomUrl (P5) and
+answers a StartPage (P6, P22), the browser lands there (P7), the buyer logs in and
+sees the requisition with the lines and the total the storefront showed.
+
+Expected values are read from the storefront's own pages as the buyer sees them, so
+the test checks that the cart arrives intact, not that the seed has particular
+prices. Set PUNCHIN_SCREENSHOTS=1 to refresh docs/screenshots.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from playwright.sync_api import Page, Route, expect
+
+from punchin.web import demo as logins
+from tests.e2e.conftest import PHONE, Sites, screenshot
+
+MONEY = re.compile(r"\$?(\d[\d,]*\.\d{2})")
+
+
+def money(text: str) -> Decimal:
+    """The first amount in ``text`` ("$79.99 USD / EA" -> Decimal("79.99"))."""
+    found = MONEY.search(text)
+    assert found, f"no amount in {text!r}"
+    return Decimal(found.group(1).replace(",", ""))
+
+
+@dataclass(frozen=True, slots=True)
+class Seen:
+    """A cart line as the storefront showed it to the buyer."""
+
+    part_id: str
+    description: str
+    unit_price: Decimal
+    quantity: int
+
+
+def sign_in(page: Page, sites: Sites, email: str) -> None:
+    """P1: password sign-in on the storefront."""
+    page.goto(f"{sites.storefront.url}/accounts/login/")
+    page.fill("#id_username", email)
+    page.fill("#id_password", logins.PASSWORD)
+    page.click("#signin-submit")
+    expect(page.locator("#nav-signout")).to_be_visible()
+
+
+def search(page: Page, words: str) -> None:
+    page.fill("#search-q", words)
+    page.click("#search-submit")
+    expect(page.locator("#results .product-card").first).to_be_visible()
+
+
+def add_from_product_page(page: Page, quantity: int) -> Seen:
+    """Open the first search result, set the quantity, add it (P2)."""
+    page.locator("#results .product-card h3 a").first.click()
+    product = page.locator("#product")
+    expect(product).to_be_visible()
+    seen = Seen(
+        part_id=page.inner_text("#supplier-part-id"),
+        description=product.locator("h1 + .price + p").inner_text(),
+        unit_price=money(page.inner_text("#product-price")),
+        quantity=quantity,
+    )
+    page.fill("#product .qty", str(quantity))
+    button = page.locator("#product .add-button")
+    expect(button).to_have_text("Add to Cart")  # P2: US marketplace
+    button.click()
+    return seen
+
+
+def add_from_results(page: Page, sites: Sites) -> Seen:
+    """Add the first search result straight from its card (quantity 1)."""
+    card = page.locator("#results .product-card").first
+    part_id = card.get_attribute("data-part")
+    assert part_id
+    unit_price = money(card.locator(".price").inner_text())
+    button = card.locator(".add-button")
+    expect(button).to_have_text("Add to Cart")  # P2
+    button.click()
+    expect(page.locator(".messages .success")).to_contain_text("added to your cart")
+    # The card shows the name; the POOM describes the line with the product's text.
+    detail = page.context.new_page()
+    detail.goto(f"{sites.storefront.url}/products/{part_id}")
+    description = detail.locator("#product h1 + .price + p").inner_text()
+    detail.close()
+    return Seen(part_id=part_id, description=description, unit_price=unit_price, quantity=1)
+
+
+def check_out(page: Page, group: str, shot: str | None = None) -> None:
+    """P3: group, delivery address, payment method, delivery speed."""
+    page.click("#nav-cart")
+    page.click("#proceed-to-checkout")
+    group_choice = page.locator("#id_group option", has_text=group)
+    page.select_option("#id_group", value=group_choice.get_attribute("value"))
+    page.fill(
+        "#id_delivery_address", "Acme Corporation\nReceiving dock 3\n100 Main Street\nSpringfield"
+    )
+    page.select_option("#id_payment_method", value="po" if "Procurement" in group else "invoice")
+    page.select_option("#id_delivery_speed", value="two-day")
+    if shot:
+        screenshot(page, shot)
+    page.click("#checkout-continue")
+    expect(page.locator("#checkout-summary")).to_be_visible()
+
+
+def test_punchin_journey_lands_the_cart_as_a_requisition(page: Page, sites: Sites) -> None:
+    sign_in(page, sites, logins.PUNCHIN_BUYER)
+    # P11: the account's purchasing system is configured, and the pages say so.
+    expect(page.locator("#punchin-banner")).to_contain_text("configured for Punch-in")
+    expect(page.locator("#cart-count")).to_have_text("0")
+
+    search(page, "toner")
+    screenshot(page, "01-search-results")
+    toner = add_from_product_page(page, quantity=3)
+    screenshot(page, "02-product")
+    search(page, "nitrile gloves")
+    gloves = add_from_results(page, sites)
+    assert toner.part_id != gloves.part_id
+    expect(page.locator("#cart-count")).to_have_text(str(toner.quantity + gloves.quantity))
+
+    page.click("#nav-cart")
+    expected_total = sum((s.unit_price * s.quantity for s in (toner, gloves)), Decimal())
+    assert money(page.inner_text("#cart-total")) == expected_total
+    screenshot(page, "03-cart")
+
+    check_out(page, "Procurement buyers", shot="04-checkout")
+    submit = page.locator("#place-order")
+    expect(submit).to_have_text("Submit order for approval")  # P3
+    screenshot(page, "05-review")
+
+    # Hold the first attempt for a moment so the "sending" state can be seen (and
+    # photographed); the page's script then drives the PunchOutSetupRequest.
+    held: list[Route] = []
+
+    def hold(route: Route) -> None:
+        held.append(route)
+
+    page.route("**/attempt", hold)
+    submit.click()
+    page.wait_for_url(re.compile(r"/punchin/submissions/\d+$"))
+    expect(page.locator("#submission-message")).to_have_text("Sending to your purchasing system…")
+    for _ in range(100):  # the handler runs while Playwright waits
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert held, "the page never sent its attempt"
+    screenshot(page, "06-sending")
+    held[0].continue_()
+    page.unroute("**/attempt", hold)
+
+    # P7: the StartPage of procurement (P22), where the buyer logs in.
+    page.wait_for_url(f"{sites.procurement.url}/punchin/land/**")
+    expect(page.locator("h1")).to_contain_text("has arrived")
+    expect(page.locator("#id_username")).to_have_value(logins.PUNCHIN_BUYER)
+    screenshot(page, "07-procurement-landing")
+    page.fill("#id_password", logins.PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+    page.wait_for_url(f"{sites.procurement.url}/requisitions/*/")
+    expect(page.locator("h1")).to_contain_text("Draft")
+    rows = page.locator("table.lines tbody tr")
+    expect(rows).to_have_count(2)
+    for number, seen in enumerate((toner, gloves), start=1):
+        row = rows.nth(number - 1)
+        assert row.locator('[data-label="Line"]').inner_text() == str(number)
+        assert row.locator('[data-label="Part"] code').inner_text() == seen.part_id
+        assert seen.description in row.locator('[data-label="Description"]').inner_text()
+        assert row.locator('[data-label="Quantity"]').inner_text() == str(seen.quantity)
+        assert money(row.locator('[data-label="Unit price"]').inner_text()) == seen.unit_price
+        assert money(row.locator('[data-label="Line total"]').inner_text()) == (
+            seen.unit_price * seen.quantity
+        )
+    total = page.locator("table.lines tfoot td.num").inner_text()
+    assert money(total) == expected_total
+    assert total.endswith("USD")
+    expect(page.locator("dl.facts")).to_contain_text(logins.STORE_NAME)
+    screenshot(page, "08-requisition")
+
+    # Back on the storefront: the submission is in the order history, accepted.
+    page.goto(f"{sites.storefront.url}/orders/")
+    submission = page.locator("#punchin-submissions .submission").first
+    expect(submission.locator(".state")).to_have_class(re.compile(r"\baccepted\b"))
+    expect(submission.locator(".attempts tbody tr")).to_have_count(1)
+    expect(submission.locator(".attempts tbody tr td").nth(3)).to_contain_text("200")
+    expect(page.locator("#cart-count")).to_have_text("0")
+    screenshot(page, "09-order-history")
+
+
+def test_direct_buyer_places_the_order(page: Page, sites: Sites) -> None:
+    """P3, P12: a Direct Website group gets "Place order" and the order is placed here."""
+    sign_in(page, sites, logins.DIRECT_BUYER)
+    search(page, "stapler")
+    bought = add_from_results(page, sites)
+    check_out(page, "Direct buyers")
+    place = page.locator("#place-order")
+    expect(place).to_have_text("Place order")
+    place.click()
+    page.wait_for_url(re.compile(r"/orders/\d+$"))
+    expect(page.locator(".messages .success")).to_have_text("Thank you, your order is placed.")
+    expect(page.locator("main table tbody tr")).to_have_count(1)
+    assert money(page.inner_text("main .total")) == bought.unit_price
+    expect(page.locator("main table tbody")).to_contain_text(bought.part_id)
+
+
+def test_account_admin_finds_configure_purchasing_system(page: Page, sites: Sites) -> None:
+    """P9: Account > Business Settings > Systems integrations > "Configure Purchasing System"."""
+    sign_in(page, sites, logins.STORE_ADMIN)
+    page.click("#nav-account")
+    page.get_by_role("link", name="Business Settings").click()
+    expect(page.locator("#systems-integrations h2")).to_have_text("Systems integrations")
+    page.click("#configure-purchasing-system")
+    expect(page.locator("h1")).to_have_text("Configure Purchasing System")
+    endpoint = page.locator("#id_endpoint_url")
+    expect(endpoint).to_have_value(f"{sites.procurement.url}/cxml/punchin")
+    screenshot(page, "10-configure-purchasing-system")
+
+
+def test_phone_sized_sign_in_and_search_fit_the_screen(phone_page: Page, sites: Sites) -> None:
+    """P1: the buyer can sign in and search on a phone; nothing scrolls sideways."""
+    page = phone_page
+    page.goto(f"{sites.storefront.url}/accounts/login/")
+    assert_fits(page)
+    sign_in(page, sites, logins.PUNCHIN_BUYER)
+    search(page, "paper")
+    assert_fits(page)
+    screenshot(page, "11-phone-search")
+    page.locator("#results .product-card h3 a").first.click()
+    assert_fits(page)
+
+
+def assert_fits(page: Page) -> None:
+    width, inner = page.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]")
+    assert inner == PHONE["width"]
+    assert width <= inner, f"{page.url} is {width}px wide on a {inner}px screen"
