@@ -28,23 +28,6 @@ INSTALLED_APPS = [
     "punchin.procurement.punchin",
 ]
 
-# Tests that serve the site over real HTTP reach the database from several threads:
-# a file database keeps SQLite's locking (busy timeout, WAL) as in production, where an
-# in-memory shared-cache one fails concurrent writers at once.
-_default_db = _base["DATABASES"]["default"]
-if _default_db["ENGINE"] == "django.db.backends.sqlite3":
-    _default_db["TEST"] = {"NAME": str(_base["DATA_DIR"] / "test-procurement.sqlite3")}
-else:
-    # Under ASGI each request's sync work runs in a thread of its own, so a persistent
-    # connection is never reused and leaks when the thread ends; Django's docs say to
-    # disable persistent connections under ASGI.
-    _default_db["CONN_MAX_AGE"] = 0
-
-# WhiteNoise serves the apps' static files without a collectstatic step (the demo),
-# and STATIC_ROOT exists so it does not warn when nothing was collected yet.
-WHITENOISE_USE_FINDERS = True
-_base["STATIC_ROOT"].mkdir(parents=True, exist_ok=True)
-
 AUTHENTICATION_BACKENDS = ["punchin.procurement.accounts.backends.EmailBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "requisitions:list"

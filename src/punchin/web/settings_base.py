@@ -40,7 +40,10 @@ def _secret_key(directory: Path, party: str) -> str:
 def _database(directory: Path, party: str) -> dict[str, Any]:
     url = os.environ.get("DATABASE_URL")
     if url:
-        return dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        # Under ASGI each request's database work runs in a thread of its own, so a
+        # persistent connection would outlive that thread unclosed: Django's docs say
+        # to disable persistent connections under ASGI (pool in the database instead).
+        return dj_database_url.parse(url, conn_max_age=0)
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": directory / f"{party}.sqlite3",
@@ -51,6 +54,9 @@ def _database(directory: Path, party: str) -> dict[str, Any]:
             "transaction_mode": "IMMEDIATE",
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         },
+        # Tests serve the site from a live server thread while the test writes: a file
+        # database (WAL) takes concurrent connections, an in-memory shared cache does not.
+        "TEST": {"NAME": directory / f"test-{party}.sqlite3"},
     }
 
 
@@ -59,6 +65,8 @@ def base_settings(party: str, package: str) -> dict[str, Any]:
     directory = data_dir()
     debug = os.environ.get("PUNCHIN_DEBUG") == "1"
     hosts = os.environ.get("PUNCHIN_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
+    static_root = directory / f"{party}-static"
+    static_root.mkdir(exist_ok=True)  # WhiteNoise warns about a missing STATIC_ROOT
     return {
         "PUNCHIN_PARTY": party,
         "PUNCHIN_DEV": os.environ.get("PUNCHIN_DEV") == "1",
@@ -74,7 +82,9 @@ def base_settings(party: str, package: str) -> dict[str, Any]:
         "TIME_ZONE": "UTC",
         "LANGUAGE_CODE": "en-us",
         "STATIC_URL": "/static/",
-        "STATIC_ROOT": directory / f"{party}-static",
+        "STATIC_ROOT": static_root,
+        # WhiteNoise serves the apps' static files without a collectstatic step too.
+        "WHITENOISE_USE_FINDERS": True,
         "SESSION_COOKIE_NAME": f"{party}_session",
         "CSRF_COOKIE_NAME": f"{party}_csrftoken",
         "SESSION_COOKIE_SAMESITE": "Lax",
