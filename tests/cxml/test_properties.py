@@ -138,7 +138,9 @@ def _unknowns(root: etree._Element, marker: str) -> list[tuple[str, str]]:
         if isinstance(el.tag, str) and etree.QName(el).localname == marker:
             parent = el.getparent()
             assert parent is not None
-            found.append((parent.tag, etree.tostring(el, method="c14n")))
+            # Exclusive c14n: namespaces the fragment inherits but does not use (their
+            # prefixes are the writer's choice) are not part of what must survive.
+            found.append((parent.tag, etree.tostring(el, method="c14n", exclusive=True)))
     return sorted(found)
 
 

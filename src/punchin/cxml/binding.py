@@ -13,6 +13,7 @@ elements at their place in the content model when the order list names them.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import enum
 import functools
@@ -39,7 +40,16 @@ class Raw:
 
     @classmethod
     def of(cls, element: etree._Element) -> Raw:
+        """Keep ``element`` with only the namespace declarations its subtree uses.
+
+        ``tostring`` copies every declaration in scope into the fragment; written back
+        under a parent that declares the same namespace, those copies would multiply
+        on each round trip.
+        """
         tag = element.tag if isinstance(element.tag, str) else ""
+        if element.nsmap:
+            element = copy.deepcopy(element)
+            etree.cleanup_namespaces(element)
         return cls(tag, etree.tostring(element, encoding="unicode", with_tail=False))
 
 
