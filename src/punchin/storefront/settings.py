@@ -29,17 +29,6 @@ _BASE["TEMPLATES"][0]["OPTIONS"]["context_processors"] += [
     "punchin.storefront.integration.context_processors.purchasing_system",
     "punchin.storefront.cart.context_processors.cart",
 ]
-if not _BASE["DATABASES"]["default"]["ENGINE"].endswith("sqlite3"):
-    # Under ASGI each request's database work runs in a thread of its own; a
-    # persistent connection would outlive that thread unclosed (Django's docs: disable
-    # persistent connections under ASGI, pool in the database layer instead).
-    _BASE["DATABASES"]["default"]["CONN_MAX_AGE"] = 0
-else:
-    # Tests serve the site from a live server thread while the test writes: a file
-    # database (WAL) takes concurrent connections, an in-memory shared cache does not.
-    _BASE["DATABASES"]["default"]["TEST"] = {"NAME": _BASE["DATA_DIR"] / "storefront-test.sqlite3"}
-# Static files come from the apps until ``collectstatic`` fills STATIC_ROOT.
-_BASE["STATIC_ROOT"].mkdir(parents=True, exist_ok=True)
 globals().update(_BASE)
 
 INSTALLED_APPS = [
@@ -50,9 +39,9 @@ INSTALLED_APPS = [
     "punchin.storefront.integration",
     "punchin.storefront.documents",
     "punchin.storefront.submissions",
+    "punchin.storefront.orders",
 ]
 STATICFILES_DIRS = [_HERE / "static"]
-WHITENOISE_USE_FINDERS = True
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "catalog:home"
 LOGOUT_REDIRECT_URL = "login"
@@ -66,3 +55,6 @@ PUNCHIN_SETUP_BACKOFF = float(os.environ.get("PUNCHIN_SETUP_BACKOFF", "2"))
 PUNCHIN_SETUP_TIMEOUT = float(os.environ.get("PUNCHIN_SETUP_TIMEOUT", "20"))
 PUNCHIN_CA_FILE = os.environ.get("PUNCHIN_CA_FILE") or None
 PUNCHIN_MAX_BODY = 10 * 1024 * 1024
+# Confirmations, ship notices and invoices go out through the durable queue; the
+# partner key is the purchasing system's id (punchin.web.delivery).
+PUNCHIN_DELIVERY_TARGET_RESOLVER = "punchin.storefront.integration.services.delivery_target"

@@ -63,3 +63,19 @@ def ensure_member(
     )
     member.groups.set(groups)
     return member
+
+
+@transaction.atomic
+def ensure_staff(email: str, password: str, *, name: str = "") -> AbstractBaseUser:
+    """Create or update one of the store's own people (a Django staff user, e.g. the
+    fulfilment team): they work the purchase orders, and belong to no buyer account."""
+    user_model = get_user_model()
+    email = email.strip().lower()
+    first, _, last = name.partition(" ")
+    user, _ = user_model.objects.update_or_create(
+        username=email,
+        defaults={"email": email, "first_name": first, "last_name": last, "is_staff": True},
+    )
+    user.set_password(password)
+    user.save()
+    return user

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 
+from punchin.cxml import CXMLError, parse
+from punchin.cxml.envelope import Response
 from punchin.storefront.documents.models import CxmlDocument
+from punchin.web.documents import Direction
 
 # The SharedSecret travels in every setup request we send (P16); the stored bytes
 # keep it, every page shows it masked.
@@ -17,3 +20,24 @@ def redacted(text: str) -> str:
 
 def shown_text(document: CxmlDocument) -> str:
     return redacted(document.text)
+
+
+async def record_inbound(raw: bytes, peer: str, document_type: str) -> CxmlDocument:
+    """Store a received document before anything is done with it (ARCHITECTURE.md)."""
+    return await CxmlDocument.objects.acreate(
+        direction=Direction.INBOUND, document_type=document_type, peer=peer[:255], raw=raw
+    )
+
+
+async def record_outcome(entry: CxmlDocument, answer: bytes) -> None:
+    """Note on the stored document what we answered (its cXML Status)."""
+    try:
+        body = parse(answer).body
+        status = body.status if isinstance(body, Response) else None
+    except CXMLError:
+        status = None
+    if status is not None:
+        entry.status_code = status.code
+        entry.status_text = status.text[:255]
+        entry.detail = status.detail
+    await entry.asave()

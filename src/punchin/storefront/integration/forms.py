@@ -8,7 +8,8 @@ from punchin.storefront.integration.models import AuthScheme, PurchasingSystem
 from punchin.storefront.integration.services import endpoint_problem
 
 # Secrets are write-only: left blank, the stored value stays.
-_SECRETS = ("basic_password", "bearer_token", "shared_secret")
+_SECRETS = ("basic_password", "bearer_token", "shared_secret", "inbound_shared_secret")
+_DOCUMENT_URLS = ("confirmation_url", "ship_notice_url", "invoice_url")
 
 
 class PurchasingSystemForm(forms.ModelForm):
@@ -16,6 +17,15 @@ class PurchasingSystemForm(forms.ModelForm):
 
     endpoint_url = forms.URLField(
         label="Punch-in endpoint URL", max_length=500, assume_scheme="https"
+    )
+    confirmation_url = forms.URLField(
+        label="ConfirmationRequest URL", max_length=500, required=False, assume_scheme="https"
+    )
+    ship_notice_url = forms.URLField(
+        label="ShipNoticeRequest URL", max_length=500, required=False, assume_scheme="https"
+    )
+    invoice_url = forms.URLField(
+        label="InvoiceDetailRequest URL", max_length=500, required=False, assume_scheme="https"
     )
     client_certificate = forms.FileField(
         required=False, help_text="PEM file with the client certificate"
@@ -37,6 +47,9 @@ class PurchasingSystemForm(forms.ModelForm):
             "sender_identity",
             "shared_secret",
             "deployment_mode",
+            "inbound_identity",
+            "inbound_shared_secret",
+            *_DOCUMENT_URLS,
         )
         widgets: ClassVar[dict[str, Any]] = {
             "system": forms.RadioSelect,
@@ -45,6 +58,7 @@ class PurchasingSystemForm(forms.ModelForm):
             "basic_password": forms.PasswordInput(attrs={"autocomplete": "new-password"}),
             "bearer_token": forms.PasswordInput(attrs={"autocomplete": "off"}),
             "shared_secret": forms.PasswordInput(attrs={"autocomplete": "off"}),
+            "inbound_shared_secret": forms.PasswordInput(attrs={"autocomplete": "off"}),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -67,6 +81,9 @@ class PurchasingSystemForm(forms.ModelForm):
         url = data.get("endpoint_url")
         if url and (problem := endpoint_problem(url)):
             self.add_error("endpoint_url", problem)
+        for name in _DOCUMENT_URLS:
+            if (other := data.get(name)) and (problem := endpoint_problem(other)):
+                self.add_error(name, problem)
         if not data.get("shared_secret"):
             self.add_error("shared_secret", "The SharedSecret identifies your store (P16).")
         scheme = data.get("auth_scheme")

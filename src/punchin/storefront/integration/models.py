@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.db import models
 
 from punchin.storefront.accounts.models import BusinessAccount
@@ -60,7 +62,49 @@ class PurchasingSystem(models.Model):
     deployment_mode = models.CharField(
         max_length=16, choices=DeploymentMode.choices, default=DeploymentMode.TEST
     )
+    # P8: the purchasing system writes back (StatusUpdateRequest, OrderRequest). It
+    # authenticates with its own Sender credential; the demo seeds both directions
+    # with the same SharedSecret, so blank fields mean "the same as outbound".
+    inbound_identity = models.CharField(
+        "Purchasing system's Sender identity",
+        max_length=200,
+        blank=True,
+        help_text="blank: the To identity",
+    )
+    inbound_shared_secret = models.CharField(
+        "Purchasing system's SharedSecret",
+        max_length=500,
+        blank=True,
+        help_text="blank: the same SharedSecret as above",
+    )
+    # Where order documents go (ConfirmationRequest, ShipNoticeRequest,
+    # InvoiceDetailRequest); blank: the Punch-in endpoint's origin + DEFAULT_PATHS.
+    confirmation_url = models.URLField("ConfirmationRequest URL", max_length=500, blank=True)
+    ship_notice_url = models.URLField("ShipNoticeRequest URL", max_length=500, blank=True)
+    invoice_url = models.URLField("InvoiceDetailRequest URL", max_length=500, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    DEFAULT_PATHS = {
+        "confirmation_url": "/cxml/confirmation",
+        "ship_notice_url": "/cxml/shipnotice",
+        "invoice_url": "/cxml/invoice",
+    }
 
     def __str__(self) -> str:
         return f"{self.get_system_display()} for {self.account}"
+
+    @property
+    def expected_sender(self) -> str:
+        return self.inbound_identity or self.to_identity
+
+    @property
+    def expected_secret(self) -> str:
+        return self.inbound_shared_secret or self.shared_secret
+
+    def document_url(self, field: str) -> str:
+        """The configured URL of ``field`` (one of DEFAULT_PATHS), or its default."""
+        configured: str = getattr(self, field)
+        if configured:
+            return configured
+        parts = urlsplit(self.endpoint_url)
+        return f"{parts.scheme}://{parts.netloc}{self.DEFAULT_PATHS[field]}"

@@ -64,6 +64,14 @@ class InvalidTransition(Exception):
     """A move the table does not allow; a programming error, never user input."""
 
 
+class Approval(models.TextChoices):
+    """P8: what the buyer's e-procurement system decided (StatusUpdateRequest)."""
+
+    PENDING = "pending", "Awaiting approval"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+
+
 class PunchInSubmission(models.Model):
     """A cart submitted for approval in the buyer's e-procurement system (P3, P4)."""
 
@@ -89,6 +97,9 @@ class PunchInSubmission(models.Model):
     lease_until = models.DateTimeField(null=True, blank=True)
     start_page_url = models.URLField(max_length=2000, blank=True)
     message = models.TextField(blank=True, help_text="what the buyer is told")
+    approval = models.CharField(max_length=16, choices=Approval.choices, default=Approval.PENDING)
+    approval_note = models.TextField(blank=True, help_text="the Status and comments sent")
+    approval_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

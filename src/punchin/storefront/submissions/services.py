@@ -10,7 +10,7 @@ browser: a reload or a second tab cannot send more often or more times.
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from asgiref.sync import sync_to_async
@@ -50,7 +50,8 @@ from punchin.storefront.submissions.models import (
     PunchInSubmission,
     State,
 )
-from punchin.transport import CxmlClient, HttpReply, TransportError
+from punchin.transport import HttpReply, TransportError
+from punchin.web.clients import cxml_client
 from punchin.web.documents import Direction
 
 # The answer we keep and show is capped; a StartPage answer is a few hundred bytes.
@@ -99,6 +100,20 @@ def line_of(product: Product, quantity: int, base_url: str) -> Line:
     )
 
 
+def line_reference(payload_id: str, line_number: int) -> str:
+    """The SupplierPartAuxiliaryID of cart line ``line_number``: the submission's
+    payloadID (unique, P15) and the line, so an OrderRequest line finds its cart line."""
+    return f"{payload_id}:{line_number}"
+
+
+def parse_line_reference(value: str) -> tuple[str, int] | None:
+    """``line_reference`` read back, or None if ``value`` is not one of ours."""
+    payload_id, _, number = value.strip().rpartition(":")
+    if not payload_id or not number.isascii() or not number.isdigit() or len(number) > 6:
+        return None
+    return payload_id, int(number)
+
+
 def _outbound(document_type: str, payload_id: str, peer: str, raw: bytes) -> CxmlDocument:
     return CxmlDocument.objects.create(
         direction=Direction.OUTBOUND,
@@ -129,6 +144,12 @@ def prepare(
     """Build and store the POOM and the setup request under one new payloadID (P15)."""
     payload_id = new_payload_id()
     sides = parties(system, deployment_mode)
+    # P8: the purchase order comes back with each line's SupplierPartAuxiliaryID; it
+    # names the cart line it was ordered from (``line_reference``).
+    lines = [
+        replace(line, supplier_part_auxiliary_id=line_reference(payload_id, number))
+        for number, line in enumerate(lines, start=1)
+    ]
     poom_doc = _outbound(
         "PunchOutOrderMessage",
         payload_id,
@@ -281,13 +302,13 @@ def judge_failure(exc: TransportError) -> Verdict:
 
 async def send(system: PurchasingSystem, body: bytes) -> tuple[Verdict, HttpReply | None]:
     """POST one setup request with the configured auth; P20's headers come from the
-    transport. A client per send keeps the event loop free of shared state."""
+    transport, the keep-alive client from the server process (``punchin.web.clients``)."""
     try:
         auth = transport_auth(system)
     except ConfigurationError as exc:
         return Verdict(Outcome.PERMANENT, str(exc), detail=str(exc)), None
     try:
-        async with CxmlClient(settings.PUNCHIN_CA_FILE) as client:
+        async with cxml_client() as client:
             reply = await client.post(
                 system.endpoint_url,
                 body,

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 from punchin.storefront.cart.models import Order
 from punchin.storefront.documents.models import CxmlDocument
 from punchin.storefront.documents.services import shown_text
+from punchin.storefront.orders.models import PurchaseOrder
 from punchin.storefront.submissions import services
 from punchin.storefront.submissions.models import Poom, PunchInSubmission
 from punchin.web.cxmlhttp import CXML_CONTENT_TYPE, cxml_endpoint, status_response
@@ -67,10 +68,21 @@ async def poom(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 def history(request: HttpRequest) -> HttpResponse:
-    """Order history: direct orders and Punch-in submissions with every attempt."""
-    submissions = PunchInSubmission.objects.filter(user=request.user).prefetch_related(
-        "attempt_log"
+    """Order history: direct orders and Punch-in submissions with every attempt, the
+    approval decision (P8, StatusUpdateRequest) and the purchase orders received."""
+    submissions = list(
+        PunchInSubmission.objects.filter(user=request.user).prefetch_related("attempt_log")
     )
+    by_submission: dict[int, list[PurchaseOrder]] = {}
+    for order in (
+        PurchaseOrder.objects.filter(lines__submission__in=submissions)
+        .distinct()
+        .prefetch_related("lines")
+    ):
+        for pk in {line.submission_id for line in order.lines.all()}:
+            by_submission.setdefault(pk, []).append(order)
+    for submission in submissions:
+        submission.purchase_orders = by_submission.get(submission.pk, [])  # type: ignore[attr-defined]
     orders = Order.objects.filter(user=request.user)
     return render(
         request, "submissions/history.html", {"submissions": submissions, "orders": orders}

@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
 from punchin.storefront.accounts.models import BusinessAccount, BuyingGroup
-from punchin.storefront.accounts.services import ensure_member
+from punchin.storefront.accounts.services import ensure_member, ensure_staff
 from punchin.storefront.catalog.services import load_demo_catalog
 from punchin.storefront.integration.models import (
     AuthScheme,
@@ -30,7 +30,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--procurement-url",
             default="http://127.0.0.1:8002",
-            help="base URL of the e-procurement side (its /cxml/punchin endpoint is used)",
+            help="base URL of the e-procurement side (its /cxml/punchin endpoint is used, "
+            "and /cxml/confirmation, /cxml/shipnotice, /cxml/invoice for order documents)",
         )
 
     @transaction.atomic
@@ -59,6 +60,7 @@ class Command(BaseCommand):
             groups=(punchin_group,),
             is_account_admin=True,
         )
+        ensure_staff(demo.FULFILMENT_STAFF, demo.PASSWORD, name="Fran Fulfilment")
         base = options["procurement_url"].rstrip("/")
         PurchasingSystem.objects.update_or_create(
             account=account,
@@ -74,9 +76,16 @@ class Command(BaseCommand):
                 "sender_identity": demo.STORE_IDENTITY,
                 "shared_secret": demo.SHARED_SECRET,
                 "deployment_mode": DeploymentMode.PRODUCTION,
+                # P8: procurement writes back as itself, with the same SharedSecret;
+                # order documents go to the default paths of the same origin.
+                "inbound_identity": demo.PROCUREMENT_IDENTITY,
+                "inbound_shared_secret": demo.SHARED_SECRET,
+                "confirmation_url": "",
+                "ship_notice_url": "",
+                "invoice_url": "",
             },
         )
         self.stdout.write(
             f"storefront seeded: {products} products, account {account.name!r}, "
-            f"Punch-in endpoint {base}/cxml/punchin"
+            f"Punch-in endpoint {base}/cxml/punchin, fulfilment staff {demo.FULFILMENT_STAFF}"
         )

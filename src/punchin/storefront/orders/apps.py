@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class OrdersConfig(AppConfig):
+    name = "punchin.storefront.orders"
+    label = "orders"
+    verbose_name = "Purchase orders"

@@ -1,0 +1,119 @@
+"""Staff forms: one field per order line, named ``<what>_<lineNumber>``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from punchin.storefront.orders.models import PurchaseOrderLine
+from punchin.storefront.orders.services import LineChange
+
+_QUANTITY = {"min_value": Decimal(0), "max_digits": 14, "decimal_places": 3}
+
+
+def _quantity(initial: Decimal, label: str) -> forms.DecimalField:
+    return forms.DecimalField(
+        initial=initial.normalize() if initial else Decimal(0),
+        label=label,
+        widget=forms.NumberInput(attrs={"class": "qty", "step": "any"}),
+        **_QUANTITY,
+    )
+
+
+def noon(day: date | None) -> datetime | None:
+    """A date from a form as an aware time: noon, so no time zone moves its day."""
+    return timezone.make_aware(datetime.combine(day, time(12))) if day else None
+
+
+class PerLineForm(forms.Form):
+    def __init__(self, lines: Iterable[PurchaseOrderLine], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.order_lines = list(lines)
+
+    def per_line(self, prefix: str) -> dict[int, Any]:
+        return {
+            line.line_number: self.cleaned_data[f"{prefix}_{line.line_number}"]
+            for line in self.order_lines
+        }
+
+
+class ConfirmForm(PerLineForm):
+    comment = forms.CharField(required=False, max_length=500)
+
+    def __init__(self, lines: Iterable[PurchaseOrderLine], *args: Any, **kwargs: Any) -> None:
+        super().__init__(lines, *args, **kwargs)
+        for line in self.order_lines:
+            n = line.line_number
+            self.fields[f"quantity_{n}"] = _quantity(line.quantity, f"Line {n} quantity")
+            self.fields[f"price_{n}"] = forms.DecimalField(
+                initial=line.unit_price,
+                label=f"Line {n} unit price",
+                min_value=Decimal("0.01"),
+                max_digits=12,
+                decimal_places=2,
+            )
+            self.fields[f"date_{n}"] = forms.DateField(
+                required=False,
+                label=f"Line {n} delivery date",
+                widget=forms.DateInput(attrs={"type": "date"}),
+            )
+
+    def changes(self) -> Mapping[int, LineChange]:
+        dates = self.per_line("date")
+        prices = self.per_line("price")
+        return {
+            n: LineChange(
+                quantity,
+                prices[n],
+                noon(dates[n]),
+            )
+            for n, quantity in self.per_line("quantity").items()
+        }
+
+
+class RejectForm(forms.Form):
+    comment = forms.CharField(required=False, max_length=500)
+
+
+class QuantitiesForm(PerLineForm):
+    """Quantities per line, preset to what is open (to ship, or to invoice)."""
+
+    def __init__(
+        self,
+        lines: Iterable[PurchaseOrderLine],
+        open_quantities: Mapping[int, Decimal],
+        *args: Any,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(lines, *args, **kwargs)
+        for line in self.order_lines:
+            n = line.line_number
+            self.fields[f"quantity_{n}"] = _quantity(
+                open_quantities.get(line.pk, Decimal(0)), f"Line {n} quantity"
+            )
+
+
+class ShipForm(QuantitiesForm):
+    carrier = forms.CharField(max_length=120, initial="UPS")
+    tracking_number = forms.CharField(max_length=120)
+    delivery_date = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Expected delivery"
+    )
+
+
+class InvoiceForm(QuantitiesForm):
+    tax_rate = forms.DecimalField(
+        label="Sales tax (%)",
+        initial=Decimal(0),
+        min_value=Decimal(0),
+        max_digits=6,
+        decimal_places=3,
+    )
+    shipping = forms.DecimalField(
+        initial=Decimal("0.00"), min_value=Decimal(0), max_digits=12, decimal_places=2
+    )

@@ -1,0 +1,388 @@
+"""Applying what the purchasing system sends (P8), inside ``inbound.answer_once``.
+
+``status_update`` records approved / rejected on the Punch-in submission named by
+``DocumentReference@payloadID`` (the PunchOutSetupRequest's payloadID, P15).
+``order_request`` creates, changes or cancels a purchase order whose lines are
+matched to the cart lines they were ordered from through SupplierPartAuxiliaryID.
+Every refusal is a ``CXMLError`` whose text tells the buyer's admin what to fix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.http import HttpResponse
+from django.utils import timezone
+
+from punchin.cxml import parse
+from punchin.cxml.common import Address, Comments
+from punchin.cxml.envelope import Document, Message
+from punchin.cxml.errors import BadRequest, Conflict, CXMLError
+from punchin.cxml.order import OrderRequest, OrderRequestType
+from punchin.cxml.punchout import ItemIn, ItemOut, PunchOutOrderMessage
+from punchin.cxml.statusupdate import DocumentStatus, StatusUpdateRequest
+from punchin.storefront.catalog.models import Product
+from punchin.storefront.documents.models import CxmlDocument
+from punchin.storefront.integration.models import PurchasingSystem
+from punchin.storefront.orders.inbound import request_of
+from punchin.storefront.orders.models import (
+    Event,
+    IllegalMove,
+    PurchaseOrder,
+    PurchaseOrderLine,
+    State,
+)
+from punchin.storefront.submissions.models import Approval, PunchInSubmission
+from punchin.storefront.submissions.services import parse_line_reference
+from punchin.web.cxmlhttp import status_response
+
+
+class ExpectationFailed(CXMLError):
+    """The document names something this store does not know (cXML 417)."""
+
+    code = 417
+    text = "Expectation Failed"
+
+
+# --- StatusUpdateRequest -------------------------------------------------------------
+
+# P8's decision as the purchasing system words it, looked up (lower-cased) first in
+# DocumentStatus@type, then in Status@text for documents without a DocumentStatus
+# (cXML 1.2.014 has none). See docs/statusupdate.md for what procurement sends.
+DECISIONS: dict[str, Approval] = {
+    "approved": Approval.APPROVED,
+    "approve": Approval.APPROVED,
+    "rejected": Approval.REJECTED,
+    "reject": Approval.REJECTED,
+    "denied": Approval.REJECTED,
+}
+
+
+def decision_of(update: StatusUpdateRequest) -> Approval | None:
+    words = []
+    if isinstance(update.specific_status, DocumentStatus):
+        words.append(update.specific_status.type)
+    words.append(update.status.text)
+    for word in words:
+        if (found := DECISIONS.get(word.strip().lower())) is not None:
+            return found
+    return None
+
+
+def _comments(comments: tuple[Comments, ...]) -> str:
+    return "\n".join(c.text.strip() for c in comments if c.text.strip())
+
+
+def status_update(
+    system: PurchasingSystem, document: Document, entry: CxmlDocument
+) -> HttpResponse:
+    update = request_of(document, StatusUpdateRequest)
+    if update.document_reference is None:
+        raise BadRequest(
+            "DocumentReference is missing: it must carry the payloadID of the "
+            "PunchOutSetupRequest whose cart was approved or rejected (P8, P15)"
+        )
+    reference = update.document_reference.payload_id
+    submission = (
+        PunchInSubmission.objects.select_for_update()
+        .filter(account=system.account, payload_id=reference)
+        .first()
+    )
+    if submission is None:
+        raise ExpectationFailed(
+            f"no Punch-in cart of {system.account} has payloadID {reference!r}: "
+            "DocumentReference must carry the payloadID of the PunchOutSetupRequest "
+            "this store sent (P15)"
+        )
+    decision = decision_of(update)
+    if decision is None:
+        raise BadRequest(
+            "cannot tell whether the cart was approved or rejected: send DocumentStatus "
+            f"type {' or '.join(sorted(DECISIONS))} (found Status text "
+            f"{update.status.text!r})"
+        )
+    note = [f"{update.status.code} {update.status.text}", update.status.detail.strip()]
+    if isinstance(update.specific_status, DocumentStatus):
+        note.append(_comments(update.specific_status.comments))
+    PunchInSubmission.objects.filter(pk=submission.pk).update(
+        approval=decision,
+        approval_note="\n".join(part for part in note if part),
+        approval_at=timezone.now(),
+    )
+    return status_response(200, f"cart {reference} recorded as {decision.label.lower()}")
+
+
+# --- OrderRequest ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Matched:
+    """An ItemOut and the cart line it was ordered from."""
+
+    line_number: int
+    item: ItemOut
+    submission: PunchInSubmission
+    cart_line: int
+    cart_item: ItemIn
+
+
+def _cart(submission: PunchInSubmission, cache: dict[int, dict[int, ItemIn]]) -> dict[int, ItemIn]:
+    """The lines of the cart exactly as the POOM carried them (the stored bytes)."""
+    if submission.pk not in cache:
+        body = parse(bytes(submission.poom.document.raw)).body
+        assert isinstance(body, Message)
+        assert isinstance(body.payload, PunchOutOrderMessage)
+        cache[submission.pk] = {
+            item.line_number or n: item for n, item in enumerate(body.payload.items, start=1)
+        }
+    return cache[submission.pk]
+
+
+def _match(system: PurchasingSystem, order: OrderRequest, currency: str) -> list[Matched]:
+    """Each ItemOut with its cart line, or a 400 listing every line that does not fit."""
+    problems: list[str] = []
+    matched: list[Matched] = []
+    seen: set[int] = set()
+    submissions: dict[str, PunchInSubmission | None] = {}
+    carts: dict[int, dict[int, ItemIn]] = {}
+    for position, item in enumerate(order.items, start=1):
+        number = item.line_number or position
+        where = f"line {number} ({item.item_id.supplier_part_id})"
+        if number in seen:
+            problems.append(f"{where}: lineNumber {number} appears twice")
+            continue
+        seen.add(number)
+        aux = item.item_id.supplier_part_auxiliary_id
+        reference = parse_line_reference(aux.value) if aux is not None else None
+        if reference is None:
+            problems.append(
+                f"{where}: SupplierPartAuxiliaryID must be the one of the Punch-in cart line "
+                "(this store issues it as <payloadID>:<line>)"
+            )
+            continue
+        payload_id, cart_line = reference
+        if payload_id not in submissions:
+            submissions[payload_id] = (
+                PunchInSubmission.objects.select_related("poom__document")
+                .filter(account=system.account, payload_id=payload_id)
+                .first()
+            )
+        submission = submissions[payload_id]
+        cart_item = _cart(submission, carts).get(cart_line) if submission else None
+        if submission is None or cart_item is None:
+            problems.append(f"{where}: no Punch-in cart line {aux.value!r} in this account")  # type: ignore[union-attr]
+            continue
+        if submission.approval == Approval.REJECTED:
+            problems.append(f"{where}: the cart {payload_id} was rejected (StatusUpdateRequest)")
+            continue
+        problems.extend(_differences(where, item, cart_item, currency))
+        matched.append(Matched(number, item, submission, cart_line, cart_item))
+    if problems:
+        raise BadRequest("; ".join(problems))
+    return matched
+
+
+def _differences(where: str, item: ItemOut, cart_item: ItemIn, currency: str) -> list[str]:
+    """What makes an ordered line differ from its cart line (the cart's terms hold)."""
+    found: list[str] = []
+    if item.item_id.supplier_part_id != cart_item.item_id.supplier_part_id:
+        found.append(
+            f"{where}: SupplierPartID differs from the cart's "
+            f"{cart_item.item_id.supplier_part_id!r}"
+        )
+    if item.quantity <= 0 or item.quantity != item.quantity.to_integral_value():
+        found.append(f"{where}: quantity {item.quantity} is not a positive whole number")
+    elif item.quantity > cart_item.quantity:
+        found.append(f"{where}: quantity {item.quantity} exceeds the cart's {cart_item.quantity}")
+    if item.item_detail is None:
+        found.append(f"{where}: ItemDetail with the UnitPrice is missing")
+        return found
+    price = item.item_detail.unit_price.money
+    cart_price = cart_item.item_detail.unit_price.money
+    if price.currency != currency:
+        found.append(f"{where}: currency {price.currency} differs from the order's {currency}")
+    elif price.amount != cart_price.amount or price.currency != cart_price.currency:
+        found.append(
+            f"{where}: unit price {price.amount} {price.currency} differs from the cart's "
+            f"{cart_price.amount} {cart_price.currency}"
+        )
+    if item.item_detail.unit_of_measure != cart_item.item_detail.unit_of_measure:
+        found.append(
+            f"{where}: unit of measure {item.item_detail.unit_of_measure} differs from the "
+            f"cart's {cart_item.item_detail.unit_of_measure}"
+        )
+    return found
+
+
+def _address(address: Address | None) -> str:
+    if address is None:
+        return ""
+    lines = [address.name.value]
+    postal = address.postal_address
+    if postal is not None:
+        lines += [*postal.deliver_to, *postal.street]
+        lines.append(" ".join(p for p in (postal.postal_code, postal.city) if p))
+        lines += [p for p in (postal.state, postal.country.value) if p]
+    return "\n".join(line.strip() for line in lines if line and line.strip())
+
+
+def _lines(order: PurchaseOrder, matched: list[Matched]) -> None:
+    products = {
+        p.supplier_part_id: p
+        for p in Product.objects.filter(
+            supplier_part_id__in=[m.item.item_id.supplier_part_id for m in matched]
+        )
+    }
+    PurchaseOrderLine.objects.bulk_create(
+        PurchaseOrderLine(
+            order=order,
+            line_number=m.line_number,
+            submission=m.submission,
+            submission_line=m.cart_line,
+            product=products.get(m.item.item_id.supplier_part_id),
+            supplier_part_id=m.item.item_id.supplier_part_id,
+            supplier_part_auxiliary_id=m.item.item_id.supplier_part_auxiliary_id.value,  # type: ignore[union-attr]
+            description=next((d.text for d in m.cart_item.item_detail.descriptions), ""),
+            unit_of_measure=m.cart_item.item_detail.unit_of_measure,
+            quantity=m.item.quantity,
+            unit_price=m.cart_item.item_detail.unit_price.money.amount,
+            requested_delivery_date=m.item.requested_delivery_date,
+        )
+        for m in matched
+    )
+
+
+def _already_ordered(system: PurchasingSystem, order_id: str, matched: list[Matched]) -> None:
+    """A cart line is bought once: another live order for it is a buyer-side mistake."""
+    for m in matched:
+        other = (
+            PurchaseOrderLine.objects.filter(
+                submission=m.submission, submission_line=m.cart_line, order__account=system.account
+            )
+            .exclude(order__order_id=order_id)
+            .exclude(order__state__in=(State.CANCELLED, State.REJECTED))
+            .select_related("order")
+            .first()
+        )
+        if other is not None:
+            raise Conflict(
+                f"line {m.line_number}: cart line {m.submission.payload_id}:{m.cart_line} "
+                f"is already ordered by PO {other.order.order_id}"
+            )
+
+
+def _header_values(document: Document, order: OrderRequest) -> dict[str, object]:
+    header = order.header
+    return {
+        "order_date": header.order_date,
+        "payload_id": document.payload_id,
+        "requisition_id": header.requisition_id or "",
+        "currency": header.total.money.currency,
+        "total": header.total.money.amount,
+        "tax": header.tax.money.amount if header.tax else None,
+        "shipping": header.shipping.money.amount if header.shipping else None,
+        "ship_to": _address(header.ship_to.address if header.ship_to else None),
+        "bill_to": _address(header.bill_to.address),
+        "comments": _comments(header.comments),
+    }
+
+
+def order_request(
+    system: PurchasingSystem, document: Document, entry: CxmlDocument
+) -> HttpResponse:
+    """``entry`` is the document's row in the log, which the order points at."""
+    order = request_of(document, OrderRequest)
+    header = order.header
+    order_id = header.order_id.strip()
+    if not order_id:
+        raise BadRequest("orderID is empty")
+    if header.type == OrderRequestType.NEW:
+        return _new(system, document, entry, order, order_id)
+    if header.type in (OrderRequestType.UPDATE, OrderRequestType.DELETE):
+        return _change(system, document, entry, order, order_id)
+    raise BadRequest(f"OrderRequestHeader type {header.type!r} is not new, update or delete")
+
+
+def _new(
+    system: PurchasingSystem,
+    document: Document,
+    entry: CxmlDocument,
+    order: OrderRequest,
+    order_id: str,
+) -> HttpResponse:
+    if PurchaseOrder.objects.filter(account=system.account, order_id=order_id).exists():
+        raise _duplicate(order_id)
+    matched = _match(system, order, order.header.total.money.currency)
+    _already_ordered(system, order_id, matched)
+    try:
+        with transaction.atomic():
+            created = PurchaseOrder.objects.create(
+                account=system.account,
+                system=system,
+                order_id=order_id,
+                order_version=int(order.header.order_version or 1),
+                document=entry,
+                **_header_values(document, order),
+            )
+    except IntegrityError:
+        # Another payloadID with this orderID committed while we worked.
+        raise _duplicate(order_id) from None
+    _lines(created, matched)
+    return status_response(200, f"PO {order_id} received with {len(matched)} lines")
+
+
+def _duplicate(order_id: str) -> Conflict:
+    return Conflict(
+        f'PO {order_id} exists already: send a change as type="update" with a '
+        "DocumentReference to the most recent OrderRequest of that order"
+    )
+
+
+def _change(
+    system: PurchasingSystem,
+    document: Document,
+    entry: CxmlDocument,
+    order: OrderRequest,
+    order_id: str,
+) -> HttpResponse:
+    header = order.header
+    if header.document_reference is None:
+        raise BadRequest(
+            f'type="{header.type}" needs a DocumentReference to the most recent '
+            f"OrderRequest of PO {order_id}"
+        )
+    existing = (
+        PurchaseOrder.objects.select_for_update()
+        .filter(account=system.account, order_id=order_id)
+        .first()
+    )
+    if existing is None:
+        raise ExpectationFailed(f"no PO {order_id} was received by this store")
+    previous = header.document_reference.payload_id
+    if previous != existing.payload_id:
+        raise Conflict(
+            f"the DocumentReference {previous!r} is not the most recent OrderRequest of "
+            f"PO {order_id} (that is {existing.payload_id!r})"
+        )
+    event = Event.CANCEL if header.type == OrderRequestType.DELETE else Event.CHANGE
+    try:
+        existing.move(event)
+    except IllegalMove as exc:
+        raise Conflict(f"PO {order_id}: {exc}") from None
+    if event == Event.CANCEL:
+        PurchaseOrder.objects.filter(pk=existing.pk).update(
+            payload_id=document.payload_id, document=entry
+        )
+        return status_response(200, f"PO {order_id} cancelled")
+    matched = _match(system, order, header.total.money.currency)
+    _already_ordered(system, order_id, matched)
+    values = _header_values(document, order)
+    PurchaseOrder.objects.filter(pk=existing.pk).update(
+        order_version=int(header.order_version or existing.order_version + 1),
+        document=entry,
+        **values,
+    )
+    existing.lines.all().delete()
+    _lines(existing, matched)
+    return status_response(200, f"PO {order_id} changed; it will be confirmed again")
