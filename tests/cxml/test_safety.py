@@ -34,6 +34,8 @@ DATA = Path(__file__).resolve().parent.parent / "data" / "cxml"
 SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "cxml" / "punchin-samples"
 MIB = 1024 * 1024
 # Generous, so that a slow CI machine does not flake; the figures printed are ~1000x lower.
+# Measured in CPU time of the parsing thread: a loaded machine stretches wall time, not
+# the work an input costs, which is what a hostile input must not inflate.
 BOUND_SECONDS = 1.0
 
 DT = b'<!DOCTYPE cXML SYSTEM "http://xml.cxml.org/schemas/cXML/1.2.014/cXML.dtd">\n'
@@ -196,9 +198,9 @@ def _hostile_files() -> Iterator[Any]:
 @pytest.mark.parametrize(("path", "code", "error"), list(_hostile_files()))
 def test_hostile_files_are_refused_in_milliseconds(path: Path, code: int, error: str) -> None:
     data = path.read_bytes()
-    start = time.perf_counter()
+    start = time.thread_time()
     refused = refuse(data)
-    elapsed = time.perf_counter() - start
+    elapsed = time.thread_time() - start
     print(f"{path.name}: {len(data)} bytes, {code}, {elapsed * 1000:.2f} ms")
     assert (refused.code, error in refused.detail) == (code, True)
     assert elapsed < BOUND_SECONDS
@@ -208,9 +210,9 @@ def test_hostile_files_are_refused_in_milliseconds(path: Path, code: int, error:
 def test_large_hostile_bodies_are_refused_in_bounded_time(name: str) -> None:
     build, limits, lenient, code, error = GENERATED[name]
     data = build()
-    start = time.perf_counter()
+    start = time.thread_time()
     refused = refuse(data, lenient=lenient, limits=limits)
-    elapsed = time.perf_counter() - start
+    elapsed = time.thread_time() - start
     print(f"{name}: {len(data) / MIB:.1f} MiB, {refused.code}, {elapsed * 1000:.1f} ms")
     assert refused.code == code
     assert error in refused.detail
@@ -226,9 +228,9 @@ def test_the_prescan_costs_a_fraction_of_the_parse() -> None:
     def median(run: Callable[[], object]) -> float:
         times = []
         for _ in range(15):
-            start = time.perf_counter()
+            start = time.thread_time()
             run()
-            times.append(time.perf_counter() - start)
+            times.append(time.thread_time() - start)
         return statistics.median(times)
 
     floor = median(lambda: etree.fromstring(data))
