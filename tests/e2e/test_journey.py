@@ -186,7 +186,7 @@ def test_punchin_journey_lands_the_cart_as_a_requisition(page: Page, sites: Site
     # Back on the storefront: the submission is in the order history, accepted.
     page.goto(f"{sites.storefront.url}/orders/")
     submission = page.locator("#punchin-submissions .submission").first
-    expect(submission.locator(".state")).to_have_class(re.compile(r"\baccepted\b"))
+    expect(submission.locator("h3 .state")).to_have_class(re.compile(r"\baccepted\b"))
     expect(submission.locator(".attempts tbody tr")).to_have_count(1)
     expect(submission.locator(".attempts tbody tr td").nth(3)).to_contain_text("200")
     expect(page.locator("#cart-count")).to_have_text("0")
