@@ -5,6 +5,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("deliveries/", include("punchin.web.delivery.urls")),
     path("cxml/", include("punchin.procurement.punchin.urls")),
     path("punchin/", include("punchin.procurement.requisitions.landing_urls")),
     path("requisitions/", include("punchin.procurement.requisitions.urls")),

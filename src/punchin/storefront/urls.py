@@ -5,6 +5,7 @@ admin.site.site_header = "Storefront administration"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("deliveries/", include("punchin.web.delivery.urls")),
     path("", include("punchin.storefront.accounts.urls")),
     path("", include("punchin.storefront.integration.urls")),
     path("", include("punchin.storefront.cart.urls")),
