@@ -67,6 +67,10 @@ class LineChange:
     delivery_date: datetime | None = None
 
 
+def _q(quantity: Decimal) -> str:
+    return str(cxml.wire_quantity(quantity))
+
+
 def _locked(order_pk: int) -> PurchaseOrder:
     return PurchaseOrder.objects.select_for_update().select_related("system").get(pk=order_pk)
 
@@ -163,7 +167,7 @@ def confirm(
             raise FulfilmentError(f"PO {order.order_id} has no line {number}.")
         if change.quantity < 0 or change.quantity > line.quantity:
             raise FulfilmentError(
-                f"Line {number}: confirm between 0 and the {line.quantity:g} ordered."
+                f"Line {number}: confirm between 0 and the {_q(line.quantity)} ordered."
             )
         if change.unit_price <= 0:
             raise FulfilmentError(f"Line {number}: the unit price must be positive.")
@@ -247,8 +251,8 @@ def ship(
         open_quantity = line.agreed_quantity - done.get(line.pk, Decimal(0))
         if quantity < 0 or quantity > open_quantity:
             raise FulfilmentError(
-                f"Line {number}: {quantity:g} cannot be shipped; {open_quantity:g} "
-                f"of {line.agreed_quantity:g} remain to ship."
+                f"Line {number}: {_q(quantity)} cannot be shipped; {_q(open_quantity)} "
+                f"of {_q(line.agreed_quantity)} remain to ship."
             )
         picked.append((line, quantity))
         done[line.pk] = done.get(line.pk, Decimal(0)) + quantity
@@ -313,7 +317,7 @@ def invoice(
         open_quantity = sent_so_far.get(line.pk, Decimal(0)) - billed.get(line.pk, Decimal(0))
         if quantity < 0 or quantity > open_quantity:
             raise FulfilmentError(
-                f"Line {number}: {quantity:g} cannot be invoiced; {open_quantity:g} shipped "
+                f"Line {number}: {_q(quantity)} cannot be invoiced; {_q(open_quantity)} shipped "
                 "units are not invoiced yet."
             )
         picked.append(cxml.InvoicedLine(_line_ref(line), quantity, line.agreed_unit_price))

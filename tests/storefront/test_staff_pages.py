@@ -1,0 +1,116 @@
+"""The fulfilment team's pages over real HTTP: list, detail, confirm, ship, invoice, and
+the clear message when an action does not fit the order's state or quantities."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from punchin.storefront.accounts.services import ensure_staff
+from punchin.storefront.documents.models import CxmlDocument
+from punchin.storefront.orders import receive
+from punchin.storefront.orders.models import PurchaseOrder, State
+from punchin.web import demo
+from punchin.web.delivery.models import OutboundDelivery
+from punchin.web.documents import Direction
+from punchin.web.testing import LiveASGIServer
+
+from .conftest import Acme, Browser
+from .factories import cart_items, from_procurement, order_request, submitted
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def order(acme: Acme, dev: Any) -> PurchaseOrder:
+    system = acme.configure("http://127.0.0.1:8002/cxml/punchin")
+    cart = submitted(acme)
+    document = from_procurement(order_request(cart_items(cart)), "po-1@procurement")
+    entry = CxmlDocument.objects.create(direction=Direction.INBOUND, raw=b"<cXML/>")
+    receive.order_request(system, document, entry)
+    return PurchaseOrder.objects.get()
+
+
+@pytest.fixture
+def staff(storefront: LiveASGIServer) -> Browser:
+    ensure_staff(demo.FULFILMENT_STAFF, demo.PASSWORD, name="Fran Fulfilment")
+    return Browser(storefront.url).sign_in(demo.FULFILMENT_STAFF)
+
+
+def _fields(order: PurchaseOrder, **extra: str) -> dict[str, str]:
+    fields = {}
+    for line in order.lines.all():
+        fields[f"quantity_{line.line_number}"] = str(line.quantity.normalize())
+        fields[f"price_{line.line_number}"] = str(line.unit_price)
+    return {**fields, **extra}
+
+
+def test_buyers_cannot_see_the_staff_pages(
+    order: PurchaseOrder, storefront: LiveASGIServer
+) -> None:
+    buyer = Browser(storefront.url).sign_in(demo.PUNCHIN_BUYER)
+    for path in ("/staff/orders/", f"/staff/orders/{order.pk}/"):
+        reply = buyer.get(path)
+        assert reply.status == 302
+        assert reply.headers["location"].startswith("/accounts/login/")
+    assert buyer.post(f"/staff/orders/{order.pk}/confirm", _fields(order)).status == 302
+    order.refresh_from_db()
+    assert order.state == State.RECEIVED
+
+
+def test_confirm_ship_invoice_through_the_pages(order: PurchaseOrder, staff: Browser) -> None:
+    listing = staff.get("/staff/orders/").text
+    assert 'data-order-id="PO-1001"' in listing
+    detail = staff.get(f"/staff/orders/{order.pk}/").text
+    assert 'id="confirm-form"' in detail
+    assert 'id="ship-form"' not in detail
+
+    confirmed = staff.post(f"/staff/orders/{order.pk}/confirm", _fields(order, comment="Thanks"))
+    assert confirmed.status == 302, confirmed.text
+    page = staff.get(f"/staff/orders/{order.pk}/").text
+    assert "is on its way to the buyer" in page
+    assert 'id="order-state">Confirmed<' in page
+
+    too_many = staff.post(
+        f"/staff/orders/{order.pk}/ship",
+        {"carrier": "UPS", "tracking_number": "1Z", "quantity_1": "3", "quantity_2": "0"},
+    )
+    assert too_many.status == 400
+    assert "Line 1: 3 cannot be shipped; 2 of 2 remain to ship." in too_many.text
+
+    shipped = staff.post(
+        f"/staff/orders/{order.pk}/ship",
+        {"carrier": "UPS", "tracking_number": "1Z999", "quantity_1": "2", "quantity_2": "1"},
+    )
+    assert shipped.status == 302
+    invoiced = staff.post(
+        f"/staff/orders/{order.pk}/invoice",
+        {"quantity_1": "2", "quantity_2": "1", "tax_rate": "8.875", "shipping": "4.95"},
+    )
+    assert invoiced.status == 302
+    order.refresh_from_db()
+    assert order.state == State.INVOICED
+    assert sorted(OutboundDelivery.objects.values_list("document_type", flat=True)) == [
+        "ConfirmationRequest",
+        "InvoiceDetailRequest",
+        "ShipNoticeRequest",
+    ]
+    page = staff.get(f"/staff/orders/{order.pk}/").text
+    assert len(re.findall(r'class="document"', page)) == 3
+    assert "UPS 1Z999" in page
+
+
+def test_an_action_the_state_forbids_says_why(order: PurchaseOrder, staff: Browser) -> None:
+    reply = staff.post(
+        f"/staff/orders/{order.pk}/invoice",
+        {"quantity_1": "1", "quantity_2": "0", "tax_rate": "0", "shipping": "0"},
+    )
+    assert reply.status == 400
+    assert "0 shipped units are not invoiced yet" in reply.text
+    rejected = staff.post(f"/staff/orders/{order.pk}/reject", {"comment": "Discontinued"})
+    assert rejected.status == 302
+    again = staff.post(f"/staff/orders/{order.pk}/reject", {"comment": "again"})
+    assert again.status == 400
+    assert "An order that is rejected cannot take “Reject”." in again.text
