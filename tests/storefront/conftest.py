@@ -58,6 +58,7 @@ def setup_response(code: int, text: str, start_page: str | None = None) -> bytes
 class Received:
     headers: dict[str, str]
     body: bytes
+    path: str = "/cxml/punchin"
 
 
 @dataclass
@@ -74,13 +75,14 @@ class FakeProcurement:
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
-        self.received.append(Received(dict(request.headers), await request.read()))
+        self.received.append(Received(dict(request.headers), await request.read(), request.path))
         return await self.handler(request)
 
     def _run(self) -> None:
         asyncio.set_event_loop(self._loop)
         app = web.Application()
-        app.router.add_post("/cxml/punchin", self._handle)
+        # /cxml/punchin, and the order documents' /cxml/confirmation, /cxml/shipnotice, ...
+        app.router.add_post("/{path:.*}", self._handle)
         self._runner = web.AppRunner(app, access_log=None)
         self._loop.run_until_complete(self._runner.setup())
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
