@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
 
@@ -32,5 +33,19 @@ def test_seed_demo_twice_gives_one_ready_account() -> None:
     )
     assert system.shared_secret == demo.SHARED_SECRET
     assert system.deployment_mode == "production"
-    for email in (demo.PUNCHIN_BUYER, demo.DIRECT_BUYER, demo.STORE_ADMIN):
+    # P8: procurement writes back as itself; order documents go to its default paths.
+    assert (system.expected_sender, system.expected_secret) == (
+        demo.PROCUREMENT_IDENTITY,
+        demo.SHARED_SECRET,
+    )
+    assert [system.document_url(f) for f in system.DEFAULT_PATHS] == [
+        "http://127.0.0.1:8002/cxml/confirmation",
+        "http://127.0.0.1:8002/cxml/shipnotice",
+        "http://127.0.0.1:8002/cxml/invoice",
+    ]
+    for email in (demo.PUNCHIN_BUYER, demo.DIRECT_BUYER, demo.STORE_ADMIN, demo.FULFILMENT_STAFF):
         assert Client().login(username=email, password=demo.PASSWORD)
+    staff = get_user_model().objects.get(username=demo.FULFILMENT_STAFF)
+    assert staff.is_staff
+    assert not staff.is_superuser
+    assert not Member.objects.filter(user=staff).exists()

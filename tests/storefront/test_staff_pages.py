@@ -100,6 +100,7 @@ def test_confirm_ship_invoice_through_the_pages(order: PurchaseOrder, staff: Bro
     page = staff.get(f"/staff/orders/{order.pk}/").text
     assert len(re.findall(r'class="document"', page)) == 3
     assert "UPS 1Z999" in page
+    assert page.count('<span class="state pending">Pending</span>') == 3  # queued, not sent
 
 
 def test_an_action_the_state_forbids_says_why(order: PurchaseOrder, staff: Browser) -> None:

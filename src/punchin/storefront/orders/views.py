@@ -21,6 +21,7 @@ from punchin.storefront.orders import inbound, receive, services
 from punchin.storefront.orders.forms import ConfirmForm, InvoiceForm, RejectForm, ShipForm, noon
 from punchin.storefront.orders.models import PurchaseOrder, State
 from punchin.web.cxmlhttp import cxml_endpoint
+from punchin.web.delivery.models import OutboundDelivery
 
 # --- cXML endpoints ------------------------------------------------------------------
 
@@ -99,10 +100,19 @@ def _detail_context(order: PurchaseOrder, **forms: object) -> dict[str, object]:
         }
         for line in lines
     ]
+    documents = list(order.documents.select_related("document"))
+    deliveries = {
+        d.payload_id: d
+        for d in OutboundDelivery.objects.filter(
+            payload_id__in=[doc.document.payload_id for doc in documents]
+        )
+    }
+    for doc in documents:
+        doc.delivery = deliveries.get(doc.document.payload_id)  # type: ignore[attr-defined]
     context: dict[str, object] = {
         "order": order,
         "rows": rows,
-        "documents": order.documents.select_related("document"),
+        "documents": documents,
         "confirm_form": ConfirmForm(lines),
         "reject_form": RejectForm(),
         "ship_form": ShipForm(lines, to_ship),
