@@ -95,6 +95,24 @@ def serve(party: Party, data_dir: Path, output: IO[bytes] | None = None) -> subp
     return subprocess.Popen(command, env=party_env(party, data_dir), stdout=output, stderr=stderr)
 
 
+def work(party: Party, data_dir: Path, output: IO[bytes] | None = None) -> subprocess.Popen[bytes]:
+    """Start ``party``'s delivery worker: it sends the queued outbound documents."""
+    command = [
+        sys.executable, "-m", "django", "delivery_worker", "--settings", party.settings,
+        "--no-startup-delay", "--interval", "0.5",
+    ]  # fmt: skip
+    stderr = None if output is None else subprocess.STDOUT
+    return subprocess.Popen(command, env=party_env(party, data_dir), stdout=output, stderr=stderr)
+
+
+def start(
+    parties: Sequence[Party], data_dir: Path, output: IO[bytes] | None = None
+) -> list[subprocess.Popen[bytes]]:
+    """Each party's web server, then each party's worker; servers come first in the list."""
+    servers = [serve(party, data_dir, output) for party in parties]
+    return servers + [work(party, data_dir, output) for party in parties]
+
+
 def wait_until_listening(party: Party, process: subprocess.Popen[bytes], timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -129,7 +147,8 @@ Demo logins (password for all: {pw})
   Procurement  {credentials.PROCUREMENT_ADMIN:<34} admin: {procurement.url}/admin/
 
 Try it: sign in to the storefront as the Punch-in buyer, search "toner", add to cart,
-check out and press "Submit order for approval". Press Ctrl-C to stop both parties.
+check out and press "Submit order for approval". Each party runs a delivery worker
+for its outbound documents. Press Ctrl-C to stop both parties.
 """
 
 
@@ -159,7 +178,7 @@ def run(
     procurement = Party("procurement", "Procurement", procurement_port)
     echo(f"Preparing databases in {data_dir} ...")
     prepare(storefront, procurement, data_dir)
-    processes = [serve(storefront, data_dir), serve(procurement, data_dir)]
+    processes = start((storefront, procurement), data_dir)
     stopping = False
 
     def on_term(signum: int, frame: object) -> None:
