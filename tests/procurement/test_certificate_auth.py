@@ -14,7 +14,6 @@ import asyncio
 import hashlib
 import http.client
 import os
-import pwd
 import re
 import shutil
 import socket
@@ -139,9 +138,9 @@ def proxy(upstream: LiveASGIServer, pki: Pki, settings: Any, tmp_path: Path) -> 
             },
         )
     )
-    # The main configuration Debian's /etc/nginx/nginx.conf would be; as root the
-    # workers run as root too, so they can use the temporary directories here.
-    user = f"user {pwd.getpwuid(os.geteuid()).pw_name};" if os.geteuid() == 0 else ""
+    # What Debian's /etc/nginx/nginx.conf would be. Started by root, nginx would run its
+    # workers as nobody, who cannot use the temporary directories here.
+    user = "user root;" if os.geteuid() == 0 else ""
     temp = " ".join(
         f"{kind}_temp_path {tmp_path / kind};"
         for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
