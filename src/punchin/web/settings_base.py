@@ -7,6 +7,9 @@ Everything a deployment changes comes from the environment:
 ``PUNCHIN_DEV``       "1" allows plain http to loopback partners (the demo, tests).
 ``PUNCHIN_ALLOWED_HOSTS`` comma-separated host names (default: loopback names).
 ``PUNCHIN_DEBUG``     "1" turns on Django's debug pages (never for partner-facing use).
+``PUNCHIN_HTTPS``     "1" behind a TLS-terminating proxy: secure cookies, HSTS, https
+                      redirects. The scheme comes from uvicorn's ``--proxy-headers``,
+                      which believes only ``--forwarded-allow-ips`` (deploy/README.md).
 """
 
 from __future__ import annotations
@@ -60,6 +63,18 @@ def _database(directory: Path, party: str) -> dict[str, Any]:
     }
 
 
+def _https_settings() -> dict[str, Any]:
+    """Production behind nginx: cookies never travel in clear, browsers stay on https."""
+    return {
+        "SESSION_COOKIE_SECURE": True,
+        "CSRF_COOKIE_SECURE": True,
+        "SECURE_HSTS_SECONDS": 31_536_000,
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS": True,
+        "SECURE_SSL_REDIRECT": True,
+        "SECURE_REDIRECT_EXEMPT": [r"^cxml/"],  # partners get a cXML answer, not a 301
+    }
+
+
 def base_settings(party: str, package: str) -> dict[str, Any]:
     """The shared defaults for party ``party`` whose Django project is ``package``."""
     directory = data_dir()
@@ -90,6 +105,7 @@ def base_settings(party: str, package: str) -> dict[str, Any]:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_HTTPONLY": True,
         "X_FRAME_OPTIONS": "DENY",
+        **(_https_settings() if os.environ.get("PUNCHIN_HTTPS") == "1" else {}),
         "SECURE_CONTENT_TYPE_NOSNIFF": True,
         "DATA_UPLOAD_MAX_MEMORY_SIZE": 10 * 1024 * 1024,
         "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
@@ -98,7 +114,7 @@ def base_settings(party: str, package: str) -> dict[str, Any]:
         "TASKS": {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}},
         "MIDDLEWARE": [
             "django.middleware.security.SecurityMiddleware",
-            "whitenoise.middleware.WhiteNoiseMiddleware",
+            "punchin.web.staticfiles.AsyncWhiteNoiseMiddleware",
             "django.contrib.sessions.middleware.SessionMiddleware",
             "django.middleware.common.CommonMiddleware",
             "django.middleware.csrf.CsrfViewMiddleware",
