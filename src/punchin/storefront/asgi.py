@@ -14,6 +14,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "punchin.storefront.settings")
 from django.conf import settings
 from django.core.asgi import get_asgi_application
 
-from punchin.web.asgi import BodyLimit
+from punchin.web.asgi import BodyLimit, SharedClient
 
-application = BodyLimit(get_asgi_application(), settings.PUNCHIN_MAX_BODY)
+application = SharedClient(BodyLimit(get_asgi_application(), settings.PUNCHIN_MAX_BODY))

@@ -1,14 +1,21 @@
-"""ASGI wrapper that bounds request bodies before Django buffers them.
+"""ASGI wrappers around each party's Django application.
 
-Django's ASGI handler reads the whole body before the view runs, with no size
-limit of its own, so a lying Content-Length or an endless chunked body would cost
-memory and disk (SECURITY.md row 5). This wrapper answers 413 at the limit.
+``BodyLimit``: Django's ASGI handler reads the whole body before the view runs, with
+no size limit of its own, so a lying Content-Length or an endless chunked body would
+cost memory and disk (SECURITY.md row 5). This wrapper answers 413 at the limit.
+
+``SharedClient``: Django's handler refuses the ASGI lifespan protocol, so nothing
+lives from server start to server stop. This wrapper answers the lifespan itself and
+opens the process's one ``CxmlClient`` (``punchin.web.clients``) at startup and
+closes it at shutdown.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
+
+from punchin.web import clients
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -21,6 +28,27 @@ _TOO_LARGE = (
     b'timestamp="1970-01-01T00:00:00+00:00"><Response><Status code="413" '
     b'text="Payload Too Large">request body exceeds the limit</Status></Response></cXML>\n'
 )
+
+
+class SharedClient:
+    """Own the ASGI lifespan: one keep-alive ``CxmlClient`` per server process."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "lifespan":
+            await self.app(scope, receive, send)
+            return
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                clients.open_shared()
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await clients.close_shared()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
 
 
 class BodyTooLarge(Exception):

@@ -20,7 +20,8 @@ from punchin.cxml import CXMLError, parse
 from punchin.cxml.envelope import Response
 from punchin.cxml.errors import BadRequest, LocalProtocolError
 from punchin.procurement.partners.models import SupplierPartner
-from punchin.transport import BadReply, CxmlClient, TransportError, UrlPolicy, UrlRefused
+from punchin.transport import BadReply, TransportError, UrlPolicy, UrlRefused
+from punchin.web.clients import cxml_client
 
 
 def policy_for(partner: SupplierPartner) -> UrlPolicy:
@@ -43,7 +44,7 @@ async def fetch_poom(partner: SupplierPartner, url: str) -> bytes:
     """The PoomUrl's body, or the CXMLError to answer the PunchOutSetupRequest with."""
     deadline = time.monotonic() + settings.PUNCHIN_POOM_DEADLINE_SECONDS
     try:
-        async with CxmlClient(ca_file=settings.PUNCHIN_CA_FILE) as client:
+        async with cxml_client() as client:
             return await client.fetch(
                 url,
                 policy=policy_for(partner),
