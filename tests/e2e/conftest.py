@@ -6,6 +6,10 @@ its own process with its own SQLite database, so the browser walks the journey a
 of the demo walks. No Django settings are loaded in the test process itself: these
 tests run in the framework-free pass.
 
+Playwright's sync API keeps its event loop registered as the thread's running loop
+while it is open, which would break every later test that calls ``asyncio.run``; so
+the browser (and the servers) live for this package only, not the whole session.
+
 Screenshots of the key pages are written to ``docs/screenshots`` only when
 ``PUNCHIN_SCREENSHOTS=1``, so an ordinary run never rewrites tracked files.
 """
@@ -50,7 +54,7 @@ class Sites:
     log: Path
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sites]:
     data_dir = tmp_path_factory.mktemp("demo")
     storefront_port, procurement_port = free_ports(2)
@@ -70,13 +74,13 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sites]:
             demo.stop(processes)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def playwright() -> Iterator[Playwright]:
     with sync_playwright() as driver:
         yield driver
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(playwright: Playwright) -> Iterator[Browser]:
     if not CHROMIUM.exists():
         pytest.fail(
