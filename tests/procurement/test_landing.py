@@ -151,11 +151,13 @@ def test_submit_records_the_submission_once(seeded: None, client: Client) -> Non
     requisition, path = punched_in()
     log_in_on(client, path)
     submit = reverse("requisitions:submit", args=[requisition.number])
-    client.post(submit)
+    coding = {"cost_centre": "CC-100", "gl_account": "6100"}
+    client.post(submit, coding)
     requisition.refresh_from_db()
     assert requisition.status == "submitted"
     assert requisition.submitted_at is not None
-    second = client.post(submit, follow=True)
+    assert (requisition.cost_centre, requisition.gl_account) == ("CC-100", "6100")
+    second = client.post(submit, coding, follow=True)
     assert "cannot become" in second.content.decode()
     listing = client.get(reverse("requisitions:list")).content.decode()
     assert requisition.number in listing

@@ -26,6 +26,9 @@ INSTALLED_APPS = [
     "punchin.procurement.documents",
     "punchin.procurement.requisitions",
     "punchin.procurement.punchin",
+    "punchin.procurement.approvals",
+    "punchin.procurement.orders",
+    "punchin.procurement.spend",
 ]
 
 AUTHENTICATION_BACKENDS = ["punchin.procurement.accounts.backends.EmailBackend"]
@@ -58,3 +61,15 @@ PUNCHIN_STALE_CLAIM_SECONDS = 120
 PUNCHIN_START_PAGE_TTL_SECONDS = 300
 # A CA bundle for fetching PoomUrls instead of the system's (tests, private CAs).
 PUNCHIN_CA_FILE = os.environ.get("PUNCHIN_CA_FILE") or None
+
+# Outbound documents (StatusUpdateRequest, OrderRequest) go through the durable queue;
+# the partner key is the supplier partner's id (punchin.procurement.partners.delivery).
+PUNCHIN_DELIVERY_TARGET_RESOLVER = "punchin.procurement.partners.delivery.target"
+DEFAULT_FROM_EMAIL = os.environ.get("PUNCHIN_FROM_EMAIL", "procurement@punchin.invalid")
+
+# Three-way match tolerances (punchin.procurement.orders.match): a shipped or invoiced
+# quantity may differ from the ordered one by this percentage; an invoiced unit price
+# from the agreed one by this percentage or this absolute amount, whichever is larger.
+PUNCHIN_MATCH_QUANTITY_PERCENT = os.environ.get("PUNCHIN_MATCH_QUANTITY_PERCENT", "0")
+PUNCHIN_MATCH_PRICE_PERCENT = os.environ.get("PUNCHIN_MATCH_PRICE_PERCENT", "1")
+PUNCHIN_MATCH_PRICE_AMOUNT = os.environ.get("PUNCHIN_MATCH_PRICE_AMOUNT", "0.01")

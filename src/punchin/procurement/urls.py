@@ -3,10 +3,22 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from punchin.procurement.orders.endpoints import (
+    confirmation_endpoint,
+    invoice_endpoint,
+    ship_notice_endpoint,
+)
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("deliveries/", include("punchin.web.delivery.urls")),
     path("cxml/", include("punchin.procurement.punchin.urls")),
+    path("cxml/confirmation", confirmation_endpoint, name="cxml-confirmation"),
+    path("cxml/shipnotice", ship_notice_endpoint, name="cxml-shipnotice"),
+    path("cxml/invoice", invoice_endpoint, name="cxml-invoice"),
+    path("approvals/", include("punchin.procurement.approvals.urls")),
+    path("orders/", include("punchin.procurement.orders.urls")),
+    path("spend/", include("punchin.procurement.spend.urls")),
     path("punchin/", include("punchin.procurement.requisitions.landing_urls")),
     path("requisitions/", include("punchin.procurement.requisitions.urls")),
     path("accounts/", include("punchin.procurement.accounts.urls")),

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from punchin.procurement.accounts.models import Membership, Organisation
+from punchin.procurement.accounts.models import Membership, Organisation, OrganisationAddress
 
 
 class MembershipInline(admin.TabularInline):
@@ -9,7 +9,12 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ("user",)
 
 
+class AddressInline(admin.StackedInline):
+    model = OrganisationAddress
+    extra = 0
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
     search_fields = ("name",)
-    inlines = (MembershipInline,)
+    inlines = (MembershipInline, AddressInline)

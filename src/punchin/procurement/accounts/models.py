@@ -40,3 +40,43 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} in {self.organisation}"
+
+
+class AddressRole(models.TextChoices):
+    SHIP_TO = "ship_to", "Ship to"
+    BILL_TO = "bill_to", "Bill to"
+
+
+class OrganisationAddress(models.Model):
+    """Where an organisation receives goods (ShipTo) and invoices (BillTo); the default
+    of each role goes into every OrderRequest (SPEC-NOTES section 7)."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="addresses"
+    )
+    role = models.CharField(max_length=8, choices=AddressRole.choices)
+    is_default = models.BooleanField(default=True)
+    address_id = models.CharField(max_length=64, blank=True, help_text="Address@addressID")
+    name = models.CharField(max_length=200)
+    deliver_to = models.CharField(max_length=200, blank=True)
+    street = models.CharField(max_length=200)
+    city = models.CharField(max_length=100)
+    state = models.CharField(max_length=100, blank=True)
+    postal_code = models.CharField(max_length=20, blank=True)
+    country = models.CharField(max_length=100)
+    iso_country_code = models.CharField(max_length=2)
+    email = models.EmailField(blank=True)
+
+    class Meta:
+        ordering = ("organisation", "role", "-is_default", "name")
+        verbose_name_plural = "organisation addresses"
+        constraints = [
+            models.UniqueConstraint(
+                fields=("organisation", "role"),
+                condition=models.Q(is_default=True),
+                name="one_default_address_per_role",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()}: {self.name}, {self.city}"

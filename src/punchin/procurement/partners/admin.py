@@ -35,5 +35,19 @@ class SupplierPartnerAdmin(admin.ModelAdmin):
             {"fields": ("auth_scheme", "basic_user_id", "basic_password", "bearer_token")},
         ),
         ("Carts (PoomUrl, P5)", {"fields": ("allowed_poom_hosts",)}),
-        ("Endpoints for later documents (P8)", {"fields": ("status_update_url", "order_url")}),
+        (
+            "Writing back to the supplier (P8)",
+            {
+                "fields": (
+                    "status_update_url",
+                    "order_url",
+                    "buyer_identity",
+                    "outbound_shared_secret",
+                    "outbound_auth_scheme",
+                    "outbound_user_id",
+                    "outbound_password",
+                    "outbound_bearer_token",
+                )
+            },
+        ),
     )

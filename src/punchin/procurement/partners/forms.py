@@ -24,9 +24,39 @@ class SupplierPartnerForm(forms.ModelForm):
         help_text="leave empty to keep the current token",
     )
 
+    outbound_shared_secret = forms.CharField(
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text="the SharedSecret the store expects from us; leave empty to keep it",
+    )
+    outbound_password = forms.CharField(
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text="leave empty to keep the current password",
+    )
+    outbound_bearer_token = forms.CharField(
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text="leave empty to keep the current token",
+    )
+
     class Meta:
         model = SupplierPartner
         fields = "__all__"
+
+    def _keep(self, name: str) -> str:
+        """Outbound secrets are never shown back: an empty field keeps the stored one."""
+        value: str = self.cleaned_data.get(name) or ""
+        return value or getattr(self.instance, name)
+
+    def clean_outbound_shared_secret(self) -> str:
+        return self._keep("outbound_shared_secret")
+
+    def clean_outbound_password(self) -> str:
+        return self._keep("outbound_password")
+
+    def clean_outbound_bearer_token(self) -> str:
+        return self._keep("outbound_bearer_token")
 
     def save(self, commit: bool = True) -> Any:
         partner = super().save(commit=False)

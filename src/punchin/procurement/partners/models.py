@@ -22,6 +22,14 @@ class AuthScheme(models.TextChoices):
     CERTIFICATE = "certificate", "Client certificate (via the TLS proxy)"
 
 
+class OutboundAuth(models.TextChoices):
+    """The HTTP authentication the supplier's endpoints ask of us (P10)."""
+
+    NONE = "none", "None (the SharedSecret in the document)"
+    BASIC = "basic", "Basic (user ID + password)"
+    BEARER = "bearer", "Bearer token"
+
+
 class SupplierPartner(models.Model):
     """A supplier whose stores punch carts into this system."""
 
@@ -48,9 +56,27 @@ class SupplierPartner(models.Model):
         blank=True, help_text="host names a PoomUrl may point to, one per line (P5)"
     )
     status_update_url = models.URLField(
-        blank=True, help_text="where StatusUpdateRequests go (next issue, P8)"
+        blank=True, help_text="where StatusUpdateRequests go (P8), e.g. <store>/cxml/status"
     )
-    order_url = models.URLField(blank=True, help_text="where OrderRequests go (P8)")
+    order_url = models.URLField(
+        blank=True, help_text="where OrderRequests go (P8), e.g. <store>/cxml/order"
+    )
+    # Writing back to the supplier (P8): who we say we are, the SharedSecret the store
+    # expects from us, and the HTTP authentication its endpoints ask for. Kept in plain
+    # text because we must present them; never shown back in forms, and read only at
+    # send time by the delivery resolver (partners.delivery).
+    buyer_identity = models.CharField(
+        max_length=255, blank=True, help_text="our identity in From and Sender when we write"
+    )
+    outbound_shared_secret = models.CharField(
+        max_length=255, blank=True, help_text="the SharedSecret the store expects from us"
+    )
+    outbound_auth_scheme = models.CharField(
+        max_length=16, choices=OutboundAuth.choices, default=OutboundAuth.NONE
+    )
+    outbound_user_id = models.CharField(max_length=150, blank=True)
+    outbound_password = models.CharField(max_length=255, blank=True)
+    outbound_bearer_token = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -64,6 +90,11 @@ class SupplierPartner(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def to_identity(self) -> str:
+        """The supplier's identity in the To of the documents we send it."""
+        return self.from_identity or self.sender_identity
 
     @property
     def allowed_hosts(self) -> list[str]:

@@ -53,6 +53,8 @@ class Cart:
     lines: tuple[CartLine, ...]
     total: Decimal
     supplier_total: Decimal
+    tax: Decimal | None = None
+    shipping: Decimal | None = None
 
 
 def _fits(value: Decimal) -> bool:
@@ -94,7 +96,8 @@ def _line(number: int, item: ItemIn, currency: str, reasons: list[str]) -> CartL
     extrinsics = {e.name: e.value for e in (*detail.extrinsics, *item.extrinsics)}
     return CartLine(
         line_number=number,
-        supplier_part_id=part_id,
+        # Exactly as the cart carried it: the OrderRequest must name the same part.
+        supplier_part_id=item.item_id.supplier_part_id,
         supplier_part_auxiliary_id=aux.value if aux is not None else "",
         description=description.text.strip() if description else "",
         short_name=(
@@ -132,6 +135,9 @@ def read_cart(message: PunchOutOrderMessage, max_lines: int) -> Cart:
         (part.money.amount for part in (message.header.shipping, message.header.tax) if part),
         Decimal(0),
     )
+    for label, part in (("Tax", message.header.tax), ("Shipping", message.header.shipping)):
+        if part is not None and (part.money.amount < 0 or not _fits(part.money.amount)):
+            reasons.append(f"{label} {part.money.amount} is not a plausible amount")
     if not reasons and header_money.amount not in (total, total + extras):
         reasons.append(
             f"Total {header_money.amount} {currency} does not equal the sum of the lines "
@@ -141,4 +147,12 @@ def read_cart(message: PunchOutOrderMessage, max_lines: int) -> Cart:
         shown = "; ".join(reasons[:_MAX_REASONS])
         more = f" (and {len(reasons) - _MAX_REASONS} more)" if len(reasons) > _MAX_REASONS else ""
         raise BadRequest(f"cart refused: {shown}{more}")
-    return Cart(currency, lines, total, header_money.amount)
+    header = message.header
+    return Cart(
+        currency,
+        lines,
+        total,
+        header_money.amount,
+        tax=header.tax.money.amount if header.tax else None,
+        shipping=header.shipping.money.amount if header.shipping else None,
+    )

@@ -16,13 +16,20 @@ MONEY = {"max_digits": 18, "decimal_places": 4}
 class Status(models.TextChoices):
     DRAFT = "draft", "Draft"
     SUBMITTED = "submitted", "Submitted for approval"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    CANCELLED = "cancelled", "Cancelled"
 
 
-# Every legal move of a requisition, in one place (STYLE.md section 6); approval
-# and rejection join in the next issue.
-TRANSITIONS: dict[str, frozenset[str]] = {
-    Status.DRAFT: frozenset({Status.SUBMITTED}),
-    Status.SUBMITTED: frozenset(),
+# Every legal move of a requisition, in one place (STYLE.md section 6), with why it
+# happens; ``services.move`` is the one function that makes them.
+TRANSITIONS: dict[tuple[str, str], str] = {
+    (Status.DRAFT, Status.SUBMITTED): "the requester submits it with its cost coding",
+    (Status.SUBMITTED, Status.SUBMITTED): "one approval step of several is approved",
+    (Status.SUBMITTED, Status.APPROVED): "the last approval step is approved",
+    (Status.SUBMITTED, Status.REJECTED): "an approver rejects it",
+    (Status.DRAFT, Status.CANCELLED): "the requester withdraws it",
+    (Status.SUBMITTED, Status.CANCELLED): "the requester withdraws it",
 }
 
 
@@ -53,8 +60,19 @@ class Requisition(models.Model):
         max_length=255, help_text="payloadID of the PunchOutSetupRequest"
     )
     poom_payload_id = models.CharField(max_length=255)
+    tax = models.DecimalField(**MONEY, null=True, blank=True, help_text="the cart's Tax")
+    shipping = models.DecimalField(**MONEY, null=True, blank=True, help_text="the cart's Shipping")
+    # The requester's coding on submit, carried into the PO's Distribution/Accounting.
+    cost_centre = models.CharField(max_length=64, blank=True)
+    gl_account = models.CharField("GL account", max_length=64, blank=True)
+    need_by = models.DateField(null=True, blank=True, help_text="requestedDeliveryDate")
+    note = models.TextField(blank=True, help_text="the requester's comment to the supplier")
+    # Bumped by every move: two approvers (or approve vs cancel) racing on the same
+    # version cannot both win (SECURITY.md row 21), on SQLite as on PostgreSQL.
+    version = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ("-created_at",)
@@ -101,6 +119,26 @@ class RequisitionLine(models.Model):
     @property
     def total(self) -> Decimal:
         return self.quantity * self.unit_price / self.price_basis_quantity
+
+
+class RequisitionEvent(models.Model):
+    """One row per step of the requisition's history, written by ``services.move``."""
+
+    requisition = models.ForeignKey(Requisition, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
+    )
+    action = models.CharField(max_length=64)
+    from_status = models.CharField(max_length=16, choices=Status.choices)
+    to_status = models.CharField(max_length=16, choices=Status.choices)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ("at", "pk")
+
+    def __str__(self) -> str:
+        return f"{self.requisition} {self.action}"
 
 
 class StartPageToken(models.Model):

@@ -1,8 +1,9 @@
-"""Requisition domain logic: create a draft from a cart, land the buyer, submit.
+"""Requisition domain logic: create a draft from a cart, land the buyer, move it.
 
 Every change is a guarded update (``filter(state).update(...)``), so two browsers or
-two processes racing for the same token or the same submission cannot both win
-(SECURITY.md row 21).
+two processes racing for the same token or the same requisition cannot both win
+(SECURITY.md row 21). ``move`` is the one function that changes a requisition's
+status; approval (``punchin.procurement.approvals``) decides when to call it.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from punchin.procurement.requisitions.exceptions import InvalidTransition, Landi
 from punchin.procurement.requisitions.models import (
     TRANSITIONS,
     Requisition,
+    RequisitionEvent,
     RequisitionLine,
     StartPageToken,
     Status,
@@ -79,6 +81,8 @@ def create_draft(
         currency=cart.currency,
         total=cart.total.quantize(_FOUR_PLACES),
         supplier_total=cart.supplier_total,
+        tax=cart.tax,
+        shipping=cart.shipping,
         source_payload_id=source_payload_id,
         poom_payload_id=poom_payload_id,
     )
@@ -159,21 +163,41 @@ def redeem(token: str, user: AbstractUser) -> Requisition:
     return requisition
 
 
-def submit(requisition: Requisition, user: AbstractUser) -> None:
-    """Draft -> submitted (approval follows in the next issue); one submission wins."""
-    _move(requisition, Status.SUBMITTED, requester=user, submitted_at=timezone.now())
+def move(
+    requisition: Requisition,
+    to: str,
+    *,
+    actor: AbstractUser | None,
+    action: str,
+    comment: str = "",
+    **changes: object,
+) -> None:
+    """The one guarded mutator of a requisition's status (STYLE.md section 6).
 
-
-def _move(requisition: Requisition, to: str, **changes: object) -> None:
-    if to not in TRANSITIONS[requisition.status]:
+    Legal only if ``TRANSITIONS`` lists the move; applied only if the row still has
+    the status and version ``requisition`` was read with, so of two racing callers
+    exactly one wins and the other gets ``InvalidTransition`` with a message to show.
+    Writes the history row in the same transaction; call inside ``transaction.atomic``.
+    """
+    current = requisition.status
+    if (current, to) not in TRANSITIONS:
         raise InvalidTransition(
             f"{requisition.number} is {requisition.get_status_display().lower()}; "
             f"it cannot become {Status(to).label.lower()}"
         )
-    requester = changes.pop("requester", None)
-    query = Requisition.objects.filter(pk=requisition.pk, status=requisition.status)
-    if requester is not None:
-        query = query.filter(requester=requester)
-    if query.update(status=to, **changes) != 1:
-        raise InvalidTransition(f"{requisition.number} changed meanwhile; reload the page")
+    updated = Requisition.objects.filter(
+        pk=requisition.pk, status=current, version=requisition.version
+    ).update(status=to, version=requisition.version + 1, **changes)
+    if updated != 1:
+        raise InvalidTransition(
+            f"{requisition.number} was changed by someone else meanwhile; reload the page"
+        )
+    RequisitionEvent.objects.create(
+        requisition=requisition,
+        actor=actor,
+        action=action,
+        from_status=current,
+        to_status=to,
+        comment=comment,
+    )
     requisition.refresh_from_db()

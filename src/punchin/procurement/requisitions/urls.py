@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.requisition_list, name="list"),
     path("<str:number>/", views.requisition_detail, name="detail"),
     path("<str:number>/submit", views.requisition_submit, name="submit"),
+    path("<str:number>/cancel", views.requisition_cancel, name="cancel"),
 ]

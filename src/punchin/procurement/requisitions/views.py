@@ -11,6 +11,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from punchin.procurement.accounts.forms import EmailLoginForm
+from punchin.procurement.approvals import services as approvals
+from punchin.procurement.approvals.forms import SubmitForm
 from punchin.procurement.requisitions import services
 from punchin.procurement.requisitions.exceptions import InvalidTransition, LandingRefused
 from punchin.procurement.requisitions.models import Requisition
@@ -71,18 +73,47 @@ def requisition_detail(request: HttpRequest, number: str) -> HttpResponse:
     return render(
         request,
         "procurement/requisition_detail.html",
-        {"requisition": requisition, "lines": requisition.lines.all()},
+        {
+            "requisition": requisition,
+            "lines": requisition.lines.all(),
+            "steps": requisition.approval_steps.prefetch_related("approvers"),
+            "events": requisition.events.select_related("actor"),
+            "order": getattr(requisition, "purchase_order", None),
+            "form": SubmitForm(),
+        },
     )
 
 
 @login_required
 @require_POST
 def requisition_submit(request: HttpRequest, number: str) -> HttpResponse:
+    """Submit with the cost coding; the policy plans the approval steps."""
     requisition = _own(request, number)
+    form = SubmitForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "procurement/requisition_detail.html",
+            {"requisition": requisition, "lines": requisition.lines.all(), "form": form},
+            status=400,
+        )
     try:
-        services.submit(requisition, request.user)  # type: ignore[arg-type]
-    except InvalidTransition as refused:
+        approvals.submit(requisition, request.user, approvals.Coding(**form.cleaned_data))  # type: ignore[arg-type]
+    except (InvalidTransition, approvals.Blocked, approvals.NotYours) as refused:
         messages.error(request, str(refused))
     else:
         messages.success(request, f"{requisition.number} was submitted for approval.")
+    return redirect("requisitions:detail", number=requisition.number)
+
+
+@login_required
+@require_POST
+def requisition_cancel(request: HttpRequest, number: str) -> HttpResponse:
+    requisition = _own(request, number)
+    try:
+        approvals.cancel(requisition, request.user)  # type: ignore[arg-type]
+    except (InvalidTransition, approvals.NotYours) as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, f"{requisition.number} was withdrawn.")
     return redirect("requisitions:detail", number=requisition.number)

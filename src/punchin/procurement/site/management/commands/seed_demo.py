@@ -6,6 +6,7 @@ so both sides agree without anyone typing them in.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -13,10 +14,25 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from punchin.procurement.accounts.models import Membership, Organisation
+from punchin.procurement.accounts.models import (
+    AddressRole,
+    Membership,
+    Organisation,
+    OrganisationAddress,
+)
+from punchin.procurement.approvals.models import ApprovalLevel
 from punchin.procurement.partners import credentials
-from punchin.procurement.partners.models import AuthScheme, SharedSecret, SupplierPartner
+from punchin.procurement.partners.models import (
+    AuthScheme,
+    OutboundAuth,
+    SharedSecret,
+    SupplierPartner,
+)
 from punchin.web import demo
+
+# The demo's policy: the approver approves everything; finance (the procurement
+# admin) also approves from 5,000 USD.
+FINANCE_LIMIT = Decimal(5000)
 
 
 class Command(BaseCommand):
@@ -26,13 +42,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--storefront-url",
             default="http://127.0.0.1:8001",
-            help="the storefront's base URL; its host is the allowed PoomUrl host",
+            help="the storefront's base URL: its host is the allowed PoomUrl host, and "
+            "StatusUpdateRequests and OrderRequests go to its /cxml/status and /cxml/order",
         )
 
     def handle(self, *args: Any, storefront_url: str, **options: Any) -> None:
         host = urlsplit(storefront_url).hostname
         if not host:
             raise CommandError(f"--storefront-url {storefront_url!r} names no host")
+        origin = storefront_url.rstrip("/")
         with transaction.atomic():
             organisation, _ = Organisation.objects.get_or_create(name=demo.ORGANISATION)
             partner, _ = SupplierPartner.objects.update_or_create(
@@ -47,6 +65,12 @@ class Command(BaseCommand):
                     "basic_password_digest": credentials.digest(demo.ENDPOINT_PASSWORD),
                     "allowed_poom_hosts": host,
                     "active": True,
+                    # P8: writing back to the store, as the store's seed expects us.
+                    "status_update_url": f"{origin}/cxml/status",
+                    "order_url": f"{origin}/cxml/order",
+                    "buyer_identity": demo.PROCUREMENT_IDENTITY,
+                    "outbound_shared_secret": demo.SHARED_SECRET,
+                    "outbound_auth_scheme": OutboundAuth.NONE,
                 },
             )
             SharedSecret.objects.update_or_create(
@@ -57,20 +81,62 @@ class Command(BaseCommand):
                     "digest": credentials.digest(demo.SHARED_SECRET),
                 },
             )
-            for email, approver, admin in (
-                (demo.PUNCHIN_BUYER, False, False),
-                (demo.APPROVER, True, False),
-                (demo.PROCUREMENT_ADMIN, True, True),
-            ):
-                self._user(organisation, email, approver=approver, admin=admin)
+            users = {
+                email: self._user(organisation, email, approver=approver, admin=admin)
+                for email, approver, admin in (
+                    (demo.PUNCHIN_BUYER, False, False),
+                    (demo.APPROVER, True, False),
+                    (demo.PROCUREMENT_ADMIN, True, True),
+                )
+            }
+            self._addresses(organisation)
+            self._policy(organisation, users[demo.APPROVER], users[demo.PROCUREMENT_ADMIN])
         self.stdout.write(
             f"procurement demo: {organisation} with partner {partner} "
-            f"(PoomUrl host {host}); users {demo.PUNCHIN_BUYER}, {demo.APPROVER}, "
-            f"{demo.PROCUREMENT_ADMIN}"
+            f"(PoomUrl host {host}, orders to {origin}/cxml/order); users "
+            f"{demo.PUNCHIN_BUYER}, {demo.APPROVER} (approves all), "
+            f"{demo.PROCUREMENT_ADMIN} (finance from {FINANCE_LIMIT:,} USD)"
         )
 
     @staticmethod
-    def _user(organisation: Organisation, email: str, *, approver: bool, admin: bool) -> None:
+    def _addresses(organisation: Organisation) -> None:
+        for role, address_id, name, deliver_to in (
+            (AddressRole.SHIP_TO, "HQ-DOCK", "Acme Corporation, Receiving", "Dock 2"),
+            (AddressRole.BILL_TO, "HQ-AP", "Acme Corporation, Accounts Payable", ""),
+        ):
+            OrganisationAddress.objects.update_or_create(
+                organisation=organisation,
+                role=role,
+                is_default=True,
+                defaults={
+                    "address_id": address_id,
+                    "name": name,
+                    "deliver_to": deliver_to,
+                    "street": "1 Demo Way",
+                    "city": "Springfield",
+                    "state": "IL",
+                    "postal_code": "62701",
+                    "country": "United States",
+                    "iso_country_code": "US",
+                    "email": "ap@acme.example" if role == AddressRole.BILL_TO else "",
+                },
+            )
+
+    @staticmethod
+    def _policy(organisation: Organisation, approver: Any, finance: Any) -> None:
+        for sequence, name, minimum, who in (
+            (10, "Manager", Decimal(0), approver),
+            (20, "Finance", FINANCE_LIMIT, finance),
+        ):
+            level, _ = ApprovalLevel.objects.update_or_create(
+                organisation=organisation,
+                name=name,
+                defaults={"sequence": sequence, "min_amount": minimum, "currency": "USD"},
+            )
+            level.approvers.set([who])
+
+    @staticmethod
+    def _user(organisation: Organisation, email: str, *, approver: bool, admin: bool) -> Any:
         user, _ = get_user_model().objects.get_or_create(username=email, defaults={"email": email})
         user.email = email
         user.is_staff = user.is_superuser = admin
@@ -81,3 +147,4 @@ class Command(BaseCommand):
             organisation=organisation,
             defaults={"is_approver": approver, "is_admin": admin},
         )
+        return user

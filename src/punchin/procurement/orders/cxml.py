@@ -1,0 +1,266 @@
+"""The documents procurement sends a supplier (P8), built from the models, never text.
+
+Both declare cXML 1.2.063 (``DEFAULT_VERSION``): ``DocumentStatus`` exists only from
+1.2.0xx on, and it is how StatusUpdateRequest says "approved" (docs/statusupdate.md).
+The Sender carries the SharedSecret the supplier expects from us; HTTP authentication
+is added at send time by ``partners.delivery``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime, time
+from decimal import Decimal
+
+from punchin.cxml import Document
+from punchin.cxml.common import (
+    Accounting,
+    Address,
+    BillTo,
+    Charge,
+    Classification,
+    Comments,
+    Contact,
+    Country,
+    Description,
+    Distribution,
+    DocumentReference,
+    Email,
+    Extrinsic,
+    ItemDetail,
+    ItemID,
+    ManufacturerName,
+    Money,
+    Name,
+    PostalAddress,
+    PriceBasisQuantity,
+    Segment,
+    Shipping,
+    ShipTo,
+    Status,
+    SupplierPartAuxiliaryID,
+    Tax,
+    Total,
+    UnitPrice,
+)
+from punchin.cxml.document import DEFAULT_VERSION
+from punchin.cxml.envelope import (
+    Credential,
+    From,
+    Header,
+    Identity,
+    Request,
+    RequestPayload,
+    Sender,
+    SharedSecret,
+    To,
+)
+from punchin.cxml.order import OrderRequest, OrderRequestHeader, OrderRequestType
+from punchin.cxml.payload_id import new_payload_id, now
+from punchin.cxml.punchout import ItemOut
+from punchin.cxml.statusupdate import DocumentInfo, DocumentStatus, StatusUpdateRequest
+from punchin.procurement.accounts.models import OrganisationAddress
+from punchin.procurement.orders.models import PurchaseOrder, PurchaseOrderLine
+from punchin.procurement.partners.delivery import USER_AGENT
+from punchin.procurement.partners.models import SupplierPartner
+from punchin.procurement.requisitions.models import Requisition
+
+LANG = "en-US"
+APPROVED = "approved"
+REJECTED = "rejected"
+
+
+def header(partner: SupplierPartner) -> Header:
+    def credential(identity: str, secret: str | None = None) -> Credential:
+        return Credential(
+            domain=partner.credential_domain,
+            identity=Identity(value=identity),
+            shared_secret=SharedSecret(value=secret) if secret is not None else None,
+        )
+
+    return Header(
+        from_=From(credentials=(credential(partner.buyer_identity),)),
+        to=To(credentials=(credential(partner.to_identity),)),
+        sender=Sender(
+            credentials=(credential(partner.buyer_identity, partner.outbound_shared_secret),),
+            user_agent=USER_AGENT,
+        ),
+    )
+
+
+def _document(partner: SupplierPartner, payload: RequestPayload) -> Document:
+    return Document(
+        payload_id=new_payload_id(),
+        timestamp=now(),
+        version=DEFAULT_VERSION,
+        lang=LANG,
+        header=header(partner),
+        body=Request(deployment_mode="production", payload=payload),
+    )
+
+
+def status_update(requisition: Requisition, *, approved: bool, comment: str, by: str) -> Document:
+    """P8: the cart of the PunchOutSetupRequest named by DocumentReference was approved
+    or rejected. ``Status`` 200 says the update itself is a normal one; the decision is
+    ``DocumentStatus@type``, the approver's comment its ``Comments``."""
+    decision = APPROVED if approved else REJECTED
+    return _document(
+        requisition.supplier,
+        StatusUpdateRequest(
+            document_reference=DocumentReference(payload_id=requisition.source_payload_id),
+            status=Status(
+                code=200,
+                text="OK",
+                detail=f"Requisition {requisition.number} {decision} by {by}",
+                lang=LANG,
+            ),
+            specific_status=DocumentStatus(
+                type=decision,
+                document_info=DocumentInfo(
+                    document_id=requisition.number, document_type="requisition"
+                ),
+                comments=(Comments(text=comment, lang=LANG),) if comment else (),
+            ),
+            extrinsics=(Extrinsic(name="RequisitionID", value=requisition.number),),
+        ),
+    )
+
+
+def _money(amount: Decimal, currency: str) -> Money:
+    return Money(amount=amount.quantize(Decimal("0.01")), currency=currency)
+
+
+def address(found: OrganisationAddress) -> Address:
+    return Address(
+        name=Name(value=found.name, lang="en"),
+        address_id=found.address_id or None,
+        postal_address=PostalAddress(
+            deliver_to=(found.deliver_to,) if found.deliver_to else (),
+            street=(found.street,),
+            city=found.city,
+            state=found.state or None,
+            postal_code=found.postal_code or None,
+            country=Country(value=found.country, iso_country_code=found.iso_country_code),
+        ),
+        email=Email(value=found.email) if found.email else None,
+    )
+
+
+def _quantity(value: Decimal) -> Decimal:
+    """``2.0000`` as ``2``: stored with four decimals, sent without trailing zeros."""
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+
+
+def _item(order: PurchaseOrder, line: PurchaseOrderLine) -> ItemOut:
+    currency = order.currency
+    source = line.requisition_line
+    basis = None
+    if line.price_basis_quantity != 1:
+        basis = PriceBasisQuantity(
+            quantity=_quantity(line.price_basis_quantity),
+            conversion_factor=Decimal(1),
+            unit_of_measure=line.unit_of_measure,
+        )
+    when = line.requested_delivery_date
+    return ItemOut(
+        quantity=_quantity(line.quantity),
+        line_number=line.line_number,
+        requested_delivery_date=datetime.combine(when, time(), UTC) if when else None,
+        item_id=ItemID(
+            supplier_part_id=line.supplier_part_id,
+            supplier_part_auxiliary_id=SupplierPartAuxiliaryID(
+                value=line.supplier_part_auxiliary_id
+            )
+            if line.supplier_part_auxiliary_id
+            else None,
+        ),
+        item_detail=ItemDetail(
+            unit_price=UnitPrice(
+                money=Money(amount=line.unit_price.normalize(), currency=currency)
+            ),
+            descriptions=(Description(text=line.description, lang=LANG),),
+            unit_of_measure=line.unit_of_measure,
+            price_basis_quantity=basis,
+            classifications=(Classification(value=line.unspsc, domain="UNSPSC"),)
+            if line.unspsc
+            else (),
+            manufacturer_part_id=source.manufacturer_part_id or None,
+            manufacturer_name=ManufacturerName(value=source.manufacturer_name, lang="en")
+            if source.manufacturer_name
+            else None,
+        ),
+        distributions=(
+            Distribution(
+                accounting=Accounting(
+                    name=f"{order.requisition.number} coding",
+                    segments=(
+                        Segment(
+                            type="Cost Center", id=order.cost_centre, description="Cost centre"
+                        ),
+                        Segment(type="GL Account", id=order.gl_account, description="GL account"),
+                    ),
+                ),
+                charge=Charge(money=_money(line.total, currency)),
+            ),
+        ),
+    )
+
+
+def order_request(
+    order: PurchaseOrder,
+    lines: Sequence[PurchaseOrderLine],
+    *,
+    type: OrderRequestType = OrderRequestType.NEW,
+    previous_payload_id: str | None = None,
+    comment: str = "",
+) -> Document:
+    """The OrderRequest of ``order`` at its current version with ``lines`` (its live
+    lines; all of them for a delete, which the DTD still wants ItemOut+ for)."""
+    currency = order.currency
+    subtotal = sum((line.total for line in lines), Decimal(0))
+    total = subtotal + (order.tax or 0) + (order.shipping or 0)
+    requester = order.requester
+    contacts: tuple[Contact, ...] = ()
+    if requester is not None:
+        contacts = (
+            Contact(
+                role="endUser",
+                name=Name(value=requester.get_full_name() or requester.email, lang="en"),
+                emails=(Email(value=requester.email),),
+            ),
+        )
+    assert order.bill_to is not None  # services.create_purchase_order insists on one
+    return _document(
+        order.supplier,
+        OrderRequest(
+            header=OrderRequestHeader(
+                order_id=order.number,
+                order_date=order.order_date,
+                type=type,
+                order_version=Decimal(order.version),
+                requisition_id=order.requisition.number,
+                total=Total(money=_money(total, currency)),
+                ship_to=ShipTo(address=address(order.ship_to)) if order.ship_to else None,
+                bill_to=BillTo(address=address(order.bill_to)),
+                shipping=Shipping(
+                    money=_money(order.shipping, currency),
+                    description=Description(text="Shipping", lang=LANG),
+                )
+                if order.shipping is not None
+                else None,
+                tax=Tax(
+                    money=_money(order.tax, currency),
+                    description=Description(text="Tax", lang=LANG),
+                )
+                if order.tax is not None
+                else None,
+                contacts=contacts,
+                comments=(Comments(text=comment, lang=LANG),) if comment else (),
+                document_reference=DocumentReference(payload_id=previous_payload_id)
+                if previous_payload_id
+                else None,
+                extrinsics=(Extrinsic(name="CostCenter", value=order.cost_centre),),
+            ),
+            items=tuple(_item(order, line) for line in lines),
+        ),
+    )

@@ -1,0 +1,209 @@
+"""Purchase orders: created on approval, changed or cancelled later, each step sent.
+
+Every function here runs inside the caller's transaction (or opens one) and queues
+its cXML document with ``punchin.web.delivery.services.enqueue`` in that same
+transaction: the state change and the document to send commit together, so a crash
+can lose neither one without the other (issue 4, "nothing lost").
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractUser
+from django.db import transaction
+from django.utils import timezone
+
+from punchin.cxml import Document
+from punchin.cxml.order import OrderRequestType
+from punchin.procurement.accounts.models import AddressRole, OrganisationAddress
+from punchin.procurement.orders import cxml
+from punchin.procurement.orders.models import (
+    TRANSITIONS,
+    EventKind,
+    OrderEvent,
+    PurchaseOrder,
+    PurchaseOrderLine,
+    State,
+)
+from punchin.procurement.partners.delivery import partner_key
+from punchin.procurement.partners.models import SupplierPartner
+from punchin.procurement.requisitions.exceptions import InvalidTransition
+from punchin.procurement.requisitions.models import Requisition
+from punchin.web.delivery.models import OutboundDelivery
+from punchin.web.delivery.services import enqueue
+
+
+class NotConfigured(InvalidTransition):
+    """The supplier partner lacks what sending needs (URL, identity); the text says what."""
+
+
+def _checked(partner: SupplierPartner, url: str, what: str) -> str:
+    if not url:
+        raise NotConfigured(
+            f"{partner} has no {what} URL: an admin must set it on the supplier partner first"
+        )
+    if not partner.buyer_identity:
+        raise NotConfigured(f"{partner} has no buyer identity for the documents we send it")
+    return url
+
+
+def _send(partner: SupplierPartner, document: Document, url: str, reason: str) -> OutboundDelivery:
+    return enqueue(document, partner_key=partner_key(partner), url=url, reason=reason)
+
+
+def send_decision(
+    requisition: Requisition, *, approved: bool, comment: str, by: AbstractUser
+) -> OutboundDelivery:
+    """Queue the StatusUpdateRequest that tells the supplier the cart's fate (P8)."""
+    partner = requisition.supplier
+    url = _checked(partner, partner.status_update_url, "status update")
+    document = cxml.status_update(requisition, approved=approved, comment=comment, by=by.email)
+    decision = cxml.APPROVED if approved else cxml.REJECTED
+    return _send(partner, document, url, f"{requisition.number} {decision}")
+
+
+def _address(requisition: Requisition, role: AddressRole) -> OrganisationAddress | None:
+    return OrganisationAddress.objects.filter(
+        organisation=requisition.organisation, role=role, is_default=True
+    ).first()
+
+
+def create_purchase_order(requisition: Requisition, *, approver: AbstractUser) -> PurchaseOrder:
+    """The PO of an approved requisition, its lines, and its OrderRequest queued."""
+    partner = requisition.supplier
+    _checked(partner, partner.order_url, "order")  # refuse before creating anything
+    bill_to = _address(requisition, AddressRole.BILL_TO)
+    if bill_to is None:
+        raise NotConfigured(
+            f"{requisition.organisation} has no default bill-to address; an admin must add one"
+        )
+    order = PurchaseOrder.objects.create(
+        number=f"tmp-{uuid.uuid4().hex[:24]}",
+        requisition=requisition,
+        organisation=requisition.organisation,
+        supplier=partner,
+        requester=requisition.requester,
+        order_date=timezone.now().replace(microsecond=0),
+        currency=requisition.currency,
+        tax=requisition.tax,
+        shipping=requisition.shipping,
+        ship_to=_address(requisition, AddressRole.SHIP_TO),
+        bill_to=bill_to,
+        cost_centre=requisition.cost_centre,
+        gl_account=requisition.gl_account,
+    )
+    # The primary key makes the number unique without a counter table to lock.
+    order.number = f"PO-{order.order_date:%Y}-{order.pk:06d}"
+    PurchaseOrder.objects.filter(pk=order.pk).update(number=order.number)
+    PurchaseOrderLine.objects.bulk_create(
+        PurchaseOrderLine(
+            order=order,
+            line_number=line.line_number,
+            requisition_line=line,
+            supplier_part_id=line.supplier_part_id,
+            supplier_part_auxiliary_id=line.supplier_part_auxiliary_id,
+            description=line.description or line.short_name,
+            unit_of_measure=line.unit_of_measure,
+            unspsc=line.unspsc,
+            unit_price=line.unit_price,
+            price_basis_quantity=line.price_basis_quantity,
+            quantity=line.quantity,
+            requested_delivery_date=requisition.need_by,
+        )
+        for line in requisition.lines.all()
+    )
+    OrderEvent.objects.create(
+        order=order, kind=EventKind.APPROVED, text=f"approved by {approver.email}"
+    )
+    _send_order(order, OrderRequestType.NEW, comment=requisition.note)
+    return order
+
+
+def _send_order(
+    order: PurchaseOrder,
+    type: OrderRequestType,
+    *,
+    previous: str | None = None,
+    comment: str = "",
+) -> None:
+    lines = list(order.lines.select_related("requisition_line").order_by("line_number"))
+    live = lines if type == OrderRequestType.DELETE else [ln for ln in lines if ln.quantity > 0]
+    document = cxml.order_request(
+        order, live, type=type, previous_payload_id=previous, comment=comment
+    )
+    delivery = _send(
+        order.supplier,
+        document,
+        _checked(order.supplier, order.supplier.order_url, "order"),
+        f"{order.number} v{order.version} {type}",
+    )
+    PurchaseOrder.objects.filter(pk=order.pk).update(payload_id=document.payload_id)
+    order.payload_id = document.payload_id
+    OrderEvent.objects.create(
+        order=order,
+        kind=EventKind.SENT,
+        text=f"OrderRequest type {type}, version {order.version}",
+        payload_id=document.payload_id,
+        delivery=delivery,
+    )
+
+
+def move_order(order: PurchaseOrder, to: State, *, version: int | None = None) -> bool:
+    """The one guarded mutator of a PO's state: True if this call made the move.
+
+    A move the table does not list raises; a move another process made first (the
+    row no longer has the state read) returns False.
+    """
+    if (order.state, to) not in TRANSITIONS:
+        raise InvalidTransition(
+            f"PO {order.number} is {order.get_state_display().lower()}; "
+            f"it cannot become {State(to).label.lower()}"
+        )
+    changes: dict[str, object] = {"state": to}
+    if version is not None:
+        changes["version"] = version
+    moved = PurchaseOrder.objects.filter(pk=order.pk, state=order.state).update(**changes) == 1
+    if moved:
+        order.state = to
+        if version is not None:
+            order.version = version
+    return moved
+
+
+def _locked(order: PurchaseOrder) -> PurchaseOrder:
+    return PurchaseOrder.objects.select_for_update().select_related("supplier").get(pk=order.pk)
+
+
+def change(order: PurchaseOrder, quantities: Mapping[int, Decimal], comment: str = "") -> None:
+    """Send an OrderRequest type update with the new quantities (0 cancels a line)."""
+    with transaction.atomic():
+        locked = _locked(order)
+        lines = {line.line_number: line for line in locked.lines.all()}
+        changed = {n: q for n, q in quantities.items() if n in lines and lines[n].quantity != q}
+        if any(q < 0 or q > lines[n].quantity for n, q in changed.items()):
+            raise InvalidTransition(
+                "A change may lower quantities (0 cancels a line), not raise them."
+            )
+        if not changed:
+            raise InvalidTransition("Nothing changed: enter a lower quantity for some line.")
+        if all((changed.get(n, line.quantity) == 0) for n, line in lines.items()):
+            raise InvalidTransition("To cancel every line, cancel the purchase order instead.")
+        previous = locked.payload_id
+        if not move_order(locked, State.SENT, version=locked.version + 1):
+            raise InvalidTransition(f"PO {locked.number} changed meanwhile; reload the page")
+        for number, quantity in changed.items():
+            PurchaseOrderLine.objects.filter(pk=lines[number].pk).update(quantity=quantity)
+        _send_order(locked, OrderRequestType.UPDATE, previous=previous, comment=comment)
+
+
+def cancel(order: PurchaseOrder, comment: str = "") -> None:
+    """Send an OrderRequest type delete: the whole PO is cancelled."""
+    with transaction.atomic():
+        locked = _locked(order)
+        previous = locked.payload_id
+        if not move_order(locked, State.CANCELLED, version=locked.version + 1):
+            raise InvalidTransition(f"PO {locked.number} changed meanwhile; reload the page")
+        _send_order(locked, OrderRequestType.DELETE, previous=previous, comment=comment)

@@ -1,0 +1,54 @@
+"""``PUNCHIN_DELIVERY_TARGET_RESOLVER`` for procurement: how to reach a supplier partner.
+
+``partner_key`` is the partner's primary key. Read at send time, so the queue holds no
+HTTP credential and an admin's change of password applies to the next attempt. The
+URL policy allows the hosts of the partner's configured endpoints only (SECURITY.md
+row 15): a delivery row whose URL was tampered with is refused before connecting.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+
+from punchin.procurement.partners.models import OutboundAuth, SupplierPartner
+from punchin.transport import BasicAuth, BearerAuth, UrlPolicy
+from punchin.transport.auth import Auth
+from punchin.web.delivery.exceptions import UnknownPartner
+from punchin.web.delivery.services import Target
+
+USER_AGENT = "punchin procurement 1.0"
+
+
+def partner_key(partner: SupplierPartner) -> str:
+    return str(partner.pk)
+
+
+def _auth(partner: SupplierPartner) -> Auth | None:
+    if partner.outbound_auth_scheme == OutboundAuth.BASIC:
+        return BasicAuth(partner.outbound_user_id, partner.outbound_password)
+    if partner.outbound_auth_scheme == OutboundAuth.BEARER:
+        return BearerAuth(partner.outbound_bearer_token)
+    return None
+
+
+def target(key: str) -> Target:
+    partner = (
+        SupplierPartner.objects.filter(pk=int(key)).first()
+        if key.isascii() and key.isdigit()
+        else None
+    )
+    if partner is None:
+        raise UnknownPartner(f"no supplier partner {key}")
+    try:
+        auth = _auth(partner)
+    except ValueError as exc:
+        raise UnknownPartner(f"{partner}: outbound authentication: {exc}") from None
+    hosts = {urlsplit(u).hostname or "" for u in (partner.status_update_url, partner.order_url)}
+    return Target(
+        auth=auth,
+        policy=UrlPolicy(frozenset(hosts - {""}), allow_loopback_http=settings.PUNCHIN_DEV),
+        user_agent=USER_AGENT,
+        ca_file=settings.PUNCHIN_CA_FILE,
+    )

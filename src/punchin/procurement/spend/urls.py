@@ -1,0 +1,7 @@
+from django.urls import path
+
+from punchin.procurement.spend import views
+
+app_name = "spend"
+
+urlpatterns = [path("", views.overview, name="overview")]

@@ -1,0 +1,33 @@
+"""The spend page: four charts, each with the same figures as a table beneath it."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from punchin.procurement.orders.access import visible_orders
+from punchin.procurement.spend.charts import chart
+from punchin.procurement.spend.services import spend
+
+
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    figures = spend(visible_orders(request.user))  # type: ignore[arg-type]
+    sections = [
+        ("supplier", "Spend by supplier", figures.by_supplier, False),
+        ("segment", "Spend by UNSPSC segment", figures.by_segment, False),
+        ("cost-centre", "Spend by cost centre", figures.by_cost_centre, False),
+        ("month", "Spend by month", figures.by_month, True),
+    ]
+    return render(
+        request,
+        "spend/overview.html",
+        {
+            "empty": figures.empty,
+            "sections": [
+                (key, title, rows, chart(title, rows, line=line) if rows else "")
+                for key, title, rows, line in sections
+            ],
+        },
+    )
