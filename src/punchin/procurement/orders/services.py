@@ -21,6 +21,7 @@ from punchin.cxml.order import OrderRequestType
 from punchin.procurement.accounts.models import AddressRole, OrganisationAddress
 from punchin.procurement.orders import cxml
 from punchin.procurement.orders.models import (
+    OPEN,
     TRANSITIONS,
     EventKind,
     OrderEvent,
@@ -174,7 +175,15 @@ def move_order(order: PurchaseOrder, to: State, *, version: int | None = None) -
 
 
 def _locked(order: PurchaseOrder) -> PurchaseOrder:
-    return PurchaseOrder.objects.select_for_update().select_related("supplier").get(pk=order.pk)
+    """The PO, row-locked, if it may be changed now: a change references the latest
+    OrderRequest, so that one must have been answered (acknowledged or confirmed)."""
+    locked = PurchaseOrder.objects.select_for_update().select_related("supplier").get(pk=order.pk)
+    if locked.state not in OPEN:
+        raise InvalidTransition(
+            f"PO {locked.number} is {locked.get_state_display().lower()}; it can be changed "
+            "or cancelled once the supplier has acknowledged its latest version"
+        )
+    return locked
 
 
 def change(order: PurchaseOrder, quantities: Mapping[int, Decimal], comment: str = "") -> None:
