@@ -177,6 +177,8 @@ def test_punchin_journey_lands_the_cart_as_a_requisition(page: Page, sites: Site
         assert money(row.locator('[data-label="Line total"]').inner_text()) == (
             seen.unit_price * seen.quantity
         )
+    wrap = page.locator(".table-wrap").filter(has=page.locator("table.lines"))
+    assert wrap.evaluate("e => e.scrollWidth <= e.clientWidth"), "the lines scroll sideways"
     total = page.locator("table.lines tfoot td.num").inner_text()
     assert money(total) == expected_total
     assert total.endswith("USD")
