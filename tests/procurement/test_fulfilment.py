@@ -1,0 +1,339 @@
+"""The supplier's confirmation, ship notice and invoice over real HTTP (LiveASGIServer),
+applied to the PO once; the three-way match; the reconciliation list; the spend page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+from punchin.cxml import parse, serialize
+from punchin.cxml.common import Comments, DocumentReference, OrderReference, UnitPrice
+from punchin.cxml.envelope import Document, From, Header, Request, Response, Sender, To
+from punchin.cxml.fulfill import (
+    CarrierIdentifier,
+    ConfirmationHeader,
+    ConfirmationItem,
+    ConfirmationRequest,
+    ConfirmationStatus,
+    ConfirmationType,
+    ShipControl,
+    ShipmentIdentifier,
+    ShipNoticeHeader,
+    ShipNoticeItem,
+    ShipNoticePortion,
+    ShipNoticeRequest,
+)
+from punchin.cxml.invoice import (
+    DueAmount,
+    InvoiceDetailHeaderIndicator,
+    InvoiceDetailItem,
+    InvoiceDetailItemReference,
+    InvoiceDetailLineIndicator,
+    InvoiceDetailOrder,
+    InvoiceDetailOrderInfo,
+    InvoiceDetailRequest,
+    InvoiceDetailRequestHeader,
+    InvoiceDetailSummary,
+    NetAmount,
+)
+from punchin.cxml.payload_id import new_payload_id, now
+from punchin.procurement.orders.models import PurchaseOrder, Shipment, State
+from punchin.web import demo
+from punchin.web.testing import LiveASGIServer
+from tests.cxml.builders import money, tax
+from tests.procurement import flow
+from tests.procurement.builders import credential
+from tests.procurement.conftest import Answer, basic, post
+
+
+@pytest.fixture
+def server(transactional_db: None) -> Iterator[LiveASGIServer]:
+    call_command("seed_demo", storefront_url="http://127.0.0.1:8001")
+    from punchin.procurement.asgi import application
+
+    with LiveASGIServer(application) as live:
+        yield live
+
+
+def document(payload: Any, *, secret: str = demo.SHARED_SECRET, payload_id: str = "") -> bytes:
+    """A request from the demo store, as its durable queue sends it."""
+    return serialize(
+        Document(
+            payload_id=payload_id or new_payload_id("store.test"),
+            timestamp=now(),
+            lang="en-US",
+            version="1.2.063",
+            header=Header(
+                from_=From(credentials=(credential(demo.STORE_IDENTITY),)),
+                to=To(credentials=(credential(demo.PROCUREMENT_IDENTITY),)),
+                sender=Sender(
+                    credentials=(credential(demo.STORE_IDENTITY, secret),),
+                    user_agent=f"{demo.STORE_NAME} PunchIn 1.0",
+                ),
+            ),
+            body=Request(deployment_mode="production", payload=payload),
+        )
+    )
+
+
+def reference(order: PurchaseOrder, number: str | None = None) -> OrderReference:
+    return OrderReference(
+        order_id=number or order.number,
+        order_date=order.order_date,
+        document_reference=DocumentReference(payload_id=order.payload_id),
+    )
+
+
+def confirmation(order: PurchaseOrder, price: str | None = None) -> ConfirmationRequest:
+    """Line 1 accepted (at ``price`` if given), line 2 as ordered (not listed)."""
+    return ConfirmationRequest(
+        header=ConfirmationHeader(
+            type=ConfirmationType.DETAIL if price else ConfirmationType.ACCEPT,
+            notice_date=now(),
+            confirm_id="CONF-1",
+        ),
+        order_reference=reference(order),
+        items=(
+            ConfirmationItem(
+                quantity=Decimal(2),
+                line_number=1,
+                unit_of_measure="BX",
+                statuses=(
+                    ConfirmationStatus(
+                        quantity=Decimal(2),
+                        type="detail",
+                        unit_of_measure="BX",
+                        delivery_date=now() + timedelta(days=2),
+                        unit_price=UnitPrice(money=money(price)),
+                    ),
+                ),
+            ),
+        )
+        if price
+        else (),
+    )
+
+
+def ship_notice(
+    order: PurchaseOrder, shipment: str, lines: dict[int, str], number: str | None = None
+) -> ShipNoticeRequest:
+    return ShipNoticeRequest(
+        header=ShipNoticeHeader(
+            shipment_id=shipment, notice_date=now(), shipment_date=now(), shipment_type="actual"
+        ),
+        ship_controls=(
+            ShipControl(
+                carrier_identifiers=(CarrierIdentifier(domain="companyName", value="UPS"),),
+                shipment_identifiers=(ShipmentIdentifier(value="1Z999AA10123456784"),),
+            ),
+        ),
+        portions=(
+            ShipNoticePortion(
+                order_reference=reference(order, number),
+                items=tuple(
+                    ShipNoticeItem(
+                        quantity=Decimal(q),
+                        line_number=n,
+                        unit_of_measure="BX" if n == 1 else "MTR",
+                    )
+                    for n, q in lines.items()
+                ),
+            ),
+        ),
+    )
+
+
+def invoice(
+    order: PurchaseOrder, lines: dict[int, tuple[str, str]], number: str = "INV-1"
+) -> InvoiceDetailRequest:
+    """``lines``: line number -> (quantity, unit price)."""
+    subtotal = sum((Decimal(q) * Decimal(p) for q, p in lines.values()), Decimal(0))
+    return InvoiceDetailRequest(
+        header=InvoiceDetailRequestHeader(
+            invoice_id=number,
+            invoice_date=now(),
+            header_indicator=InvoiceDetailHeaderIndicator(),
+            line_indicator=InvoiceDetailLineIndicator(),
+            comments=Comments(text="Net 30.", lang="en-US"),
+        ),
+        orders=(
+            InvoiceDetailOrder(
+                order_info=InvoiceDetailOrderInfo(order_reference=reference(order)),
+                items=tuple(
+                    InvoiceDetailItem(
+                        invoice_line_number=i,
+                        quantity=Decimal(q),
+                        unit_of_measure="BX" if n == 1 else "MTR",
+                        unit_price=UnitPrice(money=money(p)),
+                        item_reference=InvoiceDetailItemReference(line_number=n),
+                    )
+                    for i, (n, (q, p)) in enumerate(lines.items(), start=1)
+                ),
+            ),
+        ),
+        summary=InvoiceDetailSummary(
+            subtotal_amount=money_of("SubtotalAmount", subtotal),
+            tax=tax(Decimal("1.09")),
+            net_amount=NetAmount(money=money(subtotal + Decimal("1.09"))),
+            due_amount=DueAmount(money=money(subtotal + Decimal("1.09"))),
+        ),
+    )
+
+
+def money_of(_: str, amount: Decimal) -> Any:
+    from punchin.cxml.invoice import SubtotalAmount
+
+    return SubtotalAmount(money=money(amount))
+
+
+PATHS = {
+    ConfirmationRequest: "/cxml/confirmation",
+    ShipNoticeRequest: "/cxml/shipnotice",
+    InvoiceDetailRequest: "/cxml/invoice",
+}
+
+
+def send(server: LiveASGIServer, payload: Any, **kwargs: Any) -> tuple[Answer, bytes]:
+    body = document(payload, **kwargs)
+    return post(server.url + PATHS[type(payload)], body, authorization=basic()), body
+
+
+def status_of(answer: Answer) -> tuple[int, str]:
+    body = parse(answer.body).body
+    assert isinstance(body, Response)
+    return body.status.code, body.status.detail
+
+
+def test_confirm_ship_invoice_match(
+    server: LiveASGIServer, client: Client, assert_valid: Callable[[bytes], None]
+) -> None:
+    order = flow.approved()
+    answer, _ = send(server, confirmation(order, price="4.55"))
+    assert_valid(answer.body)
+    assert status_of(answer) == (200, f"PO {order.number} recorded as confirmed (detail)")
+    order.refresh_from_db()
+    assert order.state == State.CONFIRMED
+    first, second = order.lines.all()
+    assert (first.confirmed_quantity, first.confirmed_unit_price) == (2, Decimal("4.55"))
+    assert first.confirmed_delivery_date is not None
+    assert second.confirmed_quantity == Decimal("1.5")  # not listed: as ordered
+
+    # A partial shipment, then the rest; each applied once however often it comes.
+    answer, body = send(server, ship_notice(order, "SHIP-1", {1: "2"}))
+    assert status_of(answer)[0] == 200
+    replay = post(server.url + "/cxml/shipnotice", body, authorization=basic())
+    assert (replay.status, replay.body) == (answer.status, answer.body)
+    assert Shipment.objects.filter(order=order).count() == 1
+    send(server, ship_notice(order, "SHIP-2", {2: "1.5"}))
+
+    client.login(username=demo.PUNCHIN_BUYER, password=demo.PASSWORD)
+    page = client.get(reverse("orders:detail", args=[order.number])).content.decode()
+    assert 'id="match-status">open<' in page
+    answer, _ = send(server, invoice(order, {1: ("2", "4.55"), 2: ("1.5", "2.20")}))
+    assert status_of(answer)[0] == 200
+    page = client.get(reverse("orders:detail", args=[order.number])).content.decode()
+    assert 'id="match-status">matched<' in page
+    for kind in ("approved", "sent", "confirmed", "shipped", "invoiced"):
+        assert f'data-kind="{kind}"' in page
+    assert "UPS" in page
+    assert "1Z999AA10123456784" in page
+    reconciliation = client.get(reverse("orders:reconciliation")).content.decode()
+    assert 'id="nothing-to-reconcile"' in reconciliation
+
+
+def test_mismatches_go_to_the_reconciliation_list(
+    server: LiveASGIServer, client: Client, settings: Any
+) -> None:
+    settings.PUNCHIN_MATCH_PRICE_PERCENT = "1"
+    within = flow.approved(payload_id="within@store.test")
+    beyond = flow.approved(payload_id="beyond@store.test")
+    for order in (within, beyond):
+        send(server, ship_notice(order, "S", {1: "2", 2: "1.5"}))
+    # 4.54 is within 1 % of 4.50; 4.60 is not; 2 MTR invoiced but 1.5 shipped.
+    send(server, invoice(within, {1: ("2", "4.54"), 2: ("1.5", "2.20")}))
+    send(server, invoice(beyond, {1: ("2", "4.60"), 2: ("2", "2.20")}))
+    client.login(username=demo.APPROVER, password=demo.PASSWORD)
+    page = client.get(reverse("orders:reconciliation")).content.decode()
+    assert beyond.number in page
+    assert within.number not in page
+    assert "invoiced unit price 4.60 but agreed 4.50 USD" in page
+    assert "invoiced 2 but shipped 1.5" in page
+    settings.PUNCHIN_MATCH_PRICE_PERCENT = "0"
+    settings.PUNCHIN_MATCH_PRICE_AMOUNT = "0"
+    page = client.get(reverse("orders:reconciliation")).content.decode()
+    assert within.number in page  # no tolerance: 4.54 is a mismatch too
+
+
+def test_refusals_say_what_to_fix(
+    server: LiveASGIServer, assert_valid: Callable[[bytes], None]
+) -> None:
+    order = flow.approved()
+    answer, _ = send(server, ship_notice(order, "S", {1: "1"}, number="PO-1999-999999"))
+    assert answer.status == 417
+    assert_valid(answer.body)
+    code, detail = status_of(answer)
+    assert code == 417
+    assert "no purchase order 'PO-1999-999999'" in detail
+    assert "OrderReference@orderID must be the orderID" in detail
+    answer, _ = send(server, ship_notice(order, "S", {7: "1"}))
+    assert status_of(answer)[0] == 400
+    assert "has no line 7" in status_of(answer)[1]
+    answer, _ = send(server, confirmation(order), secret="wrong")
+    assert status_of(answer)[0] == 403
+    wrong_auth = post(
+        server.url + "/cxml/confirmation",
+        document(confirmation(order)),
+        authorization=basic(password="nope"),
+    )
+    assert wrong_auth.status == 401
+    # The same payloadID with another body: 409, nothing applied.
+    answer, _ = send(server, ship_notice(order, "A", {1: "1"}), payload_id="dup@store.test")
+    assert status_of(answer)[0] == 200
+    other, _ = send(server, ship_notice(order, "B", {1: "1"}), payload_id="dup@store.test")
+    assert status_of(other)[0] == 409
+    assert list(Shipment.objects.values_list("shipment_id", flat=True)) == ["A"]
+    # The wrong endpoint for the document: 450.
+    misplaced = post(
+        server.url + "/cxml/invoice", document(confirmation(order)), authorization=basic()
+    )
+    assert status_of(misplaced)[0] == 450
+
+
+def test_spend_page_figures_come_from_the_orders(client: Client, db: None) -> None:
+    call_command("seed_demo", storefront_url="http://127.0.0.1:8001")
+    flow.approved()  # 9.00 segment 44 + 3.30 segment 26, cost centre CC-4100
+    big = flow.approved(
+        (flow.line(1, "DESK", "2", "150.00", unspsc="56101703"),), payload_id="desk@store.test"
+    )
+    cancelled = flow.approved(
+        (flow.line(1, "CHAIR", "1", "99.00", unspsc="56101504"),), payload_id="chair@store.test"
+    )
+    PurchaseOrder.objects.filter(pk=cancelled.pk).update(state=State.CANCELLED)
+    client.login(username=demo.APPROVER, password=demo.PASSWORD)
+    page = client.get(reverse("spend:overview")).content.decode()
+    month = f"{big.order_date:%Y-%m}"
+    for section, rows in {
+        "supplier": [(demo.STORE_NAME, "312.30")],
+        "segment": [("56", "300.00"), ("44", "9.00"), ("26", "3.30")],
+        "cost-centre": [("CC-4100", "312.30")],
+        "month": [(month, "312.30")],
+    }.items():
+        start = page.index(f'id="spend-{section}"')
+        table = page[page.index("<table", start) : page.index("</table>", start)]
+        found = [
+            (cells[0], cells[2])
+            for cells in (
+                [c.split(">", 1)[1].split("<", 1)[0] for c in row.split("<td")[1:]]
+                for row in table.split("<tr>")[2:]
+            )
+        ]
+        assert found == rows, section
+    assert page.count("<svg") == 4
+    assert "<script" not in page  # nothing fetched from a CDN
