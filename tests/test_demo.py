@@ -117,10 +117,15 @@ def test_demo_prints_sites_endpoints_and_logins_serves_and_stops_on_ctrl_c(
     assert endpoints[0].endswith(f"POST {procurement}/cxml/punchin")
     assert "Punch-in endpoint" in endpoints[0]
     assert any(line.endswith(f"GET  {storefront}/cxml/poom/<token>") for line in endpoints)
+    for path in ("confirmation", "shipnotice", "invoice"):
+        assert any(line.endswith(f"POST {procurement}/cxml/{path}") for line in endpoints)
+    for path in ("status", "order"):
+        assert any(line.endswith(f"POST {storefront}/cxml/{path}") for line in endpoints)
     for email in (
         logins.PUNCHIN_BUYER,
         logins.DIRECT_BUYER,
         logins.STORE_ADMIN,
+        logins.FULFILMENT_STAFF,
         logins.APPROVER,
         logins.PROCUREMENT_ADMIN,
     ):
@@ -131,20 +136,24 @@ def test_demo_prints_sites_endpoints_and_logins_serves_and_stops_on_ctrl_c(
     assert get(f"{storefront}/") == 200
     assert get(f"{procurement}/") == 200
 
-    # The Punch-in endpoint refuses nonsense with a cXML Status 400 (P23), not a traceback.
-    bad = urllib.request.Request(  # noqa: S310 (http on loopback)
-        f"{procurement}/cxml/punchin",
-        data=b"<cXML><not-closed>",
-        headers={"Content-Type": "text/xml; charset=UTF-8"},
-        method="POST",
-    )
-    with pytest.raises(urllib.error.HTTPError) as refused:
-        urllib.request.urlopen(bad, timeout=10)  # noqa: S310
-    assert refused.value.code == 400
-    assert refused.value.headers.get_content_type() == "text/xml"
-    body = parse(refused.value.read()).body
-    assert isinstance(body, Response)
-    assert body.status.code == 400
+    # Every cXML endpoint listed refuses nonsense with a cXML Status 400 (P23), not a
+    # traceback (and not a 404: the banner lists only what is served).
+    posted = [line.rsplit(" ", 1)[1] for line in endpoints if " POST " in line]
+    assert len(posted) == 6
+    for url in posted:
+        bad = urllib.request.Request(  # noqa: S310 (http on loopback)
+            url,
+            data=b"<cXML><not-closed>",
+            headers={"Content-Type": "text/xml; charset=UTF-8"},
+            method="POST",
+        )
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(bad, timeout=10)  # noqa: S310
+        assert refused.value.code == 400, url
+        assert refused.value.headers.get_content_type() == "text/xml"
+        body = parse(refused.value.read()).body
+        assert isinstance(body, Response)
+        assert body.status.code == 400
 
     # Ctrl-C: the terminal signals the whole foreground group.
     started = time.monotonic()

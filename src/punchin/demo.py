@@ -136,14 +136,20 @@ punchin demo is running (data in {data_dir})
 
 cXML endpoints
   Procurement  Punch-in endpoint (PunchOutSetupRequest)  POST {procurement.url}/cxml/punchin
+  Procurement  ConfirmationRequest                       POST {procurement.url}/cxml/confirmation
+  Procurement  ShipNoticeRequest                         POST {procurement.url}/cxml/shipnotice
+  Procurement  InvoiceDetailRequest                      POST {procurement.url}/cxml/invoice
   Storefront   PoomUrl (PunchOutOrderMessage, 60 s)       GET  {storefront.url}/cxml/poom/<token>
+  Storefront   StatusUpdateRequest (approved/rejected)   POST {storefront.url}/cxml/status
+  Storefront   OrderRequest (purchase orders)            POST {storefront.url}/cxml/order
 
 Demo logins (password for all: {pw})
   Storefront   {credentials.PUNCHIN_BUYER:<34} Punch-in buyer: "Submit order for approval"
   Storefront   {credentials.DIRECT_BUYER:<34} direct buyer: "Place order"
   Storefront   {credentials.STORE_ADMIN:<34} account admin: Business Settings > Systems integrations
+  Storefront   {credentials.FULFILMENT_STAFF:<34} fulfilment staff: {storefront.url}/staff/orders/
   Procurement  {credentials.PUNCHIN_BUYER:<34} requester (lands here after the punch-in)
-  Procurement  {credentials.APPROVER:<34} approver
+  Procurement  {credentials.APPROVER:<34} approver: {procurement.url}/approvals/
   Procurement  {credentials.PROCUREMENT_ADMIN:<34} admin: {procurement.url}/admin/
 
 Try it: sign in to the storefront as the Punch-in buyer, search "toner", add to cart,
