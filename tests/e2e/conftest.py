@@ -1,10 +1,10 @@
 """End-to-end fixtures: both parties as real servers, driven by a real Chromium.
 
 The parties are prepared and served exactly as ``punchin demo`` does it (the same
-``punchin.demo`` functions: migrate, seed, uvicorn with uvloop and httptools), each in
-its own process with its own SQLite database, so the browser walks the journey a user
-of the demo walks. No Django settings are loaded in the test process itself: these
-tests run in the framework-free pass.
+``punchin.demo`` functions: migrate, seed, uvicorn with uvloop and httptools, a
+delivery worker per party), each in its own processes with its own SQLite database,
+so the browser walks the journey a user of the demo walks. No Django settings are
+loaded in the test process itself: these tests run in the framework-free pass.
 
 Playwright's sync API keeps its event loop registered as the thread's running loop
 while it is open, which would break every later test that calls ``asyncio.run``; so
@@ -65,8 +65,8 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sites]:
     processes: list[subprocess.Popen[bytes]] = []
     with log.open("wb") as output:
         try:
-            processes.append(demo.serve(storefront, data_dir, output))
-            processes.append(demo.serve(procurement, data_dir, output))
+            # Web servers and one delivery worker per party, as ``punchin demo`` runs them.
+            processes = demo.start((storefront, procurement), data_dir, output)
             demo.wait_until_listening(storefront, processes[0], 30)
             demo.wait_until_listening(procurement, processes[1], 30)
             yield Sites(storefront, procurement, log)
@@ -129,8 +129,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     return report
 
 
-def screenshot(page: Page, name: str) -> None:
+def screenshot(page: Page, name: str, *, full_page: bool = False) -> None:
     """Save the page as ``docs/screenshots/<name>.png`` when PUNCHIN_SCREENSHOTS=1."""
     if os.environ.get("PUNCHIN_SCREENSHOTS") == "1":
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=SCREENSHOTS / f"{name}.png")
+        page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=full_page)

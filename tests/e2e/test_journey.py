@@ -14,100 +14,20 @@ prices. Set PUNCHIN_SCREENSHOTS=1 to refresh docs/screenshots.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from decimal import Decimal
 
 from playwright.sync_api import Page, Route, expect
 
 from punchin.web import demo as logins
 from tests.e2e.conftest import PHONE, Sites, screenshot
-
-MONEY = re.compile(r"\$?(\d[\d,]*\.\d{2})")
-
-
-def money(text: str) -> Decimal:
-    """The first amount in ``text`` ("$79.99 USD / EA" -> Decimal("79.99"))."""
-    found = MONEY.search(text)
-    assert found, f"no amount in {text!r}"
-    return Decimal(found.group(1).replace(",", ""))
-
-
-@dataclass(frozen=True, slots=True)
-class Seen:
-    """A cart line as the storefront showed it to the buyer."""
-
-    part_id: str
-    description: str
-    unit_price: Decimal
-    quantity: int
-
-
-def sign_in(page: Page, sites: Sites, email: str) -> None:
-    """P1: password sign-in on the storefront."""
-    page.goto(f"{sites.storefront.url}/accounts/login/")
-    page.fill("#id_username", email)
-    page.fill("#id_password", logins.PASSWORD)
-    page.click("#signin-submit")
-    expect(page.locator("#nav-signout")).to_be_visible()
-
-
-def search(page: Page, words: str) -> None:
-    page.fill("#search-q", words)
-    page.click("#search-submit")
-    expect(page.locator("#results .product-card").first).to_be_visible()
-
-
-def add_from_product_page(page: Page, quantity: int) -> Seen:
-    """Open the first search result, set the quantity, add it (P2)."""
-    page.locator("#results .product-card h3 a").first.click()
-    product = page.locator("#product")
-    expect(product).to_be_visible()
-    seen = Seen(
-        part_id=page.inner_text("#supplier-part-id"),
-        description=product.locator("h1 + .price + p").inner_text(),
-        unit_price=money(page.inner_text("#product-price")),
-        quantity=quantity,
-    )
-    page.fill("#product .qty", str(quantity))
-    button = page.locator("#product .add-button")
-    expect(button).to_have_text("Add to Cart")  # P2: US marketplace
-    button.click()
-    return seen
-
-
-def add_from_results(page: Page, sites: Sites) -> Seen:
-    """Add the first search result straight from its card (quantity 1)."""
-    card = page.locator("#results .product-card").first
-    part_id = card.get_attribute("data-part")
-    assert part_id
-    unit_price = money(card.locator(".price").inner_text())
-    button = card.locator(".add-button")
-    expect(button).to_have_text("Add to Cart")  # P2
-    button.click()
-    expect(page.locator(".messages .success")).to_contain_text("added to your cart")
-    # The card shows the name; the POOM describes the line with the product's text.
-    detail = page.context.new_page()
-    detail.goto(f"{sites.storefront.url}/products/{part_id}")
-    description = detail.locator("#product h1 + .price + p").inner_text()
-    detail.close()
-    return Seen(part_id=part_id, description=description, unit_price=unit_price, quantity=1)
-
-
-def check_out(page: Page, group: str, shot: str | None = None) -> None:
-    """P3: group, delivery address, payment method, delivery speed."""
-    page.click("#nav-cart")
-    page.click("#proceed-to-checkout")
-    group_choice = page.locator("#id_group option", has_text=group)
-    page.select_option("#id_group", value=group_choice.get_attribute("value"))
-    page.fill(
-        "#id_delivery_address", "Acme Corporation\nReceiving dock 3\n100 Main Street\nSpringfield"
-    )
-    page.select_option("#id_payment_method", value="po" if "Procurement" in group else "invoice")
-    page.select_option("#id_delivery_speed", value="two-day")
-    if shot:
-        screenshot(page, shot)
-    page.click("#checkout-continue")
-    expect(page.locator("#checkout-summary")).to_be_visible()
+from tests.e2e.steps import (
+    add_from_product_page,
+    add_from_results,
+    check_out,
+    money,
+    search,
+    sign_in,
+)
 
 
 def test_punchin_journey_lands_the_cart_as_a_requisition(page: Page, sites: Sites) -> None:

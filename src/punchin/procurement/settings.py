@@ -65,6 +65,8 @@ PUNCHIN_CA_FILE = os.environ.get("PUNCHIN_CA_FILE") or None
 # Outbound documents (StatusUpdateRequest, OrderRequest) go through the durable queue;
 # the partner key is the supplier partner's id (punchin.procurement.partners.delivery).
 PUNCHIN_DELIVERY_TARGET_RESOLVER = "punchin.procurement.partners.delivery.target"
+# The staff pages of the queue (/deliveries/) in the site's own layout and navigation.
+PUNCHIN_DELIVERY_BASE_TEMPLATE = "procurement/base.html"
 DEFAULT_FROM_EMAIL = os.environ.get("PUNCHIN_FROM_EMAIL", "procurement@punchin.invalid")
 
 # Three-way match tolerances (punchin.procurement.orders.match): a shipped or invoiced

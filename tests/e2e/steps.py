@@ -1,0 +1,165 @@
+"""Browser steps the end-to-end journeys share: what a user does on each party's pages.
+
+Expected values are read from the pages as the user sees them, so the tests check that
+data arrives intact, not that the seed has particular prices.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+
+from punchin.web import demo as logins
+from tests.e2e.conftest import DESKTOP, Sites, screenshot
+
+MONEY = re.compile(r"\$?(\d[\d,]*\.\d{2})")
+
+
+def money(text: str) -> Decimal:
+    """The first amount in ``text`` ("$79.99 USD / EA" -> Decimal("79.99"))."""
+    found = MONEY.search(text)
+    assert found, f"no amount in {text!r}"
+    return Decimal(found.group(1).replace(",", ""))
+
+
+@dataclass(frozen=True, slots=True)
+class Seen:
+    """A cart line as the storefront showed it to the buyer."""
+
+    part_id: str
+    description: str
+    unit_price: Decimal
+    quantity: int
+
+
+def sign_in(page: Page, sites: Sites, email: str) -> None:
+    """P1: password sign-in on the storefront."""
+    page.goto(f"{sites.storefront.url}/accounts/login/")
+    page.fill("#id_username", email)
+    page.fill("#id_password", logins.PASSWORD)
+    page.click("#signin-submit")
+    expect(page.locator("#nav-signout")).to_be_visible()
+
+
+def log_in_to_procurement(page: Page, sites: Sites, email: str) -> None:
+    page.goto(f"{sites.procurement.url}/accounts/login/")
+    page.fill("#id_username", email)
+    page.fill("#id_password", logins.PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("button", name=f"Log out {email}")).to_be_visible()
+
+
+def new_user(browser: Browser) -> BrowserContext:
+    """Another person at another computer: a browser profile of their own."""
+    context = browser.new_context(viewport=DESKTOP)
+    context.set_default_timeout(15_000)
+    return context
+
+
+def search(page: Page, words: str) -> None:
+    page.fill("#search-q", words)
+    page.click("#search-submit")
+    expect(page.locator("#results .product-card").first).to_be_visible()
+
+
+def add_from_product_page(page: Page, quantity: int) -> Seen:
+    """Open the first search result, set the quantity, add it (P2)."""
+    page.locator("#results .product-card h3 a").first.click()
+    product = page.locator("#product")
+    expect(product).to_be_visible()
+    seen = Seen(
+        part_id=page.inner_text("#supplier-part-id"),
+        description=product.locator("h1 + .price + p").inner_text(),
+        unit_price=money(page.inner_text("#product-price")),
+        quantity=quantity,
+    )
+    page.fill("#product .qty", str(quantity))
+    button = page.locator("#product .add-button")
+    expect(button).to_have_text("Add to Cart")  # P2: US marketplace
+    button.click()
+    return seen
+
+
+def add_from_results(page: Page, sites: Sites) -> Seen:
+    """Add the first search result straight from its card (quantity 1)."""
+    card = page.locator("#results .product-card").first
+    part_id = card.get_attribute("data-part")
+    assert part_id
+    unit_price = money(card.locator(".price").inner_text())
+    button = card.locator(".add-button")
+    expect(button).to_have_text("Add to Cart")  # P2
+    button.click()
+    expect(page.locator(".messages .success")).to_contain_text("added to your cart")
+    # The card shows the name; the POOM describes the line with the product's text.
+    detail = page.context.new_page()
+    detail.goto(f"{sites.storefront.url}/products/{part_id}")
+    description = detail.locator("#product h1 + .price + p").inner_text()
+    detail.close()
+    return Seen(part_id=part_id, description=description, unit_price=unit_price, quantity=1)
+
+
+def check_out(page: Page, group: str, shot: str | None = None) -> None:
+    """P3: group, delivery address, payment method, delivery speed (the filled-in form
+    is photographed as ``shot``)."""
+    page.click("#nav-cart")
+    page.click("#proceed-to-checkout")
+    group_choice = page.locator("#id_group option", has_text=group)
+    page.select_option("#id_group", value=group_choice.get_attribute("value"))
+    page.fill(
+        "#id_delivery_address", "Acme Corporation\nReceiving dock 3\n100 Main Street\nSpringfield"
+    )
+    page.select_option("#id_payment_method", value="po" if "Procurement" in group else "invoice")
+    page.select_option("#id_delivery_speed", value="two-day")
+    if shot:
+        screenshot(page, shot)
+    page.click("#checkout-continue")
+    expect(page.locator("#checkout-summary")).to_be_visible()
+
+
+def log_in_on_landing(page: Page, sites: Sites) -> str:
+    """P7: on procurement's StartPage the buyer logs in and sees the requisition.
+
+    Returns the requisition's number.
+    """
+    page.wait_for_url(f"{sites.procurement.url}/punchin/land/**")
+    expect(page.locator("h1")).to_contain_text("has arrived")
+    expect(page.locator("#id_username")).to_have_value(logins.PUNCHIN_BUYER)
+    page.fill("#id_password", logins.PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{sites.procurement.url}/requisitions/*/")
+    expect(page.locator("h1")).to_contain_text("Draft")
+    return page.url.rstrip("/").rsplit("/", 1)[-1]
+
+
+def punch_in(page: Page, sites: Sites, *wanted: tuple[str, int]) -> tuple[list[Seen], str]:
+    """The Punch-in in one step: for each (search words, quantity) the buyer adds the
+    first product found, then submits the cart for approval (P3-P6) and logs in on
+    procurement's StartPage (P7). Returns the lines as seen and the requisition number."""
+    sign_in(page, sites, logins.PUNCHIN_BUYER)
+    seen = []
+    for words, quantity in wanted:
+        search(page, words)
+        seen.append(add_from_product_page(page, quantity))
+    check_out(page, "Procurement buyers")
+    page.click("#place-order")
+    return seen, log_in_on_landing(page, sites)
+
+
+def eventually(
+    page: Page, url: str, check: Callable[[], bool], what: str, timeout: float = 20.0
+) -> None:
+    """Reload ``url`` until ``check()`` holds: the parties' workers deliver in the
+    background (they poll every 0.5 s), so a page shows the news a moment later."""
+    deadline = time.monotonic() + timeout
+    while True:
+        page.goto(url)
+        if check():
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what}: not seen on {url} within {timeout:.0f} s")
+        page.wait_for_timeout(300)

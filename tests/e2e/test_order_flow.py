@@ -1,0 +1,167 @@
+"""After the Punch-in (P8), in a real Chromium against both parties and their workers.
+
+The buyer punches a cart in and submits the requisition with its cost coding; the
+approver approves it in the queue with a comment; procurement's delivery worker sends
+the StatusUpdateRequest and the OrderRequest; the buyer's order history on the
+storefront says "Approved" and shows the purchase order; the store's fulfilment staff
+confirm, ship and invoice it, and the storefront's worker delivers each document;
+procurement's purchase order shows the timeline and a matched three-way match, and the
+spend page counts it. Four people, four browser profiles, two companies' servers.
+
+Set PUNCHIN_SCREENSHOTS=1 to refresh docs/screenshots.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from playwright.sync_api import Browser, Page, expect
+
+from punchin.web import demo as logins
+from tests.e2e.conftest import Sites, screenshot
+from tests.e2e.steps import (
+    eventually,
+    log_in_to_procurement,
+    money,
+    new_user,
+    punch_in,
+    sign_in,
+)
+
+COST_CENTRE = "CC-4100 Facilities"
+GL_ACCOUNT = "6420 Office supplies"
+CARRIER = "UPS"
+TRACKING = "1Z999AA10123456784"
+
+
+def test_approved_cart_becomes_a_matched_purchase_order(
+    page: Page, browser: Browser, sites: Sites
+) -> None:
+    procurement, storefront = sites.procurement.url, sites.storefront.url
+
+    # The buyer: Punch-in, then the requisition with its cost coding.
+    seen, number = punch_in(page, sites, ("toner", 2), ("nitrile gloves", 3))
+    ordered = sum((s.unit_price * s.quantity for s in seen), Decimal())
+    page.fill("#id_cost_centre", COST_CENTRE)
+    page.fill("#id_gl_account", GL_ACCOUNT)
+    page.get_by_role("button", name="Submit requisition").click()
+    expect(page.locator("#requisition-status")).to_have_text("Submitted for approval")
+
+    # The approver, at another computer: the queue, the requisition, approve.
+    approver_context = new_user(browser)
+    approver = approver_context.new_page()
+    log_in_to_procurement(approver, sites, logins.APPROVER)
+    approver.goto(f"{procurement}/approvals/")
+    row = approver.locator("#queue tbody tr", has_text=number)
+    expect(row).to_have_count(1)
+    assert money(row.locator('[data-label="Total"]').inner_text()) == ordered
+    screenshot(approver, "12-approval-queue")
+    row.get_by_role("link", name=number).click()
+    expect(approver.locator("dl.facts")).to_contain_text(COST_CENTRE)
+    approver.fill("#id_comment", "Fine, within the facilities budget.")
+    approver.click("#approve")
+    expect(approver.locator(".messages")).to_contain_text("approved")
+
+    # Procurement creates the PO; its worker delivers the StatusUpdateRequest and
+    # the OrderRequest, and the storefront's answer acknowledges the PO.
+    requisition_url = f"{procurement}/requisitions/{number}/"
+    eventually(
+        page,
+        requisition_url,
+        lambda: page.locator("#purchase-order").count() == 1,
+        "the purchase order on the requisition",
+    )
+    expect(page.locator("#requisition-status")).to_have_text("Approved")
+    po_number = page.inner_text("#purchase-order")
+    po_url = f"{procurement}/orders/{po_number}/"
+    eventually(
+        page,
+        po_url,
+        lambda: "Acknowledged" in page.inner_text("#po-state"),
+        "the supplier's acknowledgement of the OrderRequest",
+    )
+
+    # The storefront's order history: approved, with the purchase order.
+    store = page.context.new_page()
+    purchase_order = store.locator(f'.purchase-order[data-order-id="{po_number}"]')
+    eventually(
+        store,
+        f"{storefront}/orders/",
+        lambda: purchase_order.count() == 1,
+        "the purchase order in the buyer's order history",
+    )
+    submission = store.locator("#punchin-submissions .submission", has=purchase_order)
+    expect(submission.locator(".approval .state")).to_have_text("Approved")
+    expect(submission.locator(".approval")).to_contain_text("within the facilities budget")
+    order_lines = submission.locator(".po-lines tbody tr")
+    expect(order_lines).to_have_count(2)
+    screenshot(store, "13-storefront-order-history-approved", full_page=True)
+
+    # The store's fulfilment staff: confirm, ship, invoice.
+    staff_context = new_user(browser)
+    staff = staff_context.new_page()
+    sign_in(staff, sites, logins.FULFILMENT_STAFF)
+    staff.goto(f"{storefront}/staff/orders/")
+    staff.locator(f'#orders tr[data-order-id="{po_number}"] a').click()
+    expect(staff.locator("#order-state")).to_have_text("Received")
+    expect(staff.locator("#order-lines tbody tr")).to_have_count(2)
+    staff.click("#confirm-submit")
+    expect(staff.locator("#order-state")).to_have_text("Confirmed")
+    staff.fill("#ship-form [name=carrier]", CARRIER)
+    staff.fill("#ship-form [name=tracking_number]", TRACKING)
+    staff.click("#ship-submit")
+    expect(staff.locator("#order-state")).to_have_text("Shipped")
+    staff.click("#invoice-submit")
+    expect(staff.locator("#order-state")).to_have_text("Invoiced")
+    sent = staff.locator("#sent-documents .document")
+    expect(sent).to_have_count(3)
+    eventually(
+        staff,
+        staff.url,
+        lambda: sent.locator(".state.delivered").count() == 3,
+        "the confirmation, ship notice and invoice delivered to procurement",
+    )
+    screenshot(staff, "14-storefront-staff-order", full_page=True)
+
+    # Procurement: the timeline and the three-way match.
+    eventually(
+        page,
+        po_url,
+        lambda: page.locator("#timeline [data-kind=invoiced]").count() == 1,
+        "the invoice on the purchase order's timeline",
+    )
+    kinds = page.locator("#timeline [data-kind]").evaluate_all(
+        "events => events.map(e => e.dataset.kind)"
+    )
+    for step in ("approved", "sent", "acknowledged", "confirmed", "shipped", "invoiced"):
+        assert step in kinds, f"{step} missing from the timeline {kinds}"
+    expect(page.locator("#match-status")).to_have_text("matched")
+    expect(page.locator("#match tbody tr")).to_have_count(2)
+    for number_on_po, line in enumerate(seen, start=1):
+        row = page.locator(f'#match tr[data-line="{number_on_po}"]')
+        expect(row.locator('[data-label="Part"] code')).to_have_text(line.part_id)
+        for column in ("Ordered", "Shipped", "Invoiced"):
+            cell = row.locator(f'[data-label="{column}"]')
+            assert cell.inner_text().split()[0] == str(line.quantity), column
+    expect(page.locator("main")).to_contain_text(TRACKING)
+    screenshot(page, "15-purchase-order", full_page=True)
+
+    # Spend: the supplier's spend is this order.
+    page.goto(f"{procurement}/spend/")
+    supplier = page.locator("#spend-supplier tbody tr", has_text=logins.STORE_NAME)
+    expect(supplier).to_have_count(1)
+    assert money(supplier.locator('[data-label="Amount"]').inner_text()) == ordered
+    expect(page.locator("#spend-supplier figure svg")).to_be_visible()
+    screenshot(page, "16-spend")
+
+    # Procurement's outbound deliveries (staff): both documents delivered.
+    admin = approver_context.new_page()
+    log_in_to_procurement(admin, sites, logins.PROCUREMENT_ADMIN)
+    admin.goto(f"{procurement}/deliveries/")
+    expect(admin.locator("#delivery-attention")).to_have_count(0)
+    for document_type in ("StatusUpdateRequest", "OrderRequest"):
+        row = admin.locator("#delivery-table tr[data-state=delivered]", has_text=document_type)
+        expect(row.first).to_be_visible()
+    screenshot(admin, "17-deliveries")
+    approver_context.close()
+    staff_context.close()
