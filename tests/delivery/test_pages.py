@@ -12,6 +12,7 @@ from django.test import Client
 
 from punchin.web.delivery.models import OutboundDelivery
 from punchin.web.delivery.services import enqueue
+from tests.cxml.builders import SHARED_SECRET
 from tests.delivery.conftest import drain, order, state
 from tests.delivery.partner import Answer, FakePartner
 
@@ -65,6 +66,17 @@ def test_detail_shows_every_attempt_and_the_answer(staff: Client, partner: FakeP
     assert HOSTILE not in page
     assert "Unknown cost centre &lt;script&gt;" in page
     assert 'id="delivery-retry"' in page
+
+
+def test_pages_never_show_the_shared_secret(staff: Client, partner: FakePartner) -> None:
+    """The document goes out with the partner's SharedSecret; staff read it redacted."""
+    bad = failed(partner)
+    assert SHARED_SECRET.encode() in bytes(bad.raw)
+    User.objects.filter(username="ops").update(is_superuser=True)
+    for path in (f"/deliveries/{bad.pk}/", f"/admin/delivery/outbounddelivery/{bad.pk}/change/"):
+        page = staff.get(path).content.decode()
+        assert SHARED_SECRET not in page, path
+        assert "SharedSecret&gt;***&lt;/SharedSecret" in page, path
 
 
 def test_retry_now_by_post_with_csrf(staff: Client, partner: FakePartner) -> None:

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from punchin.procurement.documents.services import redact_secrets
+from punchin.web.documents import redact_secrets
 
 
 @pytest.mark.parametrize(

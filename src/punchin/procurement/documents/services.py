@@ -5,36 +5,7 @@ from __future__ import annotations
 from punchin.cxml import CXMLError, parse
 from punchin.cxml.envelope import Response
 from punchin.procurement.documents.models import CxmlDocument
-from punchin.web.documents import Direction
-
-_SECRET_OPEN = b"<SharedSecret"
-_SECRET_CLOSE = b"</SharedSecret"
-REDACTED = b"***"
-
-
-def redact_secrets(raw: bytes) -> bytes:
-    """``raw`` with the content of every SharedSecret element replaced by ``***``.
-
-    The audit trail is a log, and secrets are never logged: an admin reading a
-    PunchOutSetupRequest must not learn the store's SharedSecret. A plain scan, linear
-    in the body even when it is hostile (no backtracking regular expression).
-    """
-    if _SECRET_OPEN not in raw:
-        return raw
-    out: list[bytes] = []
-    position = 0
-    while (start := raw.find(_SECRET_OPEN, position)) != -1:
-        tag_end = raw.find(b">", start)
-        if tag_end == -1:
-            break
-        out.append(raw[position : tag_end + 1])
-        close = raw.find(_SECRET_CLOSE, tag_end)
-        out.append(REDACTED)
-        if close == -1:
-            return b"".join(out)
-        position = close
-    out.append(raw[position:])
-    return b"".join(out)
+from punchin.web.documents import Direction, redact_secrets
 
 
 async def record_inbound(raw: bytes, peer: str, document_type: str = "") -> CxmlDocument:

@@ -11,12 +11,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from punchin.procurement.documents.services import redact_secrets
 from punchin.procurement.orders import services
 from punchin.procurement.orders.access import may_change, visible_orders
 from punchin.procurement.orders.match import match_order, reconciliation
 from punchin.procurement.orders.models import OPEN, OrderEvent, PurchaseOrder
 from punchin.procurement.requisitions.exceptions import InvalidTransition
+from punchin.web.documents import redact_secrets
 
 
 def _order(request: HttpRequest, number: str) -> PurchaseOrder:

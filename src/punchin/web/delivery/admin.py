@@ -34,8 +34,13 @@ class OutboundDeliveryAdmin(admin.ModelAdmin):
     )
     list_filter = ("state", "document_type", "partner_key")
     search_fields = ("payload_id", "partner_key", "reason")
-    readonly_fields = [f.name for f in OutboundDelivery._meta.fields] + ["text", "answer_text"]
+    # The raw bytes carry the partner's SharedSecret: staff read ``text``, redacted.
     exclude = ("raw", "answer")
+    readonly_fields = (
+        *(f.name for f in OutboundDelivery._meta.fields if f.name not in {"raw", "answer"}),
+        "text",
+        "answer_text",
+    )
     inlines = (AttemptInline,)
     actions = ("retry_selected",)
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
+from punchin.web.documents import redact_secrets
+
 from .states import State
 
 
@@ -47,7 +49,9 @@ class OutboundDelivery(models.Model):
 
     @property
     def text(self) -> str:
-        return bytes(self.raw).decode("utf-8", errors="replace")
+        """The document for staff to read: its SharedSecrets redacted, since the staff
+        pages and the admin are no place for the partner's password."""
+        return redact_secrets(bytes(self.raw)).decode("utf-8", errors="replace")
 
     @property
     def answer_text(self) -> str:
