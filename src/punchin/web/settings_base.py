@@ -10,6 +10,9 @@ Everything a deployment changes comes from the environment:
 ``PUNCHIN_HTTPS``     "1" behind a TLS-terminating proxy: secure cookies, HSTS, https
                       redirects. The scheme comes from uvicorn's ``--proxy-headers``,
                       which believes only ``--forwarded-allow-ips`` (deploy/README.md).
+``PUNCHIN_DELIVERY_HORIZON``, ``_BACKOFF``, ``_BACKOFF_CAP``, ``_TIMEOUT``, ``_LEASE_MARGIN``
+                      seconds, the outbound queue's retry timings (docs/delivery.md);
+                      unset, the queue's defaults apply (a 24 h horizon).
 """
 
 from __future__ import annotations
@@ -75,6 +78,16 @@ def _https_settings() -> dict[str, Any]:
     }
 
 
+DELIVERY_TIMINGS = ("HORIZON", "BACKOFF", "BACKOFF_CAP", "TIMEOUT", "LEASE_MARGIN")
+
+
+def _delivery_timings() -> dict[str, float]:
+    """The retry timings a deployment sets in the environment (the web process that
+    enqueues and the worker that sends must agree, so both read the same variables)."""
+    names = (f"PUNCHIN_DELIVERY_{name}" for name in DELIVERY_TIMINGS)
+    return {name: float(os.environ[name]) for name in names if os.environ.get(name)}
+
+
 def base_settings(party: str, package: str) -> dict[str, Any]:
     """The shared defaults for party ``party`` whose Django project is ``package``."""
     directory = data_dir()
@@ -112,6 +125,7 @@ def base_settings(party: str, package: str) -> dict[str, Any]:
         # Outbound documents are queued in the party's own database, in the same
         # transaction as the change that sends them (docs/delivery.md).
         "TASKS": {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}},
+        **_delivery_timings(),
         "MIDDLEWARE": [
             "django.middleware.security.SecurityMiddleware",
             "punchin.web.staticfiles.AsyncWhiteNoiseMiddleware",
