@@ -190,6 +190,24 @@ def fresh_postgres_databases(server_url: str) -> dict[str, str]:
     return urls
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of ``pids`` and their children so far (Linux /proc).
+
+    Other work on the machine steals CPU from the servers and lowers their rate; the
+    CPU they spend per punch-in is what the code costs, whatever else runs."""
+    total = 0
+    ticks = os.sysconf("SC_CLK_TCK")
+    pending = list(pids)
+    while pending:
+        pid = pending.pop()
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+            total += int(fields[11]) + int(fields[12])
+            for task in Path(f"/proc/{pid}/task").iterdir():
+                pending += [int(c) for c in (task / "children").read_text().split()]
+    return total / ticks
+
+
 # --- the driver ---------------------------------------------------------------------------
 
 
@@ -200,6 +218,12 @@ class Round:
     seconds: float
     latencies: list[float]
     errors: dict[str, int]
+    cpu: float = 0.0
+
+    @property
+    def cpu_ms(self) -> float:
+        """Server CPU milliseconds per completed request."""
+        return self.cpu * 1000 / self.completed if self.completed else float("nan")
 
     @property
     def rate(self) -> float:
@@ -212,8 +236,11 @@ class Round:
         return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] * 1000
 
 
-async def drive(jobs: list[Callable[[], Awaitable[str | None]]], concurrency: int) -> Round:
-    """Run ``jobs`` ``concurrency`` at a time; a job returns None on success, else why."""
+async def drive(
+    jobs: list[Callable[[], Awaitable[str | None]]], concurrency: int, pids: list[int]
+) -> Round:
+    """Run ``jobs`` ``concurrency`` at a time; a job returns None on success, else why.
+    ``pids`` are the servers whose CPU time the round counts."""
     queue = list(reversed(jobs))
     latencies: list[float] = []
     errors: dict[str, int] = {}
@@ -231,10 +258,12 @@ async def drive(jobs: list[Callable[[], Awaitable[str | None]]], concurrency: in
             else:
                 errors[error] = errors.get(error, 0) + 1
 
+    cpu = cpu_seconds(pids)
     started = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
     seconds = time.perf_counter() - started
-    return Round(len(latencies), sum(errors.values()), seconds, latencies, errors)
+    cpu = cpu_seconds(pids) - cpu
+    return Round(len(latencies), sum(errors.values()), seconds, latencies, errors, cpu)
 
 
 class Buyer:
@@ -345,7 +374,13 @@ async def prepare_submissions(base: str, count: int, sessions: int) -> tuple[lis
     return sorted(ids), statistics.median(times)
 
 
-async def measure(args: argparse.Namespace, storefront_url: str, floor_url: str) -> list[Any]:
+async def measure(
+    args: argparse.Namespace,
+    storefront_url: str,
+    floor_url: str,
+    party_pids: list[int],
+    floor_pids: list[int],
+) -> list[Any]:
     levels: list[int] = args.concurrency
     per_level = args.n
     total = per_level * len(levels) + WARMUP
@@ -373,15 +408,15 @@ async def measure(args: argparse.Namespace, storefront_url: str, floor_url: str)
         def attempt_of(pk: int) -> Callable[[], Awaitable[str | None]]:
             return lambda: buyer.attempt(pk)
 
-        warm = await drive([attempt_of(pk) for pk in ids[:WARMUP]], 1)
-        await drive([floor_call] * WARMUP, 1)
+        warm = await drive([attempt_of(pk) for pk in ids[:WARMUP]], 1, party_pids)
+        await drive([floor_call] * WARMUP, 1, floor_pids)
         if warm.failures:
             raise RuntimeError(f"warm-up punch-ins failed: {warm.errors}")
         queue = ids[WARMUP:]
         for level in levels:
-            floor = await drive([floor_call] * per_level, level)
+            floor = await drive([floor_call] * per_level, level, floor_pids)
             batch, queue = queue[:per_level], queue[per_level:]
-            punchins = await drive([attempt_of(pk) for pk in batch], level)
+            punchins = await drive([attempt_of(pk) for pk in batch], level, party_pids)
             rows.append((level, punchins, floor))
             print(f"  concurrency {level}: done", flush=True)
     return rows
@@ -390,7 +425,8 @@ async def measure(args: argparse.Namespace, storefront_url: str, floor_url: str)
 def report(rows: list[Any], args: argparse.Namespace) -> None:
     head = (
         f"{'conc':>4} {'completed':>9} {'failures':>8} {'punch-ins/s':>11} {'p50 ms':>7} "
-        f"{'p99 ms':>7} {'floor/s':>8} {'floor p50':>9} {'floor p99':>9} {'p50 x floor':>11}"
+        f"{'p99 ms':>7} {'floor/s':>8} {'floor p50':>9} {'floor p99':>9} {'p50 x floor':>11} "
+        f"{'CPU ms':>6} {'floor CPU':>9}"
     )
     print()
     print(
@@ -404,8 +440,16 @@ def report(rows: list[Any], args: argparse.Namespace) -> None:
         print(
             f"{level:>4} {p.completed:>9} {p.failures:>8} {p.rate:>11.1f} "
             f"{p.percentile(0.5):>7.1f} {p.percentile(0.99):>7.1f} {f.rate:>8.0f} "
-            f"{f.percentile(0.5):>9.2f} {f.percentile(0.99):>9.2f} {ratio:>11.1f}"
+            f"{f.percentile(0.5):>9.2f} {f.percentile(0.99):>9.2f} {ratio:>11.1f} "
+            f"{p.cpu_ms:>6.1f} {f.cpu_ms:>9.2f}"
         )
+    print(
+        "Timed: the attempt call (setup request, PoomUrl fetch, requisition, StartPage, "
+        "acceptance); the submissions were prepared before the clock started.\n"
+        "CPU ms: CPU time of both parties' server processes per completed punch-in "
+        "(floor CPU: of both floor servers per request); unlike the rates, it does not "
+        "depend on what else the machine is running."
+    )
     for level, p, _ in rows:
         for error, count in sorted(p.errors.items(), key=lambda e: -e[1]):
             print(f"  failures at concurrency {level}: {count} x {error}")
@@ -453,10 +497,17 @@ def main() -> int:
         )
         for party, process in zip((storefront, procurement), processes, strict=False):
             demo.wait_until_listening(party, process, 30)
+            print(f"  {party.title} on {party.url}, pid {process.pid}", flush=True)
         for port, process in ((floor_b_port, processes[2]), (floor_a_port, processes[3])):
             demo.wait_until_listening(demo.Party("floor", "Floor", port), process, 30)
         rows = asyncio.run(
-            measure(args, storefront.url, f"http://127.0.0.1:{floor_a_port}/punchin")
+            measure(
+                args,
+                storefront.url,
+                f"http://127.0.0.1:{floor_a_port}/punchin",
+                [p.pid for p in processes[:2]],
+                [p.pid for p in processes[2:]],
+            )
         )
         report(rows, args)
         return 0
