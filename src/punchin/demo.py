@@ -50,8 +50,9 @@ def party_env(party: Party, data_dir: Path) -> dict[str, str]:
     return env
 
 
-def manage(party: Party, data_dir: Path, *args: str) -> None:
-    """Run a Django management command for ``party``; fail loudly with its output."""
+def manage(party: Party, data_dir: Path, *args: str) -> str:
+    """Run a Django management command for ``party``; return its output, or fail
+    loudly with it."""
     command = [sys.executable, "-m", "django", *args, "--settings", party.settings]
     result = subprocess.run(
         command, env=party_env(party, data_dir), capture_output=True, text=True, check=False
@@ -60,6 +61,7 @@ def manage(party: Party, data_dir: Path, *args: str) -> None:
         raise RuntimeError(
             f"{party.title}: `{' '.join(args)}` failed:\n{result.stdout}{result.stderr}"
         )
+    return result.stdout
 
 
 def prepare(storefront: Party, procurement: Party, data_dir: Path) -> None:

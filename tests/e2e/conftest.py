@@ -17,7 +17,6 @@ Screenshots of the key pages are written to ``docs/screenshots`` only when
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +25,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
 from punchin import demo
-from tests.e2e.servers import free_ports
+from tests.e2e.servers import Cluster
 
 CHROMIUM = Path(os.environ.get("PUNCHIN_CHROMIUM", "/usr/bin/chromium"))
 # Without the background-networking switches Chromium keeps calling Google's services,
@@ -56,22 +55,8 @@ class Sites:
 
 @pytest.fixture(scope="package")
 def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sites]:
-    data_dir = tmp_path_factory.mktemp("demo")
-    storefront_port, procurement_port = free_ports(2)
-    storefront = demo.Party("storefront", "Storefront", storefront_port)
-    procurement = demo.Party("procurement", "Procurement", procurement_port)
-    demo.prepare(storefront, procurement, data_dir)
-    log = data_dir / "servers.log"
-    processes: list[subprocess.Popen[bytes]] = []
-    with log.open("wb") as output:
-        try:
-            # Web servers and one delivery worker per party, as ``punchin demo`` runs them.
-            processes = demo.start((storefront, procurement), data_dir, output)
-            demo.wait_until_listening(storefront, processes[0], 30)
-            demo.wait_until_listening(procurement, processes[1], 30)
-            yield Sites(storefront, procurement, log)
-        finally:
-            demo.stop(processes)
+    with Cluster.running(tmp_path_factory.mktemp("demo")) as cluster:
+        yield Sites(cluster.storefront, cluster.procurement, cluster.data_dir / "servers.log")
 
 
 @pytest.fixture(scope="package")

@@ -1,0 +1,78 @@
+"""A slow network path between the parties: an HTTP proxy on loopback that forwards
+every request to the real server and, when asked, holds the answer to one path.
+
+The fault tests point procurement's order URL at it, so the storefront receives and
+applies the OrderRequest while procurement's worker still waits for the answer: the
+moment at which killing the worker is hardest to survive.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from dataclasses import dataclass, field
+
+from aiohttp import ClientSession, web
+
+from tests.e2e.servers import free_ports
+
+FORWARDED = ("Content-Type", "Authorization", "User-Agent")
+
+
+@dataclass
+class SlowProxy:
+    upstream: str
+    port: int = field(default_factory=lambda: free_ports(1)[0])
+    hold_path: str = ""  # answers to this path are held for ``hold_seconds``
+    hold_seconds: float = 60.0
+    held: threading.Event = field(default_factory=threading.Event)
+    requests: list[tuple[str, bytes]] = field(default_factory=list)  # path, body
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> SlowProxy:
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+        self._thread.start()
+        asyncio.run_coroutine_threadsafe(self._start(), self._loop).result(10)
+        return self
+
+    async def _start(self) -> None:
+        self._session = ClientSession()
+        app = web.Application()
+        app.router.add_route("*", "/{tail:.*}", self._forward)
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.1)
+        await self._runner.setup()
+        await web.TCPSite(self._runner, "127.0.0.1", self.port).start()
+
+    async def _forward(self, request: web.Request) -> web.Response:
+        body = await request.read()
+        self.requests.append((request.path, body))
+        headers = {k: request.headers[k] for k in FORWARDED if k in request.headers}
+        async with self._session.request(
+            request.method,
+            self.upstream + request.path_qs,
+            data=body,
+            headers=headers,
+            allow_redirects=False,
+        ) as answer:
+            content = await answer.read()
+            content_type = answer.headers.get("Content-Type", "application/octet-stream")
+        if request.path == self.hold_path:
+            self.held.set()
+            await asyncio.sleep(self.hold_seconds)
+        return web.Response(
+            status=answer.status, body=content, headers={"Content-Type": content_type}
+        )
+
+    def stop(self) -> None:
+        async def close() -> None:
+            await self._runner.cleanup()
+            await self._session.close()
+
+        asyncio.run_coroutine_threadsafe(close(), self._loop).result(10)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(10)
+        self._loop.close()
