@@ -4,9 +4,10 @@ The buyer punches a cart in and submits the requisition with its cost coding; th
 approver approves it in the queue with a comment; procurement's delivery worker sends
 the StatusUpdateRequest and the OrderRequest; the buyer's order history on the
 storefront says "Approved" and shows the purchase order; the store's fulfilment staff
-confirm, ship and invoice it, and the storefront's worker delivers each document;
-procurement's purchase order shows the timeline and a matched three-way match, and the
-spend page counts it. Four people, four browser profiles, two companies' servers.
+confirm it (one box short), ship and invoice what they confirmed, and the
+storefront's worker delivers each document; procurement's purchase order shows the
+timeline and a three-way match, matched against the confirmation, and the spend page
+counts it. Four people, four browser profiles, two companies' servers.
 
 Set PUNCHIN_SCREENSHOTS=1 to refresh docs/screenshots.
 """
@@ -105,6 +106,10 @@ def test_approved_cart_becomes_a_matched_purchase_order(
     staff.locator(f'#orders tr[data-order-id="{po_number}"] a').click()
     expect(staff.locator("#order-state")).to_have_text("Received")
     expect(staff.locator("#order-lines tbody tr")).to_have_count(2)
+    # One box of gloves short: confirmed with detail, the missing box rejected.
+    toner, gloves = seen
+    staff.fill("#confirm-form [name=quantity_2]", str(gloves.quantity - 1))
+    staff.fill("#confirm-form [name=comment]", "One box of gloves short, sorry.")
     staff.click("#confirm-submit")
     expect(staff.locator("#order-state")).to_have_text("Confirmed")
     staff.fill("#ship-form [name=carrier]", CARRIER)
@@ -137,12 +142,21 @@ def test_approved_cart_becomes_a_matched_purchase_order(
         assert step in kinds, f"{step} missing from the timeline {kinds}"
     expect(page.locator("#match-status")).to_have_text("matched")
     expect(page.locator("#match tbody tr")).to_have_count(2)
+    agreed = {1: toner.quantity, 2: gloves.quantity - 1}
     for number_on_po, line in enumerate(seen, start=1):
         row = page.locator(f'#match tr[data-line="{number_on_po}"]')
         expect(row.locator('[data-label="Part"] code')).to_have_text(line.part_id)
-        for column in ("Ordered", "Shipped", "Invoiced"):
-            cell = row.locator(f'[data-label="{column}"]')
-            assert cell.inner_text().split()[0] == str(line.quantity), column
+        quantities = {
+            column: row.locator(f'[data-label="{column}"]').inner_text().split()[0]
+            for column in ("Ordered", "Confirmed", "Shipped", "Invoiced")
+        }
+        assert quantities == {
+            "Ordered": str(line.quantity),
+            "Confirmed": str(agreed[number_on_po]),
+            "Shipped": str(agreed[number_on_po]),
+            "Invoiced": str(agreed[number_on_po]),
+        }
+        expect(row.locator('[data-label="Match"]')).to_have_text("matched")
     expect(page.locator("main")).to_contain_text(TRACKING)
     screenshot(page, "15-purchase-order", full_page=True)
 

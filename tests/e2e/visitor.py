@@ -60,7 +60,9 @@ class Visitor:
         except HTTPError as refused:
             detail = refused.read().decode(errors="replace")[:2000]
             raise AssertionError(f"{url} answered {refused.code}:\n{detail}") from None
-        return Page(landed, lxml.html.fromstring(body, base_url=landed))
+        html = lxml.html.fromstring(body, base_url=landed)
+        html.make_links_absolute(landed)
+        return Page(landed, html)
 
     def get(self, url: str) -> Page:
         return self._open(url)

@@ -44,6 +44,8 @@ from punchin.cxml.invoice import (
     NetAmount,
 )
 from punchin.cxml.payload_id import new_payload_id, now
+from punchin.procurement.orders import services
+from punchin.procurement.orders.match import match_order
 from punchin.procurement.orders.models import PurchaseOrder, Shipment, State
 from punchin.web import demo
 from punchin.web.testing import LiveASGIServer
@@ -246,6 +248,67 @@ def test_confirm_ship_invoice_match(
     assert "1Z999AA10123456784" in page
     reconciliation = client.get(reverse("orders:reconciliation")).content.decode()
     assert 'id="nothing-to-reconcile"' in reconciliation
+
+
+def short_confirmation(order: PurchaseOrder) -> ConfirmationRequest:
+    """Line 1: one of the two boxes confirmed, the other rejected; line 2 as ordered."""
+    box = {"unit_of_measure": "BX"}
+    return ConfirmationRequest(
+        header=ConfirmationHeader(
+            type=ConfirmationType.DETAIL, notice_date=now(), confirm_id="CONF-SHORT"
+        ),
+        order_reference=reference(order),
+        items=(
+            ConfirmationItem(
+                quantity=Decimal(2),
+                line_number=1,
+                statuses=(
+                    ConfirmationStatus(quantity=Decimal(1), type="accept", **box),
+                    ConfirmationStatus(quantity=Decimal(1), type="reject", **box),
+                ),
+                **box,
+            ),
+        ),
+    )
+
+
+def test_a_line_confirmed_short_is_matched_against_the_confirmation(
+    server: LiveASGIServer, client: Client
+) -> None:
+    """The supplier confirms one of two boxes, ships and invoices that one: the PO is
+    matched (it stayed "open" forever, in no reconciliation list, when the match
+    expected the ordered two). A change to the order voids the confirmation."""
+    order = flow.approved()
+    assert status_of(send(server, short_confirmation(order))[0])[0] == 200
+    line = order.lines.get(line_number=1)
+    assert (line.quantity, line.confirmed_quantity, line.agreed_quantity) == (2, 1, 1)
+    send(server, ship_notice(order, "SHIP-1", {1: "1", 2: "1.5"}))
+    send(server, invoice(order, {1: ("1", "4.50"), 2: ("1.5", "2.20")}))
+    result = match_order(order)
+    assert [m.status for m in result.lines] == ["matched", "matched"]
+    assert result.status == "matched"
+    client.login(username=demo.APPROVER, password=demo.PASSWORD)
+    page = client.get(reverse("orders:detail", args=[order.number])).content.decode()
+    assert 'id="match-status">matched<' in page
+
+    shipped_twice = flow.approved(payload_id="twice@store.test")
+    send(server, short_confirmation(shipped_twice))
+    send(server, ship_notice(shipped_twice, "SHIP-1", {1: "2", 2: "1.5"}))
+    assert match_order(shipped_twice).mismatches[0].reasons == ("shipped 2 but confirmed 1",)
+
+
+def test_a_change_voids_the_earlier_confirmation(server: LiveASGIServer) -> None:
+    order = flow.approved()
+    send(server, short_confirmation(order))
+    order.refresh_from_db()
+    services.change(order, {2: Decimal(1)}, "one metre less")
+    for line in order.lines.all():
+        assert (line.confirmed_quantity, line.confirmed_unit_price, line.confirmation) == (
+            None,
+            None,
+            "",
+        )
+        assert line.agreed_quantity == line.quantity
 
 
 def test_mismatches_go_to_the_reconciliation_list(

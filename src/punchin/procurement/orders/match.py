@@ -4,14 +4,16 @@ Tolerances come from settings (``PUNCHIN_MATCH_*``, see ``settings.py``): a quan
 may differ by a percentage of the ordered quantity, a unit price by a percentage of
 the agreed price or an absolute amount, whichever is larger. A line is
 
-- ``matched``: shipped and invoiced quantities equal the ordered one, and the invoiced
-  price the agreed one (confirmed, else ordered), all within tolerance;
-- ``mismatch``: something is beyond tolerance (more shipped or invoiced than ordered,
+- ``matched``: shipped and invoiced quantities equal the agreed one, and the invoiced
+  price the agreed one, all within tolerance (agreed: confirmed by the supplier, else
+  ordered; a supplier that confirms fewer units rejects the rest);
+- ``mismatch``: something is beyond tolerance (more shipped or invoiced than agreed,
   more invoiced than shipped, a price that differs), with the reasons;
 - ``open``: nothing is wrong yet but the line is not fully shipped and invoiced.
 
-A purchase order is matched when every line it still orders is matched; cancelled
-lines (quantity 0) count only if something was shipped or invoiced against them.
+A purchase order is matched when every line it still orders is matched; cancelled or
+wholly rejected lines (agreed quantity 0) count only if something was shipped or
+invoiced against them.
 """
 
 from __future__ import annotations
@@ -60,6 +62,7 @@ class Tolerance:
 class LineMatch:
     line: PurchaseOrderLine
     ordered: Decimal
+    agreed: Decimal
     shipped: Decimal
     invoiced: Decimal
     agreed_price: Decimal
@@ -75,7 +78,7 @@ class OrderMatch:
 
     @property
     def status(self) -> str:
-        counted = [m for m in self.lines if m.ordered > 0 or m.shipped or m.invoiced]
+        counted = [m for m in self.lines if m.agreed > 0 or m.shipped or m.invoiced]
         if any(m.status == MISMATCH for m in counted):
             return MISMATCH
         if counted and all(m.status == MATCHED for m in counted):
@@ -96,19 +99,21 @@ def match_line(line: PurchaseOrderLine, tolerance: Tolerance) -> LineMatch:
     invoice_lines = list(line.invoiced.all())
     invoiced = sum((i.quantity for i in invoice_lines), Decimal(0))
     ordered = line.quantity
+    expected = line.agreed_quantity
     agreed = line.agreed_unit_price
+    basis = "ordered" if line.confirmed_quantity is None else "confirmed"
     invoiced_price = None
     if invoiced:
         invoiced_price = (
             sum((i.quantity * i.unit_price for i in invoice_lines), Decimal(0)) / invoiced
         )
     reasons: list[str] = []
-    if shipped > ordered and not tolerance.quantity_ok(shipped, ordered):
-        reasons.append(f"shipped {_fmt(shipped)} but ordered {_fmt(ordered)}")
+    if shipped > expected and not tolerance.quantity_ok(shipped, expected):
+        reasons.append(f"shipped {_fmt(shipped)} but {basis} {_fmt(expected)}")
     if invoiced > shipped and not tolerance.quantity_ok(invoiced, shipped):
         reasons.append(f"invoiced {_fmt(invoiced)} but shipped {_fmt(shipped)}")
-    elif invoiced > ordered and not tolerance.quantity_ok(invoiced, ordered):
-        reasons.append(f"invoiced {_fmt(invoiced)} but ordered {_fmt(ordered)}")
+    elif invoiced > expected and not tolerance.quantity_ok(invoiced, expected):
+        reasons.append(f"invoiced {_fmt(invoiced)} but {basis} {_fmt(expected)}")
     if invoiced_price is not None and not tolerance.price_ok(invoiced_price, agreed):
         reasons.append(
             f"invoiced unit price {invoiced_price:.2f} but agreed {agreed:.2f} "
@@ -117,15 +122,15 @@ def match_line(line: PurchaseOrderLine, tolerance: Tolerance) -> LineMatch:
     if reasons:
         status = MISMATCH
     elif (
-        ordered > 0
-        and tolerance.quantity_ok(shipped, ordered)
-        and tolerance.quantity_ok(invoiced, ordered)
+        expected > 0
+        and tolerance.quantity_ok(shipped, expected)
+        and tolerance.quantity_ok(invoiced, expected)
     ):
         status = MATCHED
     else:
         status = OPEN
     return LineMatch(
-        line, ordered, shipped, invoiced, agreed, invoiced_price, status, tuple(reasons)
+        line, ordered, expected, shipped, invoiced, agreed, invoiced_price, status, tuple(reasons)
     )
 
 

@@ -133,6 +133,15 @@ class PurchaseOrderLine(models.Model):
         return self.quantity * self.unit_price / self.price_basis_quantity
 
     @property
+    def agreed_quantity(self) -> Decimal:
+        """The quantity shipments and invoices are matched against: the confirmed one
+        once the supplier confirmed (units it rejected will not come), else the
+        ordered one."""
+        if self.confirmed_quantity is not None:
+            return self.confirmed_quantity
+        return self.quantity
+
+    @property
     def agreed_unit_price(self) -> Decimal:
         """The price the invoice is matched against: the confirmed one if the supplier
         confirmed a change, else the ordered one."""

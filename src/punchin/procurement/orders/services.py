@@ -205,6 +205,14 @@ def change(order: PurchaseOrder, quantities: Mapping[int, Decimal], comment: str
             raise InvalidTransition(f"PO {locked.number} changed meanwhile; reload the page")
         for number, quantity in changed.items():
             PurchaseOrderLine.objects.filter(pk=lines[number].pk).update(quantity=quantity)
+        # The supplier confirms a changed order anew (docs/storefront-orders.md): until
+        # then its earlier confirmation no longer says what is agreed.
+        locked.lines.update(
+            confirmed_quantity=None,
+            confirmed_unit_price=None,
+            confirmed_delivery_date=None,
+            confirmation="",
+        )
         _send_order(locked, OrderRequestType.UPDATE, previous=previous, comment=comment)
 
 
