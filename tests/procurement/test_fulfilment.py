@@ -47,6 +47,7 @@ from punchin.cxml.payload_id import new_payload_id, now
 from punchin.procurement.orders import services
 from punchin.procurement.orders.match import match_order
 from punchin.procurement.orders.models import PurchaseOrder, Shipment, State
+from punchin.procurement.requisitions.exceptions import InvalidTransition
 from punchin.web import demo
 from punchin.web.testing import LiveASGIServer
 from tests.cxml.builders import money, tax
@@ -309,6 +310,27 @@ def test_a_change_voids_the_earlier_confirmation(server: LiveASGIServer) -> None
             "",
         )
         assert line.agreed_quantity == line.quantity
+
+
+def test_no_change_or_cancel_once_shipped(server: LiveASGIServer, client: Client) -> None:
+    """The supplier refuses changes once anything shipped (409): procurement no longer
+    offers them, so no OrderRequest is sent only to need attention."""
+    order = flow.approved()
+    send(server, confirmation(order))
+    client.login(username=demo.PUNCHIN_BUYER, password=demo.PASSWORD)
+    detail = reverse("orders:detail", args=[order.number])
+    assert 'id="change-form"' in client.get(detail).content.decode()
+    send(server, ship_notice(order, "SHIP-1", {1: "1"}))
+    assert 'id="change-form"' not in client.get(detail).content.decode()
+    order.refresh_from_db()
+    for attempt in (
+        lambda: services.change(order, {1: Decimal(1)}),
+        lambda: services.cancel(order),
+    ):
+        with pytest.raises(InvalidTransition, match="has shipped"):
+            attempt()
+    order.refresh_from_db()
+    assert (order.state, order.version) == (State.CONFIRMED, 1)
 
 
 def test_mismatches_go_to_the_reconciliation_list(

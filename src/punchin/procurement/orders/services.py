@@ -174,15 +174,33 @@ def move_order(order: PurchaseOrder, to: State, *, version: int | None = None) -
     return moved
 
 
-def _locked(order: PurchaseOrder) -> PurchaseOrder:
-    """The PO, row-locked, if it may be changed now: a change references the latest
-    OrderRequest, so that one must have been answered (acknowledged or confirmed)."""
-    locked = PurchaseOrder.objects.select_for_update().select_related("supplier").get(pk=order.pk)
-    if locked.state not in OPEN:
-        raise InvalidTransition(
-            f"PO {locked.number} is {locked.get_state_display().lower()}; it can be changed "
+def unchangeable(order: PurchaseOrder) -> str:
+    """Why the PO cannot be changed or cancelled now, or "" if it can.
+
+    A change references the latest OrderRequest, so that one must have been answered
+    (acknowledged or confirmed); and once anything shipped the supplier refuses every
+    change (409, docs/storefront-orders.md), so offering one would only make a
+    delivery that needs attention.
+    """
+    if order.state not in OPEN:
+        return (
+            f"PO {order.number} is {order.get_state_display().lower()}; it can be changed "
             "or cancelled once the supplier has acknowledged its latest version"
         )
+    if order.shipments.exists():
+        return (
+            f"PO {order.number} has shipped; the supplier takes no change or cancellation "
+            "any more: agree a return or credit note with them"
+        )
+    return ""
+
+
+def _locked(order: PurchaseOrder) -> PurchaseOrder:
+    """The PO, row-locked, if it may be changed now (``unchangeable``)."""
+    locked = PurchaseOrder.objects.select_for_update().select_related("supplier").get(pk=order.pk)
+    reason = unchangeable(locked)
+    if reason:
+        raise InvalidTransition(reason)
     return locked
 
 

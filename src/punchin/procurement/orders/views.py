@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from punchin.procurement.orders import services
 from punchin.procurement.orders.access import may_change, visible_orders
 from punchin.procurement.orders.match import match_order, reconciliation
-from punchin.procurement.orders.models import OPEN, OrderEvent, PurchaseOrder
+from punchin.procurement.orders.models import OrderEvent, PurchaseOrder
 from punchin.procurement.requisitions.exceptions import InvalidTransition
 from punchin.web.documents import redact_secrets
 
@@ -41,7 +41,10 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
             "events": order.events.select_related("delivery", "document"),
             "shipments": order.shipments.prefetch_related("lines__line"),
             "invoices": order.invoices.prefetch_related("lines__line"),
-            "may_change": may_change(request.user, order) and order.state in OPEN,  # type: ignore[arg-type]
+            "may_change": (
+                may_change(request.user, order)  # type: ignore[arg-type]
+                and not services.unchangeable(order)
+            ),
         },
     )
 
