@@ -1,0 +1,55 @@
+"""The shared envelope builder: what each party's outbound documents stand on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from punchin.cxml import parse, serialize
+from punchin.cxml.build import Parties, message, request
+from punchin.cxml.envelope import Message, Request
+from punchin.cxml.validate import validate
+from tests.cxml.builders import DOCUMENTS
+
+PARTIES = Parties(
+    domain="NetworkID",
+    from_identity="Buyer",
+    to_identity="Supplier",
+    sender_identity="Buyer",
+    shared_secret="s3cret",
+    user_agent="punchin tests 1.0",
+    deployment_mode="test",
+)
+
+
+def test_a_request_carries_the_secret_in_the_sender_and_validates(dtd_dir: Path) -> None:
+    payload = DOCUMENTS["OrderRequest"]().body.payload
+    document = request(payload, PARTIES)
+    assert isinstance(document.body, Request)
+    assert document.body.deployment_mode == "test"
+    header = document.header
+    assert header is not None
+    (sender,) = header.sender.credentials
+    assert sender.shared_secret is not None
+    assert sender.shared_secret.value == "s3cret"
+    assert all(c.shared_secret is None for c in header.from_.credentials + header.to.credentials)
+    wire = serialize(document)
+    assert validate(wire, dtd_dir) == []
+    assert parse(wire) == document
+
+
+def test_a_message_never_carries_the_secret(dtd_dir: Path) -> None:
+    payload = DOCUMENTS["PunchOutOrderMessage"]().body.payload
+    document = message(payload, PARTIES, payload_id="1@example.com")
+    assert isinstance(document.body, Message)
+    assert document.payload_id == "1@example.com"
+    assert b"s3cret" not in serialize(document)
+    assert validate(serialize(document), dtd_dir) == []
+
+
+def test_repr_hides_the_secret() -> None:
+    assert "s3cret" not in repr(PARTIES)
+
+
+def test_each_document_gets_a_new_payload_id() -> None:
+    payload = DOCUMENTS["OrderRequest"]().body.payload
+    assert request(payload, PARTIES).payload_id != request(payload, PARTIES).payload_id
