@@ -157,6 +157,8 @@ def test_approved_cart_becomes_a_matched_purchase_order(
             "Invoiced": str(agreed[number_on_po]),
         }
         expect(row.locator('[data-label="Match"]')).to_have_text("matched")
+    wrap = page.locator(".table-wrap").filter(has=page.locator("#match"))
+    assert wrap.evaluate("e => e.scrollWidth <= e.clientWidth"), "the match scrolls sideways"
     expect(page.locator("main")).to_contain_text(TRACKING)
     screenshot(page, "15-purchase-order", full_page=True)
 
