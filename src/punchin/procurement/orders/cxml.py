@@ -13,6 +13,7 @@ from datetime import UTC, datetime, time
 from decimal import Decimal
 
 from punchin.cxml import Document
+from punchin.cxml.build import LANG, Parties, request
 from punchin.cxml.common import (
     Accounting,
     Address,
@@ -43,20 +44,7 @@ from punchin.cxml.common import (
     Total,
     UnitPrice,
 )
-from punchin.cxml.document import DEFAULT_VERSION
-from punchin.cxml.envelope import (
-    Credential,
-    From,
-    Header,
-    Identity,
-    Request,
-    RequestPayload,
-    Sender,
-    SharedSecret,
-    To,
-)
 from punchin.cxml.order import OrderRequest, OrderRequestHeader, OrderRequestType
-from punchin.cxml.payload_id import new_payload_id, now
 from punchin.cxml.punchout import ItemOut
 from punchin.cxml.statusupdate import DocumentInfo, DocumentStatus, StatusUpdateRequest
 from punchin.procurement.accounts.models import OrganisationAddress
@@ -65,37 +53,19 @@ from punchin.procurement.partners.delivery import USER_AGENT
 from punchin.procurement.partners.models import SupplierPartner
 from punchin.procurement.requisitions.models import Requisition
 
-LANG = "en-US"
 APPROVED = "approved"
 REJECTED = "rejected"
 
 
-def header(partner: SupplierPartner) -> Header:
-    def credential(identity: str, secret: str | None = None) -> Credential:
-        return Credential(
-            domain=partner.credential_domain,
-            identity=Identity(value=identity),
-            shared_secret=SharedSecret(value=secret) if secret is not None else None,
-        )
-
-    return Header(
-        from_=From(credentials=(credential(partner.buyer_identity),)),
-        to=To(credentials=(credential(partner.to_identity),)),
-        sender=Sender(
-            credentials=(credential(partner.buyer_identity, partner.outbound_shared_secret),),
-            user_agent=USER_AGENT,
-        ),
-    )
-
-
-def _document(partner: SupplierPartner, payload: RequestPayload) -> Document:
-    return Document(
-        payload_id=new_payload_id(),
-        timestamp=now(),
-        version=DEFAULT_VERSION,
-        lang=LANG,
-        header=header(partner),
-        body=Request(deployment_mode="production", payload=payload),
+def parties(partner: SupplierPartner) -> Parties:
+    """We speak as the buyer organisation, to the supplier, with the secret it expects."""
+    return Parties(
+        domain=partner.credential_domain,
+        from_identity=partner.buyer_identity,
+        to_identity=partner.to_identity,
+        sender_identity=partner.buyer_identity,
+        shared_secret=partner.outbound_shared_secret,
+        user_agent=USER_AGENT,
     )
 
 
@@ -104,8 +74,7 @@ def status_update(requisition: Requisition, *, approved: bool, comment: str, by:
     or rejected. ``Status`` 200 says the update itself is a normal one; the decision is
     ``DocumentStatus@type``, the approver's comment its ``Comments``."""
     decision = APPROVED if approved else REJECTED
-    return _document(
-        requisition.supplier,
+    return request(
         StatusUpdateRequest(
             document_reference=DocumentReference(payload_id=requisition.source_payload_id),
             status=Status(
@@ -123,6 +92,7 @@ def status_update(requisition: Requisition, *, approved: bool, comment: str, by:
             ),
             extrinsics=(Extrinsic(name="RequisitionID", value=requisition.number),),
         ),
+        parties(requisition.supplier),
     )
 
 
@@ -230,8 +200,7 @@ def order_request(
             ),
         )
     assert order.bill_to is not None  # services.create_purchase_order insists on one
-    return _document(
-        order.supplier,
+    return request(
         OrderRequest(
             header=OrderRequestHeader(
                 order_id=order.number,
@@ -263,4 +232,5 @@ def order_request(
             ),
             items=tuple(_item(order, line) for line in lines),
         ),
+        parties(order.supplier),
     )

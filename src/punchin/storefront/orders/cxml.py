@@ -14,6 +14,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from punchin.cxml import Document
+from punchin.cxml.build import LANG, Parties, request
 from punchin.cxml.common import (
     Comments,
     Description,
@@ -29,8 +30,6 @@ from punchin.cxml.common import (
     Total,
     UnitPrice,
 )
-from punchin.cxml.document import DEFAULT_VERSION
-from punchin.cxml.envelope import Request, RequestPayload
 from punchin.cxml.fulfill import (
     CarrierIdentifier,
     ConfirmationHeader,
@@ -62,8 +61,7 @@ from punchin.cxml.invoice import (
     ShippingAmount,
     SubtotalAmount,
 )
-from punchin.cxml.payload_id import new_payload_id, now
-from punchin.storefront.submissions.cxml import LANG, Parties
+from punchin.cxml.payload_id import now
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,17 +105,6 @@ def wire_quantity(value: Decimal) -> Decimal:
     """``2.000`` as ``2``: quantities are stored with three decimals, sent without the
     trailing zeros (never in exponent form)."""
     return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
-
-
-def _document(parties: Parties, deployment_mode: str, payload: RequestPayload) -> Document:
-    return Document(
-        payload_id=new_payload_id(),
-        timestamp=now(),
-        version=DEFAULT_VERSION,
-        lang=LANG,
-        header=parties.header(with_secret=True),
-        body=Request(deployment_mode=deployment_mode, payload=payload),
-    )
 
 
 # --- ConfirmationRequest -------------------------------------------------------------
@@ -172,7 +159,6 @@ def _confirmation_item(order: OrderRef, confirmed: ConfirmedLine) -> Confirmatio
 
 def confirmation_request(
     parties: Parties,
-    deployment_mode: str,
     order: OrderRef,
     confirm_id: str,
     type: ConfirmationType,
@@ -189,14 +175,13 @@ def confirmation_request(
         total=Total(money=order.money(total)) if total is not None else None,
         comments=(Comments(text=comment, lang=LANG),) if comment else (),
     )
-    return _document(
-        parties,
-        deployment_mode,
+    return request(
         ConfirmationRequest(
             header=header,
             order_reference=order.reference(),
             items=tuple(_confirmation_item(order, c) for c in changed),
         ),
+        parties,
     )
 
 
@@ -205,7 +190,6 @@ def confirmation_request(
 
 def ship_notice_request(
     parties: Parties,
-    deployment_mode: str,
     order: OrderRef,
     shipment_id: str,
     *,
@@ -217,9 +201,7 @@ def ship_notice_request(
 ) -> Document:
     """One shipment of part (``complete=False``) or the rest of the order."""
     shipped_at = now()
-    return _document(
-        parties,
-        deployment_mode,
+    return request(
         ShipNoticeRequest(
             header=ShipNoticeHeader(
                 shipment_id=shipment_id,
@@ -250,6 +232,7 @@ def ship_notice_request(
                 ),
             ),
         ),
+        parties,
     )
 
 
@@ -296,7 +279,6 @@ def _tax(order: OrderRef, totals: InvoiceTotals) -> Tax:
 
 def invoice_detail_request(
     parties: Parties,
-    deployment_mode: str,
     order: OrderRef,
     invoice_id: str,
     lines: Sequence[InvoicedLine],
@@ -318,9 +300,7 @@ def invoice_detail_request(
         )
         for number, invoiced in enumerate(lines, start=1)
     )
-    return _document(
-        parties,
-        deployment_mode,
+    return request(
         InvoiceDetailRequest(
             header=InvoiceDetailRequestHeader(
                 invoice_id=invoice_id,
@@ -343,4 +323,5 @@ def invoice_detail_request(
                 due_amount=DueAmount(money=order.money(totals.total)),
             ),
         ),
+        parties,
     )

@@ -191,7 +191,6 @@ def confirm(
     number = _next_number(order, OutboundKind.CONFIRMATION)
     document = cxml.confirmation_request(
         parties(order.system),
-        order.system.deployment_mode,
         _ref(order),
         number,
         ConfirmationType.DETAIL if changed else ConfirmationType.ACCEPT,
@@ -212,7 +211,6 @@ def reject(order_pk: int, by: str, comment: str = "") -> OrderDocument:
     number = _next_number(order, OutboundKind.CONFIRMATION)
     document = cxml.confirmation_request(
         parties(order.system),
-        order.system.deployment_mode,
         _ref(order),
         number,
         ConfirmationType.REJECT,
@@ -264,7 +262,6 @@ def ship(
     number = _next_number(order, OutboundKind.SHIP_NOTICE)
     document = cxml.ship_notice_request(
         parties(order.system),
-        order.system.deployment_mode,
         _ref(order),
         number,
         carrier=carrier.strip(),
@@ -335,7 +332,7 @@ def invoice(
     totals = cxml.InvoiceTotals(subtotal, tax_rate, tax, shipping.quantize(CENT))
     number = _next_number(order, OutboundKind.INVOICE)
     document = cxml.invoice_detail_request(
-        parties(order.system), order.system.deployment_mode, _ref(order), number, picked, totals
+        parties(order.system), _ref(order), number, picked, totals
     )
     sent = _send(
         order,

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from punchin.cxml import Document
+from punchin.cxml.build import LANG, Parties, message, request
 from punchin.cxml.common import (
     URL,
     Classification,
@@ -26,19 +27,6 @@ from punchin.cxml.common import (
     Total,
     UnitPrice,
 )
-from punchin.cxml.document import DEFAULT_VERSION
-from punchin.cxml.envelope import (
-    Credential,
-    From,
-    Header,
-    Identity,
-    Message,
-    Request,
-    Sender,
-    SharedSecret,
-    To,
-)
-from punchin.cxml.payload_id import now
 from punchin.cxml.punchout import (
     BuyerCookie,
     ItemIn,
@@ -46,43 +34,6 @@ from punchin.cxml.punchout import (
     PunchOutOrderMessageHeader,
     PunchOutSetupRequest,
 )
-
-LANG = "en-US"
-
-
-@dataclass(frozen=True, slots=True)
-class Parties:
-    """Who we say we are and whom we address (the account's purchasing system)."""
-
-    domain: str
-    from_identity: str
-    to_identity: str
-    sender_identity: str
-    shared_secret: str
-    user_agent: str
-    deployment_mode: str
-
-    def __repr__(self) -> str:  # the SharedSecret never reaches a log line
-        return f"Parties(from={self.from_identity!r}, to={self.to_identity!r})"
-
-    def header(self, *, with_secret: bool) -> Header:
-        def credential(identity: str, secret: str | None = None) -> Credential:
-            return Credential(
-                domain=self.domain,
-                identity=Identity(value=identity),
-                shared_secret=SharedSecret(value=secret) if secret is not None else None,
-            )
-
-        return Header(
-            from_=From(credentials=(credential(self.from_identity),)),
-            to=To(credentials=(credential(self.to_identity),)),
-            sender=Sender(
-                credentials=(
-                    credential(self.sender_identity, self.shared_secret if with_secret else None),
-                ),
-                user_agent=self.user_agent,
-            ),
-        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,24 +97,15 @@ def punch_out_order_message(
     stays out: this document is served to whoever holds the PoomUrl.
     """
     total = sum((line.subtotal for line in lines), Decimal("0"))
-    return Document(
-        payload_id=payload_id,
-        timestamp=now(),
-        version=DEFAULT_VERSION,
-        lang=LANG,
-        header=parties.header(with_secret=False),
-        body=Message(
-            deployment_mode=parties.deployment_mode,
-            payload=PunchOutOrderMessage(
-                buyer_cookie=BuyerCookie(),
-                header=PunchOutOrderMessageHeader(
-                    operation_allowed="create",
-                    total=Total(money=Money(amount=total, currency=currency)),
-                ),
-                items=tuple(_item(n, line, currency) for n, line in enumerate(lines, start=1)),
-            ),
+    cart = PunchOutOrderMessage(
+        buyer_cookie=BuyerCookie(),
+        header=PunchOutOrderMessageHeader(
+            operation_allowed="create",
+            total=Total(money=Money(amount=total, currency=currency)),
         ),
+        items=tuple(_item(n, line, currency) for n, line in enumerate(lines, start=1)),
     )
+    return message(cart, parties, payload_id=payload_id)
 
 
 def punch_out_setup_request(
@@ -171,21 +113,12 @@ def punch_out_setup_request(
 ) -> Document:
     """P14-P18, P21: operation create, empty BuyerCookie, Extrinsics UserEmail and
     PoomUrl, the SharedSecret in the Sender's credential."""
-    return Document(
-        payload_id=payload_id,
-        timestamp=now(),
-        version=DEFAULT_VERSION,
-        lang=LANG,
-        header=parties.header(with_secret=True),
-        body=Request(
-            deployment_mode=parties.deployment_mode,
-            payload=PunchOutSetupRequest(
-                operation="create",
-                buyer_cookie=BuyerCookie(),
-                extrinsics=(
-                    Extrinsic(name="UserEmail", value=user_email),
-                    Extrinsic(name="PoomUrl", value=poom_url),
-                ),
-            ),
+    setup = PunchOutSetupRequest(
+        operation="create",
+        buyer_cookie=BuyerCookie(),
+        extrinsics=(
+            Extrinsic(name="UserEmail", value=user_email),
+            Extrinsic(name="PoomUrl", value=poom_url),
         ),
     )
+    return request(setup, parties, payload_id=payload_id)

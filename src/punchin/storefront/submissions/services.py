@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from punchin.cxml import CXMLError, read, serialize
+from punchin.cxml.build import Parties
 from punchin.cxml.envelope import Response
 from punchin.cxml.payload_id import new_payload_id
 from punchin.cxml.punchout import PunchOutSetupResponse
@@ -40,7 +41,6 @@ from punchin.storefront.integration.services import (
 )
 from punchin.storefront.submissions.cxml import (
     Line,
-    Parties,
     punch_out_order_message,
     punch_out_setup_request,
 )
