@@ -18,7 +18,7 @@ import dataclasses
 import enum
 import functools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, TypeVar
 
@@ -184,6 +184,8 @@ class Plan:
     children: dict[str, tuple[Binding, type[Element] | None]]
     content: Binding | None
     fields: tuple[Binding, ...]
+    # Values read for required fields a partner left out (lenient mode records a Repair).
+    absent: Mapping[str, Any] = dataclasses.field(default_factory=dict)
     # Until the first document needs it, ``reader`` compiles the real one (see ``_compile``).
     reader: Reader = dataclasses.field(init=False)
 
@@ -195,8 +197,15 @@ E = TypeVar("E", bound=type[Element])
 E_co = TypeVar("E_co", bound=Element)
 
 
-def element(tag: str, order: Sequence[str] = ()) -> Callable[[E], E]:
-    """Bind a model class to its cXML tag; ``order`` is the DTD child order."""
+def element(
+    tag: str, order: Sequence[str] = (), absent: Mapping[str, Any] | None = None
+) -> Callable[[E], E]:
+    """Bind a model class to its cXML tag; ``order`` is the DTD child order.
+
+    ``absent`` names required fields that are read with a value of the model's choosing
+    when a partner leaves them out (a value, or a function of the fields read so far);
+    written back, they are always present. Every other missing required part is refused.
+    """
 
     def compile_plan(cls: E) -> E:
         if "__post_init__" in vars(cls):
@@ -234,6 +243,7 @@ def element(tag: str, order: Sequence[str] = ()) -> Callable[[E], E]:
             children=children,
             content=own_text,
             fields=tuple(bound),
+            absent=dict(absent or {}),
         )
         return cls
 
@@ -296,8 +306,21 @@ def _twice(child: etree._Element) -> None:
     raise BadRequest(f"{_path(child)} appears twice", line=child.sourceline)
 
 
-def _lacks(plan: Plan, el: etree._Element, values: dict[str, Any]) -> None:
-    missing = sorted(_describe(plan, name) for name, value in values.items() if value is _UNSET)
+def _lacks(
+    plan: Plan, el: etree._Element, ctx: ReadContext, values: dict[str, Any]
+) -> tuple[Any, ...]:
+    """Refuse an element without its required parts, unless the model says how to read
+    them when absent (``element(absent=...)``); lenient mode records that as a repair."""
+    absent = [name for name, value in values.items() if value is _UNSET]
+    if all(name in plan.absent for name in absent):
+        for name in absent:
+            fill = plan.absent[name]
+            values[name] = fill(values) if callable(fill) else fill
+            if ctx.lenient:
+                what = f"{_path(el)} lacks required {_describe(plan, name)}"
+                ctx.repair(f"{what}: read as {values[name]!r}", el.sourceline)
+        return tuple(values.values())
+    missing = sorted(_describe(plan, name) for name in absent)
     raise BadRequest(f"{_path(el)} lacks required {', '.join(missing)}", line=el.sourceline)
 
 
@@ -373,7 +396,9 @@ def _compile(plan: Plan) -> Reader:
     required = [b.field for b in plan.fields if b.required and b.kind is not Kind.CONTENT]
     if required:
         body.append(f"if {' or '.join(f'v_{n} is UNSET' for n in required)}:")
-        body.append(f"    lacks(plan, el, {{{', '.join(f'{n!r}: v_{n}' for n in required)}}})")
+        targets = "".join(f"v_{n}, " for n in required)
+        values = ", ".join(f"{n!r}: v_{n}" for n in required)
+        body.append(f"    ({targets}) = lacks(plan, el, ctx, {{{values}}})")
     body.append("o = new(cls)")
     body.append("set_extra_attrs(o, tuple(extra_attrs) if extra_attrs else ())")
     body.append("set_extras(o, tuple(extras) if extras else ())")

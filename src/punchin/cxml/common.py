@@ -20,6 +20,7 @@ from punchin.cxml.binding import (
     text,
     texts,
 )
+from punchin.cxml.status import standard_text
 from punchin.cxml.values import DATETIME, DECIMAL, UINT
 
 
@@ -265,7 +266,14 @@ class Comments(Element):
     type: str | None = attr("type", default=None)
 
 
-@element("Status")
+# A bare ``<Response><Status/></Response>`` parses, though the DTD requires code and text:
+# it says nothing about what happened, so it reads as a 500, the one answer on which a
+# sender neither assumes success nor gives up (it retries). A code without a text gets
+# the code's standard text. Written back, both are present.
+@element(
+    "Status",
+    absent={"code": 500, "text": lambda values: standard_text(values["code"])},
+)
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Status(Element):
     """``code`` and ``text`` say what happened; the content gives the specifics."""
