@@ -108,3 +108,25 @@ def test_admin_lists_and_retries(staff: Client, partner: FakePartner) -> None:
     detail = staff.get(f"/admin/delivery/outbounddelivery/{bad.pk}/change/")
     assert detail.status_code == 200
     assert HOSTILE not in detail.content.decode()
+
+
+def test_the_partner_is_shown_by_name_not_by_key(staff: Client, partner: FakePartner) -> None:
+    """The partner key is an internal id ("1"); staff read the name given at enqueue."""
+    with transaction.atomic():
+        named = enqueue(
+            order(), partner_key="supplier", url=partner.url, partner_name="Papeterie Durand"
+        )
+    page = staff.get("/deliveries/").content.decode()
+    assert '<td data-label="Partner">Papeterie Durand</td>' in page
+    assert '<option value="supplier">Papeterie Durand</option>' in page
+    detail = staff.get(f"/deliveries/{named.pk}/").content.decode()
+    assert "<h1>OrderRequest to Papeterie Durand</h1>" in detail
+    only = staff.get("/deliveries/", {"partner": "supplier"}).content.decode()
+    assert f'id="delivery-{named.pk}"' in only
+
+
+def test_a_partner_without_a_name_is_shown_by_its_key(staff: Client, partner: FakePartner) -> None:
+    with transaction.atomic():
+        enqueue(order(), partner_key="supplier", url=partner.url)
+    page = staff.get("/deliveries/").content.decode()
+    assert '<td data-label="Partner">supplier</td>' in page

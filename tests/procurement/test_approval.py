@@ -190,6 +190,7 @@ def test_reject_needs_a_comment_and_tells_the_supplier(client: Client) -> None:
     assert (step.state, step.comment) == (StepState.REJECTED, "over budget")
     delivery = OutboundDelivery.objects.get()
     assert delivery.document_type == "StatusUpdateRequest"
+    assert delivery.partner_name == requisition.supplier.name  # what /deliveries/ shows staff
     assert not PurchaseOrder.objects.exists()
 
 

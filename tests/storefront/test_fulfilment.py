@@ -70,6 +70,7 @@ def test_confirm_as_ordered_is_an_accept(
     delivery, confirmation = _sent("ConfirmationRequest", dtd_dir)
     assert delivery.url == "http://127.0.0.1:8002/cxml/confirmation"
     assert delivery.partner_key == str(system.pk)
+    assert delivery.partner_name == str(system)  # what /deliveries/ shows staff
     assert delivery.state == "pending"
     assert isinstance(confirmation, ConfirmationRequest)
     assert confirmation.header.type == "accept"

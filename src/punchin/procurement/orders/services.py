@@ -52,7 +52,13 @@ def _checked(partner: SupplierPartner, url: str, what: str) -> str:
 
 
 def _send(partner: SupplierPartner, document: Document, url: str, reason: str) -> OutboundDelivery:
-    return enqueue(document, partner_key=partner_key(partner), url=url, reason=reason)
+    return enqueue(
+        document,
+        partner_key=partner_key(partner),
+        url=url,
+        reason=reason,
+        partner_name=partner.name,
+    )
 
 
 def send_decision(

@@ -115,6 +115,7 @@ def _send(
     enqueue(
         document,
         partner_key=str(system.pk),
+        partner_name=str(system),
         url=url,
         reason=f"{kind.label} {number} of PO {order.order_id}",
     )

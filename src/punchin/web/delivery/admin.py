@@ -25,7 +25,7 @@ class OutboundDeliveryAdmin(admin.ModelAdmin):
     list_display = (
         "payload_id",
         "document_type",
-        "partner_key",
+        "partner",
         "state",
         "attempts",
         "last_status_code",
@@ -33,7 +33,7 @@ class OutboundDeliveryAdmin(admin.ModelAdmin):
         "created_at",
     )
     list_filter = ("state", "document_type", "partner_key")
-    search_fields = ("payload_id", "partner_key", "reason")
+    search_fields = ("payload_id", "partner_key", "partner_name", "reason")
     # The raw bytes carry the partner's SharedSecret: staff read ``text``, redacted.
     exclude = ("raw", "answer")
     readonly_fields = (

@@ -19,6 +19,9 @@ class OutboundDelivery(models.Model):
     payload_id = models.CharField(max_length=255, unique=True)
     document_type = models.CharField(max_length=64)
     partner_key = models.CharField(max_length=255, db_index=True)
+    partner_name = models.CharField(
+        max_length=255, blank=True, help_text="the partner's name when queued, for staff pages"
+    )
     url = models.CharField(max_length=2048)
     raw = models.BinaryField(help_text="the exact bytes sent on every attempt")
     reason = models.CharField(max_length=255, blank=True, help_text="why it was sent")
@@ -45,7 +48,13 @@ class OutboundDelivery(models.Model):
         indexes = [models.Index(fields=["state", "next_attempt_at"], name="delivery_due_idx")]
 
     def __str__(self) -> str:
-        return f"{self.document_type} {self.payload_id} to {self.partner_key}: {self.state}"
+        return f"{self.document_type} {self.payload_id} to {self.partner}: {self.state}"
+
+    @property
+    def partner(self) -> str:
+        """Who the document goes to, as staff know them: the name given at enqueue
+        time, else the key (an internal id that means nothing to a reader)."""
+        return self.partner_name or self.partner_key
 
     @property
     def text(self) -> str:

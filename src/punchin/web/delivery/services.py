@@ -72,7 +72,7 @@ def document_type(document: Document) -> str:
 
 
 def enqueue(
-    document: Document, *, partner_key: str, url: str, reason: str = ""
+    document: Document, *, partner_key: str, url: str, reason: str = "", partner_name: str = ""
 ) -> OutboundDelivery:
     """Store ``document`` for delivery to ``url`` and queue its first attempt.
 
@@ -80,6 +80,8 @@ def enqueue(
     document, so it is DTD-valid; its bytes are fixed here and sent unchanged on every
     attempt. Enqueueing the same document again returns the existing delivery; a
     different document under a payloadID already queued raises ``PayloadIdReused``.
+    ``partner_name`` is what the staff pages show for the partner (the key is an
+    internal id); it is a label only, not part of the delivery's identity.
     """
     raw = serialize(document)
     with transaction.atomic():
@@ -88,6 +90,7 @@ def enqueue(
             defaults={
                 "document_type": document_type(document),
                 "partner_key": partner_key,
+                "partner_name": partner_name[:255],
                 "url": url,
                 "raw": raw,
                 "reason": reason[:255],

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, IntegerField, Value, When
+from django.db.models import Case, Count, IntegerField, Max, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -25,6 +25,20 @@ def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> Htt
     # Each party may frame these pages with its own layout.
     base = getattr(settings, "PUNCHIN_DELIVERY_BASE_TEMPLATE", "delivery/base.html")
     return render(request, template, {"base_template": base, **context})
+
+
+def _partners() -> list[tuple[str, str]]:
+    """(key, name) of every partner with deliveries, by name; the newest name wins if
+    a partner was renamed."""
+    names: dict[str, str] = {}
+    pairs = (
+        OutboundDelivery.objects.values_list("partner_key", "partner_name")
+        .annotate(latest=Max("created_at"))
+        .order_by("latest")
+    )
+    for key, name, _latest in pairs:
+        names[key] = name or names.get(key) or key
+    return sorted(names.items(), key=lambda item: (item[1].casefold(), item[0]))
 
 
 @staff_member_required
@@ -58,9 +72,7 @@ def delivery_list(request: HttpRequest) -> HttpResponse:
             "summary": [(value, label, counts.get(value, 0)) for value, label in State.choices],
             "attention": counts.get(State.NEEDS_ATTENTION, 0),
             "filters": {"state": state, "partner": partner, "type": document_type},
-            "partners": OutboundDelivery.objects.order_by()
-            .values_list("partner_key", flat=True)
-            .distinct(),
+            "partners": _partners(),
             "types": OutboundDelivery.objects.order_by()
             .values_list("document_type", flat=True)
             .distinct(),
