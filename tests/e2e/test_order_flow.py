@@ -92,8 +92,10 @@ def test_approved_cart_becomes_a_matched_purchase_order(
         "the purchase order in the buyer's order history",
     )
     submission = store.locator("#punchin-submissions .submission", has=purchase_order)
-    expect(submission.locator(".approval .state")).to_have_text("Approved")
+    expect(submission.locator("h3 .state")).to_have_text("Approved by your purchasing system")
     expect(submission.locator(".approval")).to_contain_text("within the facilities budget")
+    expect(submission.locator(".approval")).not_to_contain_text("200 OK")
+    expect(submission).not_to_contain_text("continue in your purchasing system")
     order_lines = submission.locator(".po-lines tbody tr")
     expect(order_lines).to_have_count(2)
     screenshot(store, "13-storefront-order-history-approved", full_page=True)

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from punchin.cxml import serialize
-from punchin.cxml.common import ItemID, Money, SupplierPartAuxiliaryID, UnitPrice
+from punchin.cxml.common import Comments, ItemID, Money, SupplierPartAuxiliaryID, UnitPrice
 from punchin.cxml.order import OrderRequestType
 from punchin.cxml.punchout import ItemOut
 from punchin.cxml.validate import validate
@@ -60,7 +60,11 @@ def _valid(answer: bytes, dtd_dir: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("decision", "shown"), [("approved", "Approved"), ("rejected", "Rejected")]
+    ("decision", "shown"),
+    [
+        ("approved", "Approved by your purchasing system"),
+        ("rejected", "Rejected by your purchasing system"),
+    ],
 )
 def test_status_update_shows_on_the_order_history(
     acme: Acme,
@@ -70,8 +74,17 @@ def test_status_update_shows_on_the_order_history(
     decision: str,
     shown: str,
 ) -> None:
-    """P8: the buyer's order history says approved or rejected."""
-    document = from_procurement(status_update(cart.payload_id, decision), f"su-{decision}@p")
+    """P8: the buyer's order history says approved or rejected, in words, with who
+    decided and the approver's comment; no longer "Accepted: continue in your
+    purchasing system"; the Status (200 OK) only in the linked document."""
+    update = status_update(cart.payload_id, decision)
+    update = replace(
+        update,
+        specific_status=replace(
+            update.specific_status, comments=(Comments(text="Within budget.", lang="en"),)
+        ),
+    )
+    document = from_procurement(update, f"su-{decision}@p")
     code, answer = post(storefront.url + "/cxml/status", document)
 
     assert code == 200, answer
@@ -79,12 +92,21 @@ def test_status_update_shows_on_the_order_history(
     _valid(answer, dtd_dir)
     cart.refresh_from_db()
     assert cart.approval == decision
-    page = Browser(storefront.url).sign_in(demo.PUNCHIN_BUYER).get("/orders/").text
-    assert f'id="approval-{cart.pk}"' in page
-    assert f'<span class="state {decision}">{shown}</span>' in page
+    buyer = Browser(storefront.url).sign_in(demo.PUNCHIN_BUYER)
+    page = buyer.get("/orders/").text
+    assert f'<span class="state {decision}" id="decision-{cart.pk}">{shown}</span>' in page
+    start = page.index(f'id="approval-{cart.pk}"')
+    approval = page[start : page.index("</div>", start)]
+    assert f"Requisition {decision}<br>Within budget." in approval
+    assert "200 OK" not in approval
+    assert "continue in your purchasing system" not in page
     logged = CxmlDocument.objects.get(payload_id=f"su-{decision}@p", direction="in")
     assert logged.document_type == "StatusUpdateRequest"
     assert logged.status_code == 200
+    assert f"/punchin/documents/{logged.pk}" in approval
+    shown_document = buyer.get(f"/punchin/documents/{logged.pk}").text
+    assert "StatusUpdateRequest" in shown_document
+    assert 'code="200" text="OK"' in shown_document.replace("&quot;", '"')
 
 
 def test_status_update_for_an_unknown_cart_is_417(

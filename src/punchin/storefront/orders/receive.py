@@ -102,13 +102,16 @@ def status_update(
             f"type {' or '.join(sorted(DECISIONS))} (found Status text "
             f"{update.status.text!r})"
         )
-    note = [f"{update.status.code} {update.status.text}", update.status.detail.strip()]
+    # The buyer reads who decided and the approver's words; the Status code and text
+    # (200 OK: the update itself is fine) stay in the document, linked from the note.
+    note = [update.status.detail.strip()]
     if isinstance(update.specific_status, DocumentStatus):
         note.append(_comments(update.specific_status.comments))
     PunchInSubmission.objects.filter(pk=submission.pk).update(
         approval=decision,
         approval_note="\n".join(part for part in note if part),
         approval_at=timezone.now(),
+        approval_document=entry,
     )
     return status_response(200, f"cart {reference} recorded as {decision.label.lower()}")
 

@@ -98,8 +98,19 @@ class PunchInSubmission(models.Model):
     start_page_url = models.URLField(max_length=2000, blank=True)
     message = models.TextField(blank=True, help_text="what the buyer is told")
     approval = models.CharField(max_length=16, choices=Approval.choices, default=Approval.PENDING)
-    approval_note = models.TextField(blank=True, help_text="the Status and comments sent")
+    approval_note = models.TextField(
+        blank=True, help_text="who decided and the approver's comments, for the buyer"
+    )
     approval_at = models.DateTimeField(null=True, blank=True)
+    # The StatusUpdateRequest itself: its Status code and text are protocol detail,
+    # shown in the document view, not in the note.
+    approval_document = models.ForeignKey(
+        CxmlDocument,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decided_submissions",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -95,7 +95,10 @@ def document(request: HttpRequest, pk: int) -> HttpResponse:
     mine = PunchInSubmission.objects.filter(user=request.user)
     doc = get_object_or_404(
         CxmlDocument.objects.filter(
-            Q(submission__in=mine) | Q(poom__submission__in=mine) | Q(attempt__submission__in=mine)
+            Q(submission__in=mine)
+            | Q(poom__submission__in=mine)
+            | Q(attempt__submission__in=mine)
+            | Q(decided_submissions__in=mine)
         ).distinct(),
         pk=pk,
     )
