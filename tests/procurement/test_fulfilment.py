@@ -4,6 +4,7 @@ applied to the PO once; the three-way match; the reconciliation list; the spend 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -310,6 +311,45 @@ def test_a_change_voids_the_earlier_confirmation(server: LiveASGIServer) -> None
             "",
         )
         assert line.agreed_quantity == line.quantity
+
+
+def test_a_confirmation_of_an_earlier_version_is_refused(
+    server: LiveASGIServer, assert_valid: Callable[[bytes], None]
+) -> None:
+    """After a change (version 2), a late confirmation (or rejection) of version 1 is
+    refused with 409 naming the latest payloadID; nothing is applied. Confirming the
+    latest version is applied."""
+    order = flow.approved()
+    send(server, confirmation(order))
+    stale_accept, stale_reject = confirmation(order), confirmation(order)
+    stale_reject = replace(
+        stale_reject, header=replace(stale_reject.header, type=ConfirmationType.REJECT)
+    )
+    services.change(order, {2: Decimal(1)}, "one metre less")
+    order.refresh_from_db()
+    assert (order.state, order.version) == (State.SENT, 2)
+    for stale in (stale_accept, stale_reject):
+        answer, _ = send(server, stale)
+        assert answer.status == 409
+        assert_valid(answer.body)
+        code, detail = status_of(answer)
+        assert code == 409
+        assert "not the latest version" in detail
+        assert f"confirm version 2, DocumentReference payloadID {order.payload_id}" in detail
+    order.refresh_from_db()
+    assert order.state == State.SENT
+    assert not order.lines.filter(confirmed_quantity__isnull=False).exists()
+    assert not order.events.filter(kind="rejected").exists()
+
+    answer, _ = send(server, confirmation(order))
+    assert status_of(answer)[0] == 200
+    order.refresh_from_db()
+    assert order.state == State.CONFIRMED
+
+    services.cancel(order)
+    answer, _ = send(server, stale_accept)
+    assert status_of(answer)[0] == 409
+    assert "was cancelled" in status_of(answer)[1]
 
 
 def test_no_change_or_cancel_once_shipped(server: LiveASGIServer, client: Client) -> None:

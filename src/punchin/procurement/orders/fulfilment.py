@@ -97,11 +97,33 @@ def _move(order: PurchaseOrder, to: State) -> None:
     move_order(order, to)
 
 
+def _latest_version(order: PurchaseOrder, referenced: str) -> None:
+    """Refuse a confirmation of an OrderRequest we have since replaced (409).
+
+    ``DocumentReference@payloadID`` names the OrderRequest confirmed. After a change
+    (type update) a confirmation of the earlier version may still arrive, late from
+    the supplier's queue; applied, it would confirm quantities we no longer order.
+    """
+    if referenced == order.payload_id:
+        return
+    if order.state == State.CANCELLED:
+        raise Conflict(
+            f"PO {order.number} was cancelled (OrderRequest type delete, payloadID "
+            f"{order.payload_id}); there is nothing to confirm"
+        )
+    raise Conflict(
+        f"this confirmation refers to OrderRequest {referenced}, which is not the latest "
+        f"version of PO {order.number}: confirm version {order.version}, "
+        f"DocumentReference payloadID {order.payload_id}"
+    )
+
+
 def confirmation(partner: SupplierPartner, document: Document, entry: CxmlDocument) -> HttpResponse:
     request = _payload(document)
     assert isinstance(request, ConfirmationRequest)
     header = request.header
     order = _order(partner, request.order_reference.order_id)
+    _latest_version(order, request.order_reference.document_reference.payload_id.strip())
     kind = header.type
     if kind == ConfirmationType.REJECT:
         _move(order, State.REJECTED)
