@@ -1,4 +1,4 @@
-"""The ``punchin`` command: check and inspect cXML documents from the shell.
+"""The ``punchin`` command: cXML documents, partners' endpoints and the demo, from the shell.
 
 A thin edge over ``punchin.cxml``: it reads files, calls the library, and turns every
 failure into one line (``file:line: message``) and an exit status, never a traceback.
@@ -6,19 +6,25 @@ failure into one line (``file:line: message``) and an exit status, never a trace
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from punchin.cxml import CXMLError, Limits, Repair, read
+from punchin.cxml.build import Parties
 from punchin.cxml.jsonview import to_jsonable
 from punchin.cxml.safety import check_bytes
 from punchin.cxml.validate import DTD_DIR_ENV, validate
+
+if TYPE_CHECKING:  # the check commands load aiohttp only when they run
+    from punchin.conformance import Report
+    from punchin.transport.auth import Auth
 
 # CI and the README clone the repository next to ``shared/``, which holds the official
 # DTDs (they are not ours to ship): look there when nothing else is configured.
@@ -128,18 +134,34 @@ def cxml() -> None:
     """Check and inspect cXML documents (files on disk, nothing is sent)."""
 
 
+def _dtd_dir_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--dtd-dir",
+        type=click.Path(exists=True, file_okay=False, path_type=Path),
+        envvar=DTD_DIR_ENV,
+        show_envvar=True,
+        help="Folder of official cXML DTDs laid out as VERSION/cXML.dtd. Default: "
+        f"${DTD_DIR_ENV}, else ../shared/cxml/dtd beside the current directory or this "
+        "checkout.",
+    )(command)
+
+
+def _dtd_directory(dtd_dir: Path | None) -> Path:
+    """``--dtd-dir``, else the default; no DTDs at all is a configuration error."""
+    directory = dtd_dir or default_dtd_dir()
+    if directory is None:
+        raise ConfigurationError(
+            f"no cXML DTD directory: pass --dtd-dir or set {DTD_DIR_ENV} to a folder of "
+            "VERSION/cXML.dtd files (e.g. shared/cxml/dtd)"
+        )
+    return directory
+
+
 @cxml.command("validate")
 @click.argument(
     "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
-@click.option(
-    "--dtd-dir",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    envvar=DTD_DIR_ENV,
-    show_envvar=True,
-    help="Folder of official cXML DTDs laid out as VERSION/cXML.dtd. Default: "
-    f"${DTD_DIR_ENV}, else ../shared/cxml/dtd beside the current directory or this checkout.",
-)
+@_dtd_dir_option
 @_lenient_option
 def validate_command(files: tuple[Path, ...], dtd_dir: Path | None, lenient: bool) -> None:
     """Check that each FILE is a valid cXML document.
@@ -149,12 +171,7 @@ def validate_command(files: tuple[Path, ...], dtd_dir: Path | None, lenient: boo
     then read into punchin's typed models. Prints one line per problem as
     "file:line: message" and exits with 0 if every file is valid, 1 otherwise.
     """
-    directory = dtd_dir or default_dtd_dir()
-    if directory is None:
-        raise ConfigurationError(
-            f"no cXML DTD directory: pass --dtd-dir or set {DTD_DIR_ENV} to a folder of "
-            "VERSION/cXML.dtd files (e.g. shared/cxml/dtd)"
-        )
+    directory = _dtd_directory(dtd_dir)
     invalid = 0
     for path in files:
         problems, repairs = check_file(path, directory, lenient=lenient)
@@ -226,3 +243,211 @@ def demo(storefront_port: int, procurement_port: int, data_dir: Path) -> None:
     except RuntimeError as exc:
         raise click.ClickException(str(exc)) from None
     sys.exit(code)
+
+
+@main.group()
+def check() -> None:
+    """Check a partner's endpoint the way the other party would (sends real requests).
+
+    Prints one line per check, PASS, WARN, FAIL or INFO with the reason, and exits
+    with 0 when nothing failed, 1 otherwise.
+    """
+
+
+def _auth(
+    basic: str | None, bearer: str | None, cert: Path | None, key: Path | None
+) -> Auth | None:
+    """The one HTTP authentication scheme of P10 chosen on the command line."""
+    from punchin.transport import BasicAuth, BearerAuth, ClientCertificate
+
+    given = (("--basic", basic), ("--bearer", bearer), ("--cert", cert))
+    chosen = [name for name, value in given if value is not None]
+    if len(chosen) > 1:
+        raise click.UsageError(f"choose one authentication scheme, not {' and '.join(chosen)}")
+    if (cert is None) != (key is None):
+        raise click.UsageError("--cert and --key go together")
+    try:
+        if basic is not None:
+            user, colon, password = basic.partition(":")
+            if not colon:
+                raise click.BadParameter("expected USER:PASSWORD", param_hint="--basic")
+            return BasicAuth(user, password)
+        if bearer is not None:
+            return BearerAuth(bearer)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--basic/--bearer") from None
+    if cert is not None and key is not None:
+        return ClientCertificate(str(cert), str(key))
+    return None
+
+
+def _report(report: Report) -> None:
+    for finding in report:
+        click.echo(str(finding))
+    click.echo(report.summary(), err=True)
+    sys.exit(report.exit_code)
+
+
+_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+
+@check.command("punchin-endpoint")
+@click.argument("url")
+@click.option("--from-identity", required=True, help="Our (the supplier's) From identity.")
+@click.option("--to-identity", required=True, help="The e-procurement system's To identity.")
+@click.option("--sender-identity", help="The Sender identity. Default: the From identity.")
+@click.option("--domain", default="NetworkID", show_default=True, help="Credential domain (P21).")
+@click.option(
+    "--shared-secret",
+    required=True,
+    envvar="PUNCHIN_CHECK_SHARED_SECRET",
+    show_envvar=True,
+    help="The SharedSecret the endpoint knows the store by (P16). Prefer the environment "
+    "variable: a command line is visible to other users of the machine.",
+)
+@click.option(
+    "--basic",
+    metavar="USER:PASSWORD",
+    envvar="PUNCHIN_CHECK_BASIC",
+    show_envvar=True,
+    help="HTTP basic authentication (P10).",
+)
+@click.option(
+    "--bearer",
+    metavar="TOKEN",
+    envvar="PUNCHIN_CHECK_BEARER",
+    show_envvar=True,
+    help="HTTP bearer token (P10).",
+)
+@click.option("--cert", type=_FILE, help="Client certificate, PEM (P10; needs --key, https).")
+@click.option("--key", type=_FILE, help="The client certificate's private key, PEM.")
+@click.option("--ca-file", type=_FILE, help="Trust these CA certificates instead of the system's.")
+@click.option("--user-email", required=True, help="The buyer's e-mail (Extrinsic UserEmail, P18).")
+@click.option(
+    "--poom-host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address the temporary PoomUrl server listens on.",
+)
+@click.option("--poom-port", default=0, show_default=True, help="Its port (0: any free port).")
+@click.option(
+    "--public-url",
+    help="Base URL the endpoint reaches the PoomUrl server at (e.g. an https tunnel). "
+    "Default: http://POOM-HOST:PORT.",
+)
+@click.option(
+    "--store-name",
+    default="punchin check",
+    show_default=True,
+    help='Sent as "User-Agent: <store> PunchIn 1.0" (P20).',
+)
+@click.option("--test-mode", is_flag=True, help='Send deploymentMode="test" (default production).')
+@click.option(
+    "--budget",
+    default=20.0,
+    show_default=True,
+    help="Seconds within which the answer passes (the supplier waits while the buyer watches).",
+)
+@click.option("--timeout", default=60.0, show_default=True, help="Seconds before giving up.")
+@click.option(
+    "--probe-refusals",
+    is_flag=True,
+    help="Also replay the request (same answer expected), send a wrong SharedSecret (403) "
+    "and malformed XML (400).",
+)
+@_dtd_dir_option
+def check_punchin_endpoint_command(
+    url: str,
+    from_identity: str,
+    to_identity: str,
+    sender_identity: str | None,
+    domain: str,
+    shared_secret: str,
+    basic: str | None,
+    bearer: str | None,
+    cert: Path | None,
+    key: Path | None,
+    ca_file: Path | None,
+    user_email: str,
+    poom_host: str,
+    poom_port: int,
+    public_url: str | None,
+    store_name: str,
+    test_mode: bool,
+    budget: float,
+    timeout: float,
+    probe_refusals: bool,
+    dtd_dir: Path | None,
+) -> None:
+    """Punch in to the e-procurement endpoint at URL, acting as the supplier.
+
+    Serves a two-line cart (PunchOutOrderMessage) at a fresh, unguessable PoomUrl for
+    60 seconds (P19), POSTs a PunchOutSetupRequest announcing it (P14-P21), and checks
+    the answer: HTTP status, well-formed and DTD-valid cXML, the Status (P22, P23), the
+    StartPage URL and its flags, whether and when the PoomUrl was fetched, and the time
+    taken. The endpoint must be able to reach the PoomUrl (see --public-url).
+    """
+    from punchin.conformance import EndpointCheck, check_punchin_endpoint
+    from punchin.transport.auth import check_header_value
+
+    user_agent = f"{store_name} PunchIn 1.0"
+    try:
+        check_header_value("--store-name", user_agent)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--store-name") from None
+    parties = Parties(
+        domain=domain,
+        from_identity=from_identity,
+        to_identity=to_identity,
+        sender_identity=sender_identity or from_identity,
+        shared_secret=shared_secret,
+        user_agent=user_agent,
+        deployment_mode="test" if test_mode else "production",
+    )
+    config = EndpointCheck(
+        url=url,
+        parties=parties,
+        user_email=user_email,
+        auth=_auth(basic, bearer, cert, key),
+        ca_file=str(ca_file) if ca_file else None,
+        dtd_dir=_dtd_directory(dtd_dir),
+        poom_host=poom_host,
+        poom_port=poom_port,
+        public_url=public_url,
+        budget=budget,
+        timeout=timeout,
+        probe_refusals=probe_refusals,
+    )
+    _report(asyncio.run(check_punchin_endpoint(config)))
+
+
+@check.command("poom")
+@click.argument("url")
+@click.option(
+    "--payload-id", help="The PunchOutSetupRequest's payloadID; the cart must carry it (P15)."
+)
+@click.option("--ca-file", type=_FILE, help="Trust these CA certificates instead of the system's.")
+@click.option("--timeout", default=30.0, show_default=True, help="Seconds before giving up.")
+@_dtd_dir_option
+def check_poom_command(
+    url: str, payload_id: str | None, ca_file: Path | None, timeout: float, dtd_dir: Path | None
+) -> None:
+    """Fetch a supplier's PoomUrl at URL as the e-procurement system would (P5).
+
+    One GET with "Accept: text/xml", no redirects followed; then the cart is read and
+    DTD-validated, and its payloadID, currency, lines (each ItemIn's required parts)
+    and Total (is it the sum of the lines?) are reported.
+    """
+    from punchin.conformance import check_poom_url
+
+    directory = _dtd_directory(dtd_dir)
+    report = asyncio.run(
+        check_poom_url(
+            url,
+            dtd_dir=directory,
+            ca_file=str(ca_file) if ca_file else None,
+            timeout=timeout,
+            expected_payload_id=payload_id,
+        )
+    )
+    _report(report)
