@@ -171,7 +171,9 @@ def test_a_400_stops_retries_and_needs_attention_with_the_partners_text(
     cluster: Cluster, staff: Staff
 ) -> None:
     """The buyer lowers a PO line to 1.5 boxes; the storefront sells whole units and
-    refuses the update with 400, saying so. No retry; procurement's staff see it."""
+    refuses the update with 400, saying so. No retry; procurement's staff see it.
+    (The form's input steps by whole boxes, so a browser refuses 1.5; this POST is
+    made by hand, and procurement leaves the judgement to the supplier.)"""
     buyer, requisition = punch_in(cluster, "nitrile gloves", 2)
     approve(cluster, requisition)
     po = purchase_order(cluster, buyer, requisition)

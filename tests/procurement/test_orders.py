@@ -3,6 +3,7 @@ values; their delivery moves the PO; update and delete chain by DocumentReferenc
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
@@ -17,8 +18,10 @@ from punchin.cxml.envelope import Request
 from punchin.cxml.order import OrderRequest
 from punchin.cxml.statusupdate import DocumentStatus, StatusUpdateRequest
 from punchin.procurement.approvals import services as approvals
+from punchin.procurement.orders import services
 from punchin.procurement.orders.models import EventKind, State
 from punchin.procurement.partners.models import SupplierPartner
+from punchin.procurement.site.templatetags.quantities import quantity
 from punchin.web import demo
 from punchin.web.delivery.models import OutboundDelivery
 from punchin.web.delivery.sending import attempt
@@ -206,3 +209,42 @@ def test_a_refused_order_needs_attention(supplier: FakePartner, client: Client) 
     ).content.decode()
     assert "unknown SupplierPartID" in document
     assert demo.SHARED_SECRET not in document  # the log page redacts the SharedSecret
+
+
+@pytest.mark.usefixtures("seeded")
+def test_the_change_form_steps_by_the_unit_of_measure(client: Client) -> None:
+    """Boxes are ordered in whole units, so the browser is told step 1 and refuses
+    1.5 before it is sent (the storefront would answer 400); metres may be fractional.
+    Nonsense (NaN, a word) is refused with a message, never a server error."""
+    order = flow.approved()
+    services.move_order(order, State.ACKNOWLEDGED)
+    client.login(username=demo.PUNCHIN_BUYER, password=demo.PASSWORD)
+    page = client.get(reverse("orders:detail", args=[order.number])).content.decode()
+    boxes = re.search(r'<input[^>]*id="quantity-1"[^>]*>', page)
+    metres = re.search(r'<input[^>]*id="quantity-2"[^>]*>', page)
+    assert boxes is not None
+    assert metres is not None
+    for attribute in ('type="number"', 'step="1"', 'value="2"', 'inputmode="numeric"'):
+        assert attribute in boxes[0]
+    for attribute in ('step="any"', 'value="1.5"', 'inputmode="decimal"'):
+        assert attribute in metres[0]
+    assert "Line 1 quantity in whole units" in page
+    assert "Line 2 quantity in MTR" in page
+    for nonsense in ("NaN", "two", "-1"):
+        refused = client.post(
+            reverse("orders:change", args=[order.number]), {"quantity-1": nonsense}, follow=True
+        )
+        assert refused.status_code == 200
+        assert "Line 1 quantity in whole units" in refused.content.decode()
+    order.refresh_from_db()
+    assert (order.state, order.version) == (State.ACKNOWLEDGED, 1)
+
+
+def test_quantities_are_printed_as_people_write_them() -> None:
+    """10 boxes were shown as "1E+1" (Decimal.normalize) on the PO and requisition."""
+    assert [quantity(Decimal(q)) for q in ("10.0000", "1.5000", "0.2500", "100")] == [
+        "10",
+        "1.5",
+        "0.25",
+        "100",
+    ]

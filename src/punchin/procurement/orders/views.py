@@ -3,8 +3,6 @@ the cXML documents behind the timeline, and the reconciliation list."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -13,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from punchin.procurement.orders import services
 from punchin.procurement.orders.access import may_change, visible_orders
+from punchin.procurement.orders.forms import ChangeForm
 from punchin.procurement.orders.match import match_order, reconciliation
 from punchin.procurement.orders.models import OrderEvent, PurchaseOrder
 from punchin.procurement.requisitions.exceptions import InvalidTransition
@@ -32,6 +31,10 @@ def order_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def order_detail(request: HttpRequest, number: str) -> HttpResponse:
     order = _order(request, number)
+    may = (
+        may_change(request.user, order)  # type: ignore[arg-type]
+        and not services.unchangeable(order)
+    )
     return render(
         request,
         "orders/detail.html",
@@ -41,10 +44,8 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
             "events": order.events.select_related("delivery", "document"),
             "shipments": order.shipments.prefetch_related("lines__line"),
             "invoices": order.invoices.prefetch_related("lines__line"),
-            "may_change": (
-                may_change(request.user, order)  # type: ignore[arg-type]
-                and not services.unchangeable(order)
-            ),
+            "may_change": may,
+            "change_form": ChangeForm(order) if may else None,
         },
     )
 
@@ -85,17 +86,14 @@ def _changeable(request: HttpRequest, number: str) -> PurchaseOrder:
 @require_POST
 def order_change(request: HttpRequest, number: str) -> HttpResponse:
     order = _changeable(request, number)
-    quantities: dict[int, Decimal] = {}
-    try:
-        for line in order.lines.all():
-            raw = request.POST.get(f"quantity-{line.line_number}", "").strip()
-            if raw:
-                quantities[line.line_number] = Decimal(raw)
-    except InvalidOperation:
-        messages.error(request, "Quantities must be numbers, e.g. 2 or 1.5.")
+    form = ChangeForm(order, request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else field
+            messages.error(request, f"{label}: {' '.join(errors)}")
         return redirect("orders:detail", number=number)
     try:
-        services.change(order, quantities, request.POST.get("comment", "").strip())
+        services.change(order, form.quantities(), request.POST.get("comment", "").strip())
     except InvalidTransition as refused:
         messages.error(request, str(refused))
     else:
