@@ -6,6 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from punchin.cxml.fulfill import ConfirmationRequest, ShipNoticeRequest
+from punchin.cxml.invoice import InvoiceDetailRequest
 from punchin.procurement.orders import fulfilment
 from punchin.procurement.orders.inbound import receive
 from punchin.web.cxmlhttp import cxml_endpoint
@@ -15,18 +17,18 @@ from punchin.web.cxmlhttp import cxml_endpoint
 @require_POST
 @cxml_endpoint
 async def confirmation_endpoint(request: HttpRequest) -> HttpResponse:
-    return await receive(request, "ConfirmationRequest", fulfilment.confirmation)
+    return await receive(request, ConfirmationRequest, fulfilment.confirmation)
 
 
 @csrf_exempt
 @require_POST
 @cxml_endpoint
 async def ship_notice_endpoint(request: HttpRequest) -> HttpResponse:
-    return await receive(request, "ShipNoticeRequest", fulfilment.ship_notice)
+    return await receive(request, ShipNoticeRequest, fulfilment.ship_notice)
 
 
 @csrf_exempt
 @require_POST
 @cxml_endpoint
 async def invoice_endpoint(request: HttpRequest) -> HttpResponse:
-    return await receive(request, "InvoiceDetailRequest", fulfilment.invoice)
+    return await receive(request, InvoiceDetailRequest, fulfilment.invoice)

@@ -17,6 +17,7 @@ from punchin.procurement.documents.models import CxmlDocument
 from punchin.procurement.partners.models import SupplierPartner
 from punchin.procurement.requisitions.models import MONEY, Requisition, RequisitionLine
 from punchin.web.delivery.models import OutboundDelivery
+from punchin.web.inbound import InboundClaimBase
 
 QUANTITY = {"max_digits": 18, "decimal_places": 4}
 
@@ -237,21 +238,10 @@ class InvoiceLine(models.Model):
     unit_price = models.DecimalField(**MONEY)
 
 
-class InboundClaim(models.Model):
-    """One row per (partner, payloadID) of a fulfilment document: its idempotency record.
-
-    Inserted in the transaction that applies the document and stores the answer, so a
-    copy (the supplier's retry, or a racing duplicate) finds the row and gets the same
-    answer byte for byte instead of being applied twice (SECURITY.md row 11).
-    """
+class InboundClaim(InboundClaimBase):
+    """A fulfilment document's claim on its payloadID, per partner (``answer_once``)."""
 
     partner = models.ForeignKey(SupplierPartner, on_delete=models.PROTECT, related_name="+")
-    payload_id = models.CharField(max_length=255)
-    document_type = models.CharField(max_length=64)
-    body_sha256 = models.CharField(max_length=64)
-    answer = models.BinaryField()
-    answer_http_status = models.PositiveSmallIntegerField()
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [

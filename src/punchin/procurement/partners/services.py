@@ -20,6 +20,7 @@ from punchin.cxml.envelope import Credential, Header
 from punchin.cxml.errors import BadRequest, Forbidden, Unauthorized
 from punchin.procurement.partners import credentials
 from punchin.procurement.partners.models import AuthScheme, SharedSecret, SupplierPartner
+from punchin.web.inbound import holder_of
 
 FORBIDDEN_TEXT = "SharedSecret invalid or sender unknown"
 # Compared against when the sender is unknown, so that path costs what a real check costs.
@@ -119,20 +120,12 @@ def _forwarded_fingerprint(meta: Mapping[str, str]) -> str | None:
 
 
 def match_secret(secrets: list[SharedSecret], credential: Credential | None) -> SharedSecret:
-    """The store whose SharedSecret was presented, compared in constant time (P16, P23).
-
-    Every candidate is compared (no early exit), and an unknown sender is compared
-    against a dummy digest, so timing does not tell the two refusals apart.
-    """
+    """The store whose SharedSecret was presented, compared in constant time (P16, P23)."""
     presented = ""
     if credential is not None and credential.shared_secret is not None:
         presented = credential.shared_secret.value
-    found: SharedSecret | None = None
-    for candidate in secrets or [None]:
-        stored = candidate.digest if candidate is not None else _DUMMY_DIGEST
-        if credentials.matches(presented, stored) and candidate is not None:
-            found = candidate
-    if found is None or not presented:
+    found = holder_of(presented, ((s, s.digest) for s in secrets), credentials.digest)
+    if found is None:
         raise Forbidden(FORBIDDEN_TEXT)
     return found
 

@@ -18,7 +18,6 @@ transient failure (5xx) releases the claim so the supplier's retry is processed 
 from __future__ import annotations
 
 import asyncio
-import hmac
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -28,17 +27,11 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 
 from punchin.cxml import CXMLError, Limits, read
 from punchin.cxml.common import URL
-from punchin.cxml.envelope import Document, Message, Request
-from punchin.cxml.errors import (
-    BadRequest,
-    Conflict,
-    LocalProtocolError,
-    NotImplementedRequest,
-)
+from punchin.cxml.envelope import Document, Message
+from punchin.cxml.errors import BadRequest, LocalProtocolError, NotImplementedRequest
 from punchin.cxml.punchout import (
     PunchOutOrderMessage,
     PunchOutSetupRequest,
@@ -55,16 +48,10 @@ from punchin.procurement.punchin.models import PunchInRequest, State
 from punchin.procurement.punchin.poom import fetch_poom
 from punchin.procurement.requisitions.cart import Cart, read_cart
 from punchin.procurement.requisitions.services import create_draft
-from punchin.web.cxmlhttp import (
-    CXML_CONTENT_TYPE,
-    cxml_response,
-    response_document,
-    status_response,
-)
+from punchin.web.cxmlhttp import cxml_response, response_document, status_response
+from punchin.web.inbound import body_digest, check_same_body, request_of, stored_answer
 
-_MAX_PAYLOAD_ID = 255
 _CLAIM_POLL_SECONDS = 0.05
-_BODY_SALT = "punchin.procurement.punchin.body"
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,22 +65,13 @@ class Inbound:
 
 def setup_request(document: Document) -> PunchOutSetupRequest:
     """The document's PunchOutSetupRequest with operation create, or the refusal."""
-    if document.header is None or not isinstance(document.body, Request):
-        raise BadRequest("expected a cXML Request with a Header (PunchOutSetupRequest)")
-    payload = document.body.payload
-    if not isinstance(payload, PunchOutSetupRequest):
-        found = type(payload).__name__ if payload is not None else "an unknown request"
-        raise NotImplementedRequest(f"this endpoint accepts PunchOutSetupRequest, not {found}")
+    payload = request_of(document, PunchOutSetupRequest)
     if payload.operation != "create":
         raise NotImplementedRequest(
             f'Punch-in uses operation="create" (P21), not {payload.operation!r}'
         )
-    if document.body.deployment_mode not in (None, "production", "test"):
-        raise BadRequest(f"unknown deploymentMode {document.body.deployment_mode!r}")
     if document.version is not None and not document.version.startswith("1."):
         raise BadRequest(f"cXML version {document.version!r} is not supported")
-    if not document.payload_id.strip() or len(document.payload_id) > _MAX_PAYLOAD_ID:
-        raise BadRequest("payloadID must be 1 to 255 characters")
     skew = abs((datetime.now(UTC) - document.timestamp).total_seconds())
     if skew > settings.PUNCHIN_TIMESTAMP_TOLERANCE_SECONDS:
         raise BadRequest(
@@ -112,19 +90,6 @@ async def authenticate(document: Document, meta: dict[str, str]) -> SharedSecret
     secret = partners.match_secret(secrets, credential)
     partners.check_from(secret.partner, document.header)
     return secret
-
-
-def body_digest(body: bytes) -> str:
-    """What tells two copies of a payloadID apart: HMAC-SHA256 of the body. Keyed,
-    because the body holds the SharedSecret: a plain hash of a mostly known document
-    would let a reader of the database test guesses of the secret offline."""
-    return salted_hmac(_BODY_SALT, body, algorithm="sha256").hexdigest()
-
-
-def _stored(claim: PunchInRequest) -> HttpResponse:
-    return HttpResponse(
-        bytes(claim.answer), status=claim.answer_http_status, content_type=CXML_CONTENT_TYPE
-    )
 
 
 async def claim(
@@ -149,10 +114,9 @@ async def claim(
             partner=secret.partner, payload_id=payload_id
         ).afirst()
         if existing is not None:
-            if not hmac.compare_digest(existing.body_sha256, body_sha256):
-                raise Conflict(f"payloadID {payload_id} was received before with another body")
+            check_same_body(existing, body_sha256)
             if existing.state == State.ANSWERED:
-                return _stored(existing)
+                return stored_answer(existing)
             stale = timezone.now() - timedelta(seconds=settings.PUNCHIN_STALE_CLAIM_SECONDS)
             if existing.created_at < stale:
                 await PunchInRequest.objects.filter(

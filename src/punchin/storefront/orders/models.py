@@ -18,24 +18,14 @@ from punchin.storefront.catalog.models import Product
 from punchin.storefront.documents.models import CxmlDocument
 from punchin.storefront.integration.models import PurchasingSystem
 from punchin.storefront.submissions.models import PunchInSubmission
+from punchin.web.inbound import InboundClaimBase
 
 
-class InboundRequest(models.Model):
-    """One row per (purchasing system, payloadID): SECURITY.md row 11.
-
-    The row, the change the document makes and the answer commit in one transaction,
-    so a copy of the document (a retry, or ten at once) finds the answer here and gets
-    it byte for byte; it is never applied twice. Answers that a retry could change
-    (5xx) are not stored.
-    """
+class InboundRequest(InboundClaimBase):
+    """A StatusUpdateRequest's or OrderRequest's claim on its payloadID, per purchasing
+    system (``answer_once``)."""
 
     system = models.ForeignKey(PurchasingSystem, on_delete=models.CASCADE)
-    payload_id = models.CharField(max_length=255)
-    document_type = models.CharField(max_length=64)
-    body_sha256 = models.CharField(max_length=64)
-    answer = models.BinaryField()
-    answer_http_status = models.PositiveSmallIntegerField()
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = (

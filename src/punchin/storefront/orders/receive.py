@@ -25,7 +25,6 @@ from punchin.cxml.statusupdate import DocumentStatus, StatusUpdateRequest
 from punchin.storefront.catalog.models import Product
 from punchin.storefront.documents.models import CxmlDocument
 from punchin.storefront.integration.models import PurchasingSystem
-from punchin.storefront.orders.inbound import request_of
 from punchin.storefront.orders.models import (
     Event,
     IllegalMove,
@@ -36,6 +35,7 @@ from punchin.storefront.orders.models import (
 from punchin.storefront.submissions.models import Approval, PunchInSubmission
 from punchin.storefront.submissions.services import parse_line_reference
 from punchin.web.cxmlhttp import status_response
+from punchin.web.inbound import request_of
 
 
 class ExpectationFailed(CXMLError):

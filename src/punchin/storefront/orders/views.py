@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 
-from asgiref.sync import sync_to_async
 from django.contrib import messages
 from django.contrib.auth.decorators import user_passes_test
 from django.http import HttpRequest, HttpResponse
@@ -15,8 +14,6 @@ from django.views.decorators.http import require_POST
 
 from punchin.cxml.order import OrderRequest
 from punchin.cxml.statusupdate import StatusUpdateRequest
-from punchin.storefront.documents.models import CxmlDocument
-from punchin.storefront.documents.services import record_inbound, record_outcome
 from punchin.storefront.orders import inbound, receive, services
 from punchin.storefront.orders.forms import ConfirmForm, InvoiceForm, RejectForm, ShipForm, noon
 from punchin.storefront.orders.models import PurchaseOrder, State
@@ -26,34 +23,12 @@ from punchin.web.delivery.models import OutboundDelivery
 # --- cXML endpoints ------------------------------------------------------------------
 
 
-@cxml_endpoint
-async def _answer(
-    request: HttpRequest, entry: CxmlDocument, expected: type, apply: inbound.Apply
-) -> HttpResponse:
-    document = inbound.read_request(request.body)
-    entry.payload_id = document.payload_id
-    inbound.request_of(document, expected)
-    system = await sync_to_async(inbound.authenticate)(document)
-    entry.peer = str(system)[:255]
-    return await sync_to_async(inbound.answer_once)(system, document, entry, request.body, apply)
-
-
-async def _receive(request: HttpRequest, expected: type, apply: inbound.Apply) -> HttpResponse:
-    """Store the document as received, answer it, note the answer on the stored row."""
-    entry = await record_inbound(
-        request.body, request.META.get("REMOTE_ADDR", ""), expected.__name__
-    )
-    response = await _answer(request, entry, expected, apply)
-    await record_outcome(entry, response.content)
-    return response
-
-
 @csrf_exempt  # server to server, authenticated by the Sender's SharedSecret
 @require_POST
 @cxml_endpoint
 async def status_endpoint(request: HttpRequest) -> HttpResponse:
     """``POST /cxml/status``: the cart was approved or rejected (P8)."""
-    return await _receive(request, StatusUpdateRequest, receive.status_update)
+    return await inbound.receive(request, StatusUpdateRequest, receive.status_update)
 
 
 @csrf_exempt
@@ -61,7 +36,7 @@ async def status_endpoint(request: HttpRequest) -> HttpResponse:
 @cxml_endpoint
 async def order_endpoint(request: HttpRequest) -> HttpResponse:
     """``POST /cxml/order``: a purchase order, its change or its cancellation (P8)."""
-    return await _receive(request, OrderRequest, receive.order_request)
+    return await inbound.receive(request, OrderRequest, receive.order_request)
 
 
 # --- staff pages ---------------------------------------------------------------------
