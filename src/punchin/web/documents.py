@@ -67,5 +67,6 @@ class CxmlDocumentBase(models.Model):
 
     @property
     def text(self) -> str:
-        """The document as text for the admin pages (escaped by the template)."""
-        return bytes(self.raw).decode("utf-8", errors="replace")
+        """The document for people to read (escaped by the template), its SharedSecrets
+        redacted: the stored bytes may keep them, no page shows them."""
+        return redact_secrets(bytes(self.raw)).decode("utf-8", errors="replace")

@@ -1,0 +1,50 @@
+"""The document log's admin, shared by both parties (each registers its own model)."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from punchin.web.documents import CxmlDocumentBase
+
+
+class CxmlDocumentAdminBase(admin.ModelAdmin):
+    """Every document as it crossed the wire, with what became of it; read-only,
+    because the log is evidence (ARCHITECTURE.md: stored before acting or sending)."""
+
+    list_display = (
+        "created_at",
+        "direction",
+        "document_type",
+        "payload_id",
+        "peer",
+        "status_code",
+        "status_text",
+    )
+    list_filter = ("direction", "document_type", "status_code")
+    search_fields = ("payload_id", "peer", "detail")
+    date_hierarchy = "created_at"
+    fields: tuple[str, ...] = (
+        "created_at",
+        "updated_at",
+        "direction",
+        "document_type",
+        "payload_id",
+        "peer",
+        "status_code",
+        "status_text",
+        "detail",
+        "document",
+    )
+    readonly_fields = fields
+
+    @admin.display(description="document (SharedSecrets shown as ***)")
+    def document(self, obj: CxmlDocumentBase) -> SafeString:
+        return format_html("<pre style='white-space: pre-wrap'>{}</pre>", obj.text)
+
+    def has_add_permission(self, request: object) -> bool:
+        return False
+
+    def has_change_permission(self, request: object, obj: object = None) -> bool:
+        return False
