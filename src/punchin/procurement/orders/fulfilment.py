@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.http import HttpResponse
 
-from punchin.cxml.envelope import Document, Request
+from punchin.cxml.envelope import Document
 from punchin.cxml.errors import BadRequest, Conflict, CXMLError
 from punchin.cxml.fulfill import (
     ConfirmationRequest,
@@ -38,6 +38,7 @@ from punchin.procurement.orders.models import (
 from punchin.procurement.orders.services import move_order
 from punchin.procurement.partners.models import SupplierPartner
 from punchin.web.cxmlhttp import status_response
+from punchin.web.inbound import request_of
 
 # What a supplier confirms it will deliver; backordered and rejected quantities are not.
 _CONFIRMED_TYPES = frozenset({ConfirmationStatusType.ACCEPT, ConfirmationStatusType.DETAIL})
@@ -73,11 +74,6 @@ def _lines(order: PurchaseOrder, numbers: Iterable[int]) -> dict[int, PurchaseOr
             f"be one of our ItemOut lineNumbers ({', '.join(map(str, sorted(lines)))})"
         )
     return lines
-
-
-def _payload(document: Document) -> object:
-    assert isinstance(document.body, Request)
-    return document.body.payload
 
 
 def _event(
@@ -119,8 +115,7 @@ def _latest_version(order: PurchaseOrder, referenced: str) -> None:
 
 
 def confirmation(partner: SupplierPartner, document: Document, entry: CxmlDocument) -> HttpResponse:
-    request = _payload(document)
-    assert isinstance(request, ConfirmationRequest)
+    request = request_of(document, ConfirmationRequest)
     header = request.header
     order = _order(partner, request.order_reference.order_id)
     _latest_version(order, request.order_reference.document_reference.payload_id.strip())
@@ -181,8 +176,7 @@ def confirmation(partner: SupplierPartner, document: Document, entry: CxmlDocume
 
 
 def ship_notice(partner: SupplierPartner, document: Document, entry: CxmlDocument) -> HttpResponse:
-    request = _payload(document)
-    assert isinstance(request, ShipNoticeRequest)
+    request = request_of(document, ShipNoticeRequest)
     header = request.header
     if header.operation != "new":
         raise BadRequest(
@@ -235,8 +229,7 @@ def _invoice_order(partner: SupplierPartner, part: InvoiceDetailOrder) -> Purcha
 
 
 def invoice(partner: SupplierPartner, document: Document, entry: CxmlDocument) -> HttpResponse:
-    request = _payload(document)
-    assert isinstance(request, InvoiceDetailRequest)
+    request = request_of(document, InvoiceDetailRequest)
     header = request.header
     if header.purpose != InvoicePurpose.STANDARD or header.operation != "new":
         raise BadRequest(
