@@ -15,7 +15,7 @@ from aiohttp import web
 from punchin.conformance import Finding, Verdict, check_poom_url
 from punchin.conformance.poom import check_poom
 from punchin.conformance.poomserver import expired_answer
-from punchin.conformance.supplier import CART, cart_total, order_message, setup_request
+from punchin.conformance.supplier import cart, cart_total, order_message, setup_request
 from punchin.cxml import serialize
 from punchin.cxml.build import Parties
 from punchin.cxml.common import Money, Total
@@ -67,7 +67,7 @@ def test_a_sound_cart_passes(dtd_dir: Path) -> None:
     assert checks["ItemIn 2"] == [Verdict.PASS]
     total = next(f for f in found if f.check == "Total")
     assert total.reason.startswith(f"{cart_total()} USD")
-    assert cart_total() == sum((ln.quantity * ln.unit_price for ln in CART), Decimal(0))
+    assert cart_total() == sum((ln.quantity * ln.unit_price for ln in cart("")), Decimal(0))
     assert next(f for f in found if f.check == "Lines").reason == "2 ItemIn"
 
 

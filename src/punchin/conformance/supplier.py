@@ -10,123 +10,58 @@ DTD-valid by construction (the tests check it).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 
 from punchin.cxml import Document
-from punchin.cxml.build import LANG, Parties, message, request
-from punchin.cxml.common import (
-    URL,
-    Classification,
-    Description,
-    Extrinsic,
-    ItemDetail,
-    ItemID,
-    ManufacturerName,
-    Money,
-    ShortName,
-    SupplierPartAuxiliaryID,
-    Total,
-    UnitPrice,
-)
-from punchin.cxml.punchout import (
-    BuyerCookie,
-    ItemIn,
-    PunchOutOrderMessage,
-    PunchOutOrderMessageHeader,
-    PunchOutSetupRequest,
-)
+from punchin.cxml.build import Parties
+from punchin.cxml.cart import Line, punch_out_order_message, punch_out_setup_request
+
+_SHOP = "https://supplier.example/dp"
+
+# (quantity, part, description, short name, unit price, UN/CEFACT unit, UNSPSC,
+#  manufacturer, manufacturer part)
+_GOODS = (
+    (2, "B00CF226A1", "HP 26A Black Original LaserJet Toner Cartridge, about 3,100 pages",
+     "HP 26A black toner", "89.99", "EA", "44103103", "HP", "CF226A"),
+    (1, "B01PAPER10", "Multipurpose copy paper, letter, 20 lb, 92 bright, 10 reams per case",
+     "Copy paper, case of 10 reams", "54.49", "CS", "14111507", "Hammermill", "HAM-105007"),
+)  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True)
-class CartLine:
-    quantity: Decimal
-    supplier_part_id: str
-    description: str
-    short_name: str
-    unit_price: Decimal
-    unit_of_measure: str  # UN/CEFACT Recommendation 20
-    unspsc: str
-    manufacturer: str
-    manufacturer_part_id: str
+def cart(payload_id: str) -> tuple[Line, ...]:
+    """The two lines; each SupplierPartAuxiliaryID names its cart and line, as a store's
+    own cookie would (the storefront does the same)."""
+    return tuple(
+        Line(
+            quantity=Decimal(quantity),
+            supplier_part_id=part,
+            supplier_part_auxiliary_id=f"{payload_id}:{number}",
+            description=description,
+            short_name=short_name,
+            unit_price=Decimal(price),
+            unit_of_measure=unit,
+            unspsc=unspsc,
+            manufacturer_part_id=manufacturer_part,
+            manufacturer_name=manufacturer,
+            url=f"{_SHOP}/{part}",
+            lead_time_days=2,
+        )
+        for number, (
+            quantity, part, description, short_name, price, unit, unspsc, manufacturer,
+            manufacturer_part,
+        ) in enumerate(_GOODS, start=1)
+    )  # fmt: skip
 
 
-CART = (
-    CartLine(
-        quantity=Decimal(2),
-        supplier_part_id="B00CF226A1",
-        description="HP 26A Black Original LaserJet Toner Cartridge, about 3,100 pages",
-        short_name="HP 26A black toner",
-        unit_price=Decimal("89.99"),
-        unit_of_measure="EA",
-        unspsc="44103103",
-        manufacturer="HP",
-        manufacturer_part_id="CF226A",
-    ),
-    CartLine(
-        quantity=Decimal(1),
-        supplier_part_id="B01PAPER10",
-        description="Multipurpose copy paper, letter, 20 lb, 92 bright, 10 reams per case",
-        short_name="Copy paper, case of 10 reams",
-        unit_price=Decimal("54.49"),
-        unit_of_measure="CS",
-        unspsc="14111507",
-        manufacturer="Hammermill",
-        manufacturer_part_id="HAM-105007",
-    ),
-)
-
-
-def _item(number: int, line: CartLine, currency: str, payload_id: str) -> ItemIn:
-    return ItemIn(
-        quantity=line.quantity,
-        line_number=number,
-        item_id=ItemID(
-            supplier_part_id=line.supplier_part_id,
-            supplier_part_auxiliary_id=SupplierPartAuxiliaryID(value=f"{payload_id}:{number}"),
-        ),
-        item_detail=ItemDetail(
-            unit_price=UnitPrice(money=Money(amount=line.unit_price, currency=currency)),
-            descriptions=(
-                Description(
-                    text=line.description, lang=LANG, short_name=ShortName(value=line.short_name)
-                ),
-            ),
-            unit_of_measure=line.unit_of_measure,
-            classifications=(Classification(domain="UNSPSC", value=line.unspsc),),
-            manufacturer_part_id=line.manufacturer_part_id,
-            manufacturer_name=ManufacturerName(value=line.manufacturer, lang=LANG),
-            url=URL(value=f"https://supplier.example/dp/{line.supplier_part_id}"),
-            lead_time=2,
-        ),
-    )
-
-
-def cart_total(lines: tuple[CartLine, ...] = CART) -> Decimal:
-    return sum((line.quantity * line.unit_price for line in lines), Decimal(0))
+def cart_total(payload_id: str = "") -> Decimal:
+    return sum((line.subtotal for line in cart(payload_id)), Decimal(0))
 
 
 def order_message(parties: Parties, payload_id: str, currency: str = "USD") -> Document:
     """The cart (POOM), under the setup request's payloadID (P15), without the secret."""
-    cart = PunchOutOrderMessage(
-        buyer_cookie=BuyerCookie(),
-        header=PunchOutOrderMessageHeader(
-            operation_allowed="create",
-            total=Total(money=Money(amount=cart_total(), currency=currency)),
-        ),
-        items=tuple(_item(n, line, currency, payload_id) for n, line in enumerate(CART, 1)),
-    )
-    return message(cart, parties, payload_id=payload_id)
+    return punch_out_order_message(payload_id, parties, cart(payload_id), currency)
 
 
 def setup_request(parties: Parties, payload_id: str, user_email: str, poom_url: str) -> Document:
     """The PunchOutSetupRequest of P14-P21 (the version is the DTD we validate against)."""
-    setup = PunchOutSetupRequest(
-        operation="create",
-        buyer_cookie=BuyerCookie(),
-        extrinsics=(
-            Extrinsic(name="UserEmail", value=user_email),
-            Extrinsic(name="PoomUrl", value=poom_url),
-        ),
-    )
-    return request(setup, parties, payload_id=payload_id)
+    return punch_out_setup_request(payload_id, parties, user_email, poom_url)
