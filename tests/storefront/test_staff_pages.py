@@ -115,3 +115,16 @@ def test_an_action_the_state_forbids_says_why(order: PurchaseOrder, staff: Brows
     again = staff.post(f"/staff/orders/{order.pk}/reject", {"comment": "again"})
     assert again.status == 400
     assert "An order that is rejected cannot take “Reject”." in again.text
+
+
+def test_quantities_in_the_forms_are_written_as_people_write_them(
+    order: PurchaseOrder, staff: Browser
+) -> None:
+    """Ten boxes were offered as "1E+1" in the confirm form (Decimal.normalize)."""
+    order.lines.filter(line_number=1).update(quantity=10)
+    page = staff.get(f"/staff/orders/{order.pk}/").text
+    field = re.search(r'<input[^>]*name="quantity_1"[^>]*>', page)
+    assert field is not None
+    assert 'value="10"' in field[0]
+    assert "1E+1" not in page
+    assert f"<h1>Purchase order {order.order_id} " in page

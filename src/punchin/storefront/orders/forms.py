@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from punchin.storefront.orders.cxml import wire_quantity
 from punchin.storefront.orders.models import PurchaseOrderLine
 from punchin.storefront.orders.services import LineChange
 
@@ -18,7 +19,7 @@ _QUANTITY = {"min_value": Decimal(0), "max_digits": 14, "decimal_places": 3}
 
 def _quantity(initial: Decimal, label: str) -> forms.DecimalField:
     return forms.DecimalField(
-        initial=initial.normalize() if initial else Decimal(0),
+        initial=wire_quantity(initial) if initial else Decimal(0),  # 10, not 1E+1
         label=label,
         widget=forms.NumberInput(attrs={"class": "qty", "step": "any"}),
         **_QUANTITY,
