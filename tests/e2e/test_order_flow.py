@@ -180,6 +180,7 @@ def test_approved_cart_becomes_a_matched_purchase_order(
     for document_type in ("StatusUpdateRequest", "OrderRequest"):
         row = admin.locator("#delivery-table tr[data-state=delivered]", has_text=document_type)
         expect(row.first).to_be_visible()
+        expect(row.first.locator('[data-label="Partner"]')).to_have_text(logins.STORE_NAME)
     screenshot(admin, "17-deliveries")
     approver_context.close()
     staff_context.close()
