@@ -402,8 +402,6 @@ def test_published_answer_with_raw_ampersands_is_read(
 
 
 def test_state_machine_refuses_illegal_moves(acme: Acme, dev: Any) -> None:
-    from asgiref.sync import async_to_sync
-
     from punchin.storefront.submissions.models import TRANSITIONS, InvalidTransition
 
     acme.configure("http://127.0.0.1:9/cxml/punchin")
@@ -414,4 +412,4 @@ def test_state_machine_refuses_illegal_moves(acme: Acme, dev: Any) -> None:
             if target in TRANSITIONS[state]:
                 continue
             with pytest.raises(InvalidTransition):
-                async_to_sync(submission.move)(target)
+                submission.move(target)

@@ -125,18 +125,19 @@ class PunchInSubmission(models.Model):
     def is_final(self) -> bool:
         return self.state in FINAL
 
-    async def move(self, to: State, **fields: Any) -> bool:
+    def move(self, to: State, **fields: Any) -> bool:
         """Move to ``to`` if nobody moved this submission since we read it.
 
         Raises ``InvalidTransition`` for a move the table forbids; returns False if
         another request won the race (the row changed under us), True otherwise.
+        Synchronous, so a caller can make it one statement of a larger transaction.
         """
         if to not in TRANSITIONS[self.state]:
             raise InvalidTransition(f"{self.state} -> {to} is not a legal move")
         changes = {"state": to, **fields}
-        won = await PunchInSubmission.objects.filter(
+        won = PunchInSubmission.objects.filter(
             pk=self.pk, state=self.state, attempts=self.attempts
-        ).aupdate(**changes, updated_at=timezone.now())
+        ).update(**changes, updated_at=timezone.now())
         if won:
             for name, value in changes.items():
                 setattr(self, name, value)

@@ -323,10 +323,11 @@ async def send(system: PurchasingSystem, body: bytes) -> tuple[Verdict, HttpRepl
     return judge(reply), reply
 
 
-async def record_answer(
+def record_answer(
     system: PurchasingSystem, verdict: Verdict, reply: HttpReply | None
 ) -> CxmlDocument | None:
-    """Keep what came back, before acting on it (ARCHITECTURE.md)."""
+    """Keep what came back, before acting on it (ARCHITECTURE.md): its own statement,
+    committed even if acting on it fails."""
     if reply is None:
         return None
     payload_id = ""
@@ -342,7 +343,7 @@ async def record_answer(
     detail = "\n".join(
         part for part in (verdict.detail, f"repaired: {repairs}" if repairs else "") if part
     )
-    return await CxmlDocument.objects.acreate(
+    return CxmlDocument.objects.create(
         direction=Direction.INBOUND,
         document_type=document_type,
         payload_id=payload_id[:255],
@@ -354,13 +355,21 @@ async def record_answer(
     )
 
 
-async def _note_outcome(request: CxmlDocument, verdict: Verdict) -> None:
+def _note_outcome(request_id: int, verdict: Verdict) -> None:
     """The outbound request's row says how its latest send ended."""
-    await CxmlDocument.objects.filter(pk=request.pk).aupdate(
+    CxmlDocument.objects.filter(pk=request_id).update(
         status_code=verdict.status_code,
         status_text=verdict.status_text[:255],
         detail=verdict.message,
     )
+
+
+def _record_test(
+    system: PurchasingSystem, request_id: int, verdict: Verdict, reply: HttpReply | None
+) -> CxmlDocument | None:
+    answer = record_answer(system, verdict, reply)
+    _note_outcome(request_id, verdict)
+    return answer
 
 
 async def send_test_request(
@@ -372,8 +381,7 @@ async def send_test_request(
         system, user_email, [], "USD", base_url, DeploymentMode.TEST
     )
     verdict, reply = await send(system, bytes(prepared.setup_request.raw))
-    answer = await record_answer(system, verdict, reply)
-    await _note_outcome(prepared.setup_request, verdict)
+    answer = await sync_to_async(_record_test)(system, prepared.setup_request.pk, verdict, reply)
     return verdict, answer
 
 
@@ -425,70 +433,104 @@ def _claimable(submission: PunchInSubmission) -> bool:
     return False
 
 
-async def attempt(submission: PunchInSubmission) -> Progress:
-    """Send the setup request once, if it is due, and move the submission (P23).
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """This request won the next send of ``submission`` (now SENDING): the attempt
+    row it fills in, the purchasing system to send to (None if it was removed) and
+    the stored setup request's exact bytes."""
 
-    200 -> ACCEPTED with the StartPage; 400/403 (any permanent answer) -> REFUSED at
-    once; 500, timeout, connection error -> RETRYING after ``backoff * 2**(n-1)``
-    seconds, or FAILED after ``max_attempts`` sends. Not due, already sending
-    elsewhere, or final: nothing is sent and the current progress is returned.
+    submission: PunchInSubmission
+    record: Attempt
+    system: PurchasingSystem | None
+    body: bytes
+
+
+def claim(submission: PunchInSubmission) -> Claim | Progress:
+    """Claim the next send if it is due; otherwise say where the submission stands.
+
+    ``submission`` comes with its ``setup_request`` (``select_related``). One
+    transaction: the guarded move to SENDING (a reload or a second tab never wins the
+    same attempt), the PoomUrl's renewal (P19: it answers for PUNCHIN_POOM_TTL seconds
+    after each send) and the attempt row. Synchronous, so the view runs it with the
+    session and ownership lookups in one hop from the event loop: each hop costs
+    more CPU than the statement it runs (docs/performance.md).
     """
     if not _claimable(submission):
         return progress(submission)
     number = submission.attempts + 1
     started = timezone.now()
     lease = started + timedelta(seconds=settings.PUNCHIN_SETUP_TIMEOUT + 10)
-    if not await submission.move(
-        State.SENDING, attempts=number, lease_until=lease, message="Sending…"
-    ):
-        fresh = await PunchInSubmission.objects.aget(pk=submission.pk)
-        return progress(fresh)
-    # P19: the PoomUrl answers for PUNCHIN_POOM_TTL seconds after each send.
-    await Poom.objects.filter(pk=submission.poom_id).aupdate(
-        expires_at=started + timedelta(seconds=settings.PUNCHIN_POOM_TTL)
-    )
-    record = await Attempt.objects.acreate(submission=submission, number=number, started_at=started)
-    system = await PurchasingSystem.objects.filter(account_id=submission.account_id).afirst()
-    if system is None:
+    record: Attempt | None = None
+    with transaction.atomic():
+        if submission.move(State.SENDING, attempts=number, lease_until=lease, message="Sending…"):
+            Poom.objects.filter(pk=submission.poom_id).update(
+                expires_at=started + timedelta(seconds=settings.PUNCHIN_POOM_TTL)
+            )
+            record = Attempt.objects.create(
+                submission=submission, number=number, started_at=started
+            )
+    if record is None:
+        return progress(PunchInSubmission.objects.get(pk=submission.pk))
+    system = PurchasingSystem.objects.filter(account_id=submission.account_id).first()
+    return Claim(submission, record, system, bytes(submission.setup_request.raw))
+
+
+async def attempt(claimed: Claim) -> Progress:
+    """Send the claimed setup request once and move the submission (P23).
+
+    200 -> ACCEPTED with the StartPage; 400/403 (any permanent answer) -> REFUSED at
+    once; 500, timeout, connection error -> RETRYING after ``backoff * 2**(n-1)``
+    seconds, or FAILED after ``max_attempts`` sends. The send is awaited on the
+    event loop; everything after it is one hop (``finish``).
+    """
+    if claimed.system is None:
         verdict, reply = Verdict(Outcome.PERMANENT, "The purchasing system was removed."), None
     else:
-        request = await CxmlDocument.objects.aget(pk=submission.setup_request_id)
-        verdict, reply = await send(system, bytes(request.raw))
-        answer = await record_answer(system, verdict, reply)
-        record.response = answer
-        await _note_outcome(request, verdict)
-    record.finished_at = timezone.now()
-    record.http_status = verdict.http_status
-    record.status_code = verdict.status_code
-    record.status_text = verdict.status_text[:255]
-    record.error = "" if reply is not None else verdict.detail or verdict.message
-    await record.asave()
-    await _conclude(submission, verdict, number)
+        verdict, reply = await send(claimed.system, claimed.body)
+    return await sync_to_async(finish)(claimed, verdict, reply)
+
+
+def finish(claimed: Claim, verdict: Verdict, reply: HttpReply | None) -> Progress:
+    """Store the answer (first, on its own), then in one transaction the request's
+    outcome, the attempt row and the submission's next state."""
+    submission, record = claimed.submission, claimed.record
+    if claimed.system is not None:
+        record.response = record_answer(claimed.system, verdict, reply)
+    with transaction.atomic():
+        if claimed.system is not None:
+            _note_outcome(submission.setup_request_id, verdict)
+        record.finished_at = timezone.now()
+        record.http_status = verdict.http_status
+        record.status_code = verdict.status_code
+        record.status_text = verdict.status_text[:255]
+        record.error = "" if reply is not None else verdict.detail or verdict.message
+        record.save()
+        _conclude(submission, verdict, record.number)
     return progress(submission)
 
 
-async def _conclude(submission: PunchInSubmission, verdict: Verdict, number: int) -> None:
+def _conclude(submission: PunchInSubmission, verdict: Verdict, number: int) -> None:
     if verdict.outcome is Outcome.SUCCESS:
-        await submission.move(
+        submission.move(
             State.ACCEPTED,
             start_page_url=verdict.start_page_url,
             message=verdict.message,
             lease_until=None,
         )
         # The cart now lives in the requisition; the storefront's copy is done.
-        await CartLine.objects.filter(cart__user_id=submission.user_id).adelete()
+        CartLine.objects.filter(cart__user_id=submission.user_id).delete()
     elif verdict.outcome is Outcome.PERMANENT:
-        await submission.move(State.REFUSED, message=verdict.message, lease_until=None)
+        submission.move(State.REFUSED, message=verdict.message, lease_until=None)
     elif number < submission.max_attempts:
         delay = settings.PUNCHIN_SETUP_BACKOFF * 2 ** (number - 1)
-        await submission.move(
+        submission.move(
             State.RETRYING,
             next_attempt_at=timezone.now() + timedelta(seconds=delay),
             message=f"{verdict.message} Retrying ({number + 1} of {submission.max_attempts})…",
             lease_until=None,
         )
     else:
-        await submission.move(
+        submission.move(
             State.FAILED,
             message=f"{verdict.message} We tried {number} times and gave up; your cart is "
             "unchanged, so you can submit it again later.",

@@ -1,15 +1,15 @@
 from __future__ import annotations
 
+from asgiref.sync import sync_to_async
 from django.contrib.auth.decorators import login_required
 from django.db.models import F, Q
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from punchin.storefront.cart.models import Order
 from punchin.storefront.documents.models import CxmlDocument
-from punchin.storefront.documents.services import shown_text
 from punchin.storefront.orders.models import PurchaseOrder
 from punchin.storefront.submissions import services
 from punchin.storefront.submissions.models import Poom, PunchInSubmission
@@ -29,17 +29,26 @@ def page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "submissions/page.html", context)
 
 
+def _claim(request: HttpRequest, pk: int) -> services.Claim | services.Progress | None:
+    """The buyer's session and user, the ownership check and the claim: one hop from
+    the event loop for all of them (each hop costs more than its query). None if
+    nobody is signed in."""
+    if not request.user.is_authenticated:
+        return None
+    submission = get_object_or_404(
+        PunchInSubmission.objects.select_related("setup_request"), pk=pk, user=request.user
+    )
+    return services.claim(submission)
+
+
 @require_POST
 async def attempt(request: HttpRequest, pk: int) -> HttpResponse:
     """One attempt (if due), awaited on the event loop: the worker stays free to serve
     the PoomUrl that the e-procurement side fetches meanwhile (P5)."""
-    user = await request.auser()
-    if not user.is_authenticated:
+    claimed = await sync_to_async(_claim)(request, pk)
+    if claimed is None:
         return JsonResponse({"error": "sign in first"}, status=403)
-    submission = await PunchInSubmission.objects.filter(pk=pk, user_id=user.pk).afirst()
-    if submission is None:
-        raise Http404("no such submission")
-    progress = await services.attempt(submission)
+    progress = await services.attempt(claimed) if isinstance(claimed, services.Claim) else claimed
     if "application/json" in request.headers.get("Accept", ""):
         return JsonResponse(progress.as_json())
     if progress.redirect_url:
@@ -47,23 +56,29 @@ async def attempt(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("submissions:page", pk=pk)
 
 
+def _serve_poom(token: str) -> HttpResponse:
+    """The PoomUrl's lookup (one indexed query, the stored bytes only) and its fetch
+    count, in one hop from the event loop."""
+    row = Poom.objects.filter(token=token).values_list("pk", "expires_at", "document__raw").first()
+    if row is None:
+        return status_response(404, "no cart behind this PoomUrl", text="Not Found")
+    pk, expires_at, raw = row
+    now = timezone.now()
+    if now >= expires_at:
+        # P19: "The PoomUrl must be fetched within one minute; after that the
+        # supplier answers 500."
+        return status_response(500, "this PoomUrl has expired")
+    Poom.objects.filter(pk=pk).update(last_fetched_at=now, fetch_count=F("fetch_count") + 1)
+    return HttpResponse(bytes(raw), content_type=CXML_CONTENT_TYPE)
+
+
 @require_GET
 @cxml_endpoint
 async def poom(request: HttpRequest, token: str) -> HttpResponse:
     """The PoomUrl (P5, P18): the POOM's exact bytes until it expires, then a cXML
     Status 500 (P19). The token is 256 random bits; its lookup is an index probe."""
-    found = await Poom.objects.select_related("document").filter(token=token).afirst()
-    if found is None:
-        return status_response(404, "no cart behind this PoomUrl", text="Not Found")
-    now = timezone.now()
-    if now >= found.expires_at:
-        # P19: "The PoomUrl must be fetched within one minute; after that the
-        # supplier answers 500."
-        return status_response(500, "this PoomUrl has expired")
-    await Poom.objects.filter(pk=found.pk).aupdate(
-        last_fetched_at=now, fetch_count=F("fetch_count") + 1
-    )
-    return HttpResponse(bytes(found.document.raw), content_type=CXML_CONTENT_TYPE)
+    response: HttpResponse = await sync_to_async(_serve_poom)(token)
+    return response
 
 
 @login_required
@@ -102,4 +117,4 @@ def document(request: HttpRequest, pk: int) -> HttpResponse:
         ).distinct(),
         pk=pk,
     )
-    return render(request, "submissions/document.html", {"doc": doc, "text": shown_text(doc)})
+    return render(request, "submissions/document.html", {"doc": doc, "text": doc.text})
