@@ -1,25 +1,12 @@
-"""Reading the audit trail: documents are kept exactly, shown with secrets masked."""
+"""Writing the audit trail: documents are kept exactly (``CxmlDocument.text`` shows them
+with their SharedSecrets masked)."""
 
 from __future__ import annotations
-
-import re
 
 from punchin.cxml import CXMLError, parse
 from punchin.cxml.envelope import Response
 from punchin.storefront.documents.models import CxmlDocument
 from punchin.web.documents import Direction
-
-# The SharedSecret travels in every setup request we send (P16); the stored bytes
-# keep it, every page shows it masked.
-_SECRET = re.compile(r"(<SharedSecret\b[^>]*>)(.*?)(</SharedSecret>)", re.DOTALL)
-
-
-def redacted(text: str) -> str:
-    return _SECRET.sub(r"\1***\3", text)
-
-
-def shown_text(document: CxmlDocument) -> str:
-    return redacted(document.text)
 
 
 async def record_inbound(raw: bytes, peer: str, document_type: str) -> CxmlDocument:

@@ -14,7 +14,6 @@ from django.views.decorators.http import require_POST
 from punchin.storefront.accounts.models import Member
 from punchin.storefront.accounts.services import member_of
 from punchin.storefront.cart.views import base_url
-from punchin.storefront.documents.services import shown_text
 from punchin.storefront.integration.forms import PurchasingSystemForm
 from punchin.storefront.integration.models import PurchasingSystem
 from punchin.storefront.integration.services import ConfigurationError, store_pem, system_of
@@ -80,6 +79,6 @@ async def test_request(request: HttpRequest) -> HttpResponse:
     context = {
         "system": system,
         "verdict": verdict,
-        "answer_text": shown_text(answer) if answer else "",
+        "answer_text": answer.text if answer else "",
     }
     return await sync_to_async(render)(request, "integration/test_result.html", context)
