@@ -276,8 +276,8 @@ def test_price_mismatch_and_unknown_parts_are_400_line_by_line(
             supplier_part_auxiliary_id=SupplierPartAuxiliaryID(value="offer-from-elsewhere"),
         ),
     )
-    order = order_request([_with_price(first, "0.99"), foreign])
-    code, answer = post(storefront.url + "/cxml/order", from_procurement(order, "bad@p"))
+    document = from_procurement(order_request([_with_price(first, "0.99"), foreign]), "bad@p")
+    code, answer = post(storefront.url + "/cxml/order", document)
 
     assert code == 400
     detail = status_of(answer).detail
@@ -285,7 +285,7 @@ def test_price_mismatch_and_unknown_parts_are_400_line_by_line(
     assert "line 2 (IT-20001): SupplierPartAuxiliaryID" in detail
     assert not PurchaseOrder.objects.exists()
     # A refusal is an answer too: the same document again gets the same bytes.
-    assert post(storefront.url + "/cxml/order", from_procurement(order, "bad@p"))[0] == 400
+    assert post(storefront.url + "/cxml/order", document)[0] == 400
     assert InboundRequest.objects.get().answer_http_status == 400
 
 
