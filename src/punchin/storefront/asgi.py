@@ -16,4 +16,4 @@ from django.core.asgi import get_asgi_application
 
 from punchin.web.asgi import BodyLimit, SharedClient
 
-application = SharedClient(BodyLimit(get_asgi_application(), settings.PUNCHIN_MAX_BODY))
+application = SharedClient(BodyLimit(get_asgi_application(), settings.PUNCHIN_MAX_BODY_BYTES))

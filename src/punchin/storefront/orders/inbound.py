@@ -70,7 +70,7 @@ async def _answer(
     request: HttpRequest, entry: CxmlDocument, expected: type, apply: Apply
 ) -> HttpResponse:
     body = request.body
-    document = read(body, limits=Limits(max_bytes=settings.PUNCHIN_MAX_BODY)).document
+    document = read(body, limits=Limits(max_bytes=settings.PUNCHIN_MAX_BODY_BYTES)).document
     entry.payload_id = document.payload_id
     request_of(document, expected)
     system = await sync_to_async(authenticate)(document)
