@@ -21,6 +21,11 @@ from django.utils import timezone
 
 from punchin.cxml import CXMLError, read, serialize
 from punchin.cxml.build import Parties
+from punchin.cxml.cart import (
+    Line,
+    punch_out_order_message,
+    punch_out_setup_request,
+)
 from punchin.cxml.envelope import Response
 from punchin.cxml.payload_id import new_payload_id
 from punchin.cxml.punchout import PunchOutSetupResponse
@@ -38,11 +43,6 @@ from punchin.storefront.integration.services import (
     transport_auth,
     url_policy,
     user_agent,
-)
-from punchin.storefront.submissions.cxml import (
-    Line,
-    punch_out_order_message,
-    punch_out_setup_request,
 )
 from punchin.storefront.submissions.models import (
     Attempt,
