@@ -32,7 +32,7 @@ from punchin.cxml.punchout import PunchOutSetupResponse
 from punchin.cxml.status import Outcome, outcome
 from punchin.storefront.accounts.models import Member, PurchasingMode
 from punchin.storefront.cart import services as cart
-from punchin.storefront.cart.models import CartLine
+from punchin.storefront.cart.models import Cart, CartLine
 from punchin.storefront.cart.services import Checkout, CheckoutError
 from punchin.storefront.catalog.models import Product
 from punchin.storefront.documents.models import CxmlDocument
@@ -445,10 +445,16 @@ class Claim:
     body: bytes
 
 
+# What ``claim`` reads with the submission (the system may have been removed: a
+# LEFT JOIN, and ``claim`` sends nothing then).
+CLAIM_RELATED = ("setup_request", "account__purchasing_system")
+
+
 def claim(submission: PunchInSubmission) -> Claim | Progress:
     """Claim the next send if it is due; otherwise say where the submission stands.
 
-    ``submission`` comes with its ``setup_request`` (``select_related``). One
+    ``submission`` comes with its ``setup_request`` and its account's purchasing
+    system (``CLAIM_RELATED``, one query for all three). One
     transaction: the guarded move to SENDING (a reload or a second tab never wins the
     same attempt), the PoomUrl's renewal (P19: it answers for PUNCHIN_POOM_TTL seconds
     after each send) and the attempt row. Synchronous, so the view runs it with the
@@ -471,7 +477,7 @@ def claim(submission: PunchInSubmission) -> Claim | Progress:
             )
     if record is None:
         return progress(PunchInSubmission.objects.get(pk=submission.pk))
-    system = PurchasingSystem.objects.filter(account_id=submission.account_id).first()
+    system = getattr(submission.account, "purchasing_system", None)
     return Claim(submission, record, system, bytes(submission.setup_request.raw))
 
 
@@ -490,6 +496,9 @@ async def attempt(claimed: Claim) -> Progress:
     return await sync_to_async(finish)(claimed, verdict, reply)
 
 
+FINISHED_FIELDS = ("response", "finished_at", "http_status", "status_code", "status_text", "error")
+
+
 def finish(claimed: Claim, verdict: Verdict, reply: HttpReply | None) -> Progress:
     """Store the answer (first, on its own), then in one transaction the request's
     outcome, the attempt row and the submission's next state."""
@@ -504,7 +513,7 @@ def finish(claimed: Claim, verdict: Verdict, reply: HttpReply | None) -> Progres
         record.status_code = verdict.status_code
         record.status_text = verdict.status_text[:255]
         record.error = "" if reply is not None else verdict.detail or verdict.message
-        record.save()
+        record.save(update_fields=FINISHED_FIELDS)
         _conclude(submission, verdict, record.number)
     return progress(submission)
 
@@ -518,7 +527,7 @@ def _conclude(submission: PunchInSubmission, verdict: Verdict, number: int) -> N
             lease_until=None,
         )
         # The cart now lives in the requisition; the storefront's copy is done.
-        CartLine.objects.filter(cart__user_id=submission.user_id).delete()
+        CartLine.objects.filter(cart__in=Cart.objects.filter(user_id=submission.user_id)).delete()
     elif verdict.outcome is Outcome.PERMANENT:
         submission.move(State.REFUSED, message=verdict.message, lease_until=None)
     elif number < submission.max_attempts:

@@ -36,7 +36,7 @@ def _claim(request: HttpRequest, pk: int) -> services.Claim | services.Progress 
     if not request.user.is_authenticated:
         return None
     submission = get_object_or_404(
-        PunchInSubmission.objects.select_related("setup_request"), pk=pk, user=request.user
+        PunchInSubmission.objects.select_related(*services.CLAIM_RELATED), pk=pk, user=request.user
     )
     return services.claim(submission)
 
