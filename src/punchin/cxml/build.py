@@ -79,14 +79,8 @@ def request(
     timestamp: datetime | None = None,
 ) -> Document:
     """A request to the partner, authenticated by the Sender's SharedSecret."""
-    return Document(
-        payload_id=payload_id or new_payload_id(),
-        timestamp=timestamp or now(),
-        version=DEFAULT_VERSION,
-        lang=LANG,
-        header=parties.header(with_secret=True),
-        body=Request(deployment_mode=parties.deployment_mode, payload=payload),
-    )
+    body = Request(deployment_mode=parties.deployment_mode, payload=payload)
+    return _envelope(body, parties.header(with_secret=True), payload_id, timestamp)
 
 
 def message(
@@ -97,11 +91,18 @@ def message(
     timestamp: datetime | None = None,
 ) -> Document:
     """A one-way message (the cart), without the SharedSecret."""
+    body = Message(deployment_mode=parties.deployment_mode, payload=payload)
+    return _envelope(body, parties.header(with_secret=False), payload_id, timestamp)
+
+
+def _envelope(
+    body: Request | Message, header: Header, payload_id: str | None, timestamp: datetime | None
+) -> Document:
     return Document(
         payload_id=payload_id or new_payload_id(),
         timestamp=timestamp or now(),
         version=DEFAULT_VERSION,
         lang=LANG,
-        header=parties.header(with_secret=False),
-        body=Message(deployment_mode=parties.deployment_mode, payload=payload),
+        header=header,
+        body=body,
     )
