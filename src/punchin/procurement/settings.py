@@ -53,11 +53,6 @@ PUNCHIN_POOM_MAX_LINES = 1000
 # A PunchOutSetupRequest whose timestamp is further than this from our clock is refused
 # (SECURITY.md row 12); the PoomUrl it points at would have expired long ago anyway.
 PUNCHIN_TIMESTAMP_TOLERANCE_SECONDS = 3600
-# How long a copy of a payloadID that is still being processed waits for the first
-# copy's answer before answering 500 so the supplier retries (SECURITY.md row 11).
-PUNCHIN_INFLIGHT_WAIT_SECONDS = 5.0
-# A claim older than this belongs to a process that died mid-request: take it over.
-PUNCHIN_STALE_CLAIM_SECONDS = 120
 PUNCHIN_START_PAGE_TTL_SECONDS = 300
 # A CA bundle for fetching PoomUrls instead of the system's (tests, private CAs).
 PUNCHIN_CA_FILE = os.environ.get("PUNCHIN_CA_FILE") or None

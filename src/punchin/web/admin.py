@@ -11,7 +11,7 @@ from punchin.web.documents import CxmlDocumentBase
 
 class CxmlDocumentAdminBase(admin.ModelAdmin):
     """Every document as it crossed the wire, with what became of it; read-only,
-    because the log is evidence (ARCHITECTURE.md: stored before acting or sending)."""
+    because the log is evidence (docs/architecture.md: stored before acting or sending)."""
 
     list_display = (
         "created_at",
@@ -35,13 +35,20 @@ class CxmlDocumentAdminBase(admin.ModelAdmin):
         "status_code",
         "status_text",
         "detail",
+        "size",
+        "body_digest",
         "document",
+        "answer_document",
     )
     readonly_fields = fields
 
     @admin.display(description="document (SharedSecrets shown as ***)")
     def document(self, obj: CxmlDocumentBase) -> SafeString:
         return format_html("<pre style='white-space: pre-wrap'>{}</pre>", obj.text)
+
+    @admin.display(description="our answer")
+    def answer_document(self, obj: CxmlDocumentBase) -> SafeString:
+        return format_html("<pre style='white-space: pre-wrap'>{}</pre>", obj.answer_text)
 
     def has_add_permission(self, request: object) -> bool:
         return False

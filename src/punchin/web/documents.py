@@ -1,10 +1,14 @@
 """The audit trail of cXML documents, as an abstract model each party makes concrete.
 
-Invariant (ARCHITECTURE.md): every inbound document is stored before it is acted
-on and every outbound one before it is sent; the outcome is filled in afterwards.
+Invariant (docs/architecture.md, "The audit trail"): every inbound document is stored
+before it is acted on and every outbound one before it is sent; the outcome is filled
+in afterwards. Inbound documents are kept with their SharedSecrets masked, beside a
+keyed digest of the exact bytes received; outbound ones as sent.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.db import models
 
@@ -50,7 +54,17 @@ class CxmlDocumentBase(models.Model):
     document_type = models.CharField(max_length=64, blank=True)
     payload_id = models.CharField(max_length=255, blank=True, db_index=True)
     peer = models.CharField(max_length=255, blank=True, help_text="URL or partner name")
-    raw = models.BinaryField(help_text="exact bytes as received or sent")
+    raw = models.BinaryField(
+        help_text="as sent; as received with SharedSecrets masked (the first "
+        "kilobyte only while the sender is unknown)"
+    )
+    size = models.PositiveIntegerField(null=True, blank=True, help_text="bytes received")
+    body_digest = models.CharField(
+        max_length=64, blank=True, help_text="HMAC-SHA256 of the exact bytes received"
+    )
+    answer = models.BinaryField(
+        blank=True, default=b"", help_text="the cXML Response we answered a request with"
+    )
     status_code = models.PositiveIntegerField(null=True, blank=True)
     status_text = models.CharField(max_length=255, blank=True)
     detail = models.TextField(blank=True)
@@ -64,6 +78,16 @@ class CxmlDocumentBase(models.Model):
     def __str__(self) -> str:
         arrow = "<-" if self.direction == Direction.INBOUND else "->"
         return f"{arrow} {self.document_type or 'document'} {self.payload_id} {self.status_code}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Inbound bytes are masked here, so no path can store a partner's secret."""
+        if self.direction == Direction.INBOUND:
+            self.raw = redact_secrets(bytes(self.raw))
+        super().save(*args, **kwargs)
+
+    @property
+    def answer_text(self) -> str:
+        return bytes(self.answer).decode("utf-8", errors="replace")
 
     @property
     def text(self) -> str:

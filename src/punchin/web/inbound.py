@@ -1,46 +1,109 @@
-"""Receiving a cXML request: the checks and the apply-once claim both parties share.
+"""The one path every cXML request a partner posts to us takes, on both parties.
 
-Every endpoint that a partner posts a request to (Punch-in, StatusUpdateRequest,
-OrderRequest, ConfirmationRequest, ShipNoticeRequest, InvoiceDetailRequest) must
+An endpoint names the request type it takes and what applying it means; the party
+plugs in who may send it (an ``Authenticator``), where its payloadIDs are claimed
+(an ``InboundClaimBase`` table) and its document log. Then, for every request
+(docs/architecture.md, "The inbound path"):
 
-- take only the request type it serves (``request_of``: 400 / 450);
-- find the sender by a SharedSecret compared in constant time, so neither the answer
-  nor its timing tells an unknown sender from a wrong secret (``holder_of``,
-  SECURITY.md rows 9 and 10);
-- apply a payloadID once, whoever sends copies and however many processes receive
-  them: a copy gets the stored answer byte for byte, another body under the same
-  payloadID gets 409 (``answer_once``, SECURITY.md row 11).
+1. ``read`` strictly, within the body limit (400 with the reason), the request type
+   checked (450) and the endpoint's own protocol rules (``check``);
+2. the sender authenticated (401 / 403; an unknown sender and a wrong SharedSecret
+   are one answer at one cost: docs/security.md rows 9 and 10);
+3. the whole body logged, SharedSecrets masked, before anything acts on it; until the
+   sender is known only a bounded record is kept (size, keyed digest, a prefix);
+4. the payloadID claimed, once per sender, however many copies and processes: a copy
+   gets the first answer byte for byte, another body 409 (docs/security.md row 11);
+5. the endpoint's optional ``prepare`` (work that waits on the network, outside any
+   transaction: Punch-in's cart fetch), then ``apply``, the claim's answer and the
+   log's answer in one transaction, so a failure leaves nothing half-stored.
 
-Each party keeps its own claim table (a subclass of ``InboundClaimBase`` scoped by
-whom it accepts documents from), because each has its own database.
+A permanent refusal (4xx) is stored like a success; a transient one (5xx) releases
+the claim, so the sender's retry is applied anew.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hmac
-from collections.abc import Callable, Iterable, Mapping
-from typing import Protocol, TypeVar
+import logging
+import time
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import timedelta
+from typing import Any, Generic, Protocol, TypeVar
 
+from asgiref.sync import sync_to_async
+from django.conf import settings
 from django.db import IntegrityError, models, transaction
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 
-from punchin.cxml import CXMLError
-from punchin.cxml.envelope import Document, Request
+from punchin.cxml import CXMLError, Limits, read
+from punchin.cxml.envelope import Document, Request, Response
 from punchin.cxml.errors import BadRequest, Conflict, LocalProtocolError, NotImplementedRequest
 from punchin.cxml.status import Outcome, outcome
-from punchin.web.cxmlhttp import CXML_CONTENT_TYPE, status_response
+from punchin.web.cxmlhttp import CXML_CONTENT_TYPE, cxml_endpoint, cxml_response
+from punchin.web.cxmlhttp import response_document as status_document
+from punchin.web.documents import CxmlDocumentBase, Direction
 
-T = TypeVar("T")
+log = logging.getLogger("punchin.web.inbound")
+
+S = TypeVar("S")  # who sent the request, as the party knows it
+P = TypeVar("P")  # the request payload the endpoint takes
 H = TypeVar("H")
 
 _BODY_SALT = "punchin.web.inbound.body"
-_CLAIM_ATTEMPTS = 3
+_CLAIM_POLL_SECONDS = 0.05
 # Compared against when no candidate exists, so that path costs what a real check costs.
 _DUMMY_SECRET = b"\x00" * 64
+# What the log keeps of a request whose sender is not known: enough to recognise it.
+UNAUTHENTICATED_PREFIX_BYTES = 1024
 
 
-def request_of(document: Document, expected: type[T]) -> T:
+class Authenticator(Protocol[S]):
+    """How a party recognises the sender of a request (oauthlib ``RequestValidator``
+    style: the pipeline asks, the party answers from its own tables)."""
+
+    async def authenticate(self, document: Document, meta: Mapping[str, str]) -> S:
+        """The sender of ``document``, or raise.
+
+        Called once the document was read and its type accepted, before anything is
+        logged in full, claimed or applied. ``meta`` is the HTTP request's META (its
+        string values: headers, ``REMOTE_ADDR``). Raise ``Unauthorized`` (401) when a
+        transport credential the sender's scheme requires is missing or wrong,
+        ``Forbidden`` (403) for an unknown sender or a wrong SharedSecret, with the
+        same text and the same work for both (docs/security.md row 9), and
+        ``BadRequest`` when the Sender is ambiguous (row 10: never "first one wins").
+        Never returns None.
+        """
+        ...
+
+    def scope(self, sender: S) -> dict[str, object]:
+        """The claim table's fields that name ``sender`` (``{"partner": partner}``):
+        a payloadID is claimed once per sender."""
+        ...
+
+    def name(self, sender: S) -> str:
+        """How the document log and the pages name ``sender``."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Received(Generic[S, P]):
+    """An accepted request, as ``prepare`` and ``apply`` see it."""
+
+    document: Document
+    payload: P
+    sender: S
+    entry: CxmlDocumentBase  # its row in the document log, saved
+    base_url: str  # our public base URL, for links in the answer
+    prepared: Any = None  # what ``prepare`` returned
+
+
+def request_of(document: Document, expected: type[P]) -> P:
     """The document's payload if it is an ``expected`` Request, or the refusal.
 
     The payloadID needs no check here: ``read`` refuses an empty or over-long one.
@@ -66,9 +129,9 @@ def holder_of(
     ``candidates`` pairs each holder with its secret as stored: in clear, or as
     ``stored_as(secret)`` (a keyed digest). ``presented`` is compared with every
     candidate, without an early exit, and with a dummy when there is none, so the time
-    taken does not tell an unknown sender from a wrong secret (SECURITY.md row 9). An
-    empty secret matches nothing, nor does one that several candidates share (row 10:
-    never "first one wins").
+    taken does not tell an unknown sender from a wrong secret (docs/security.md row 9).
+    An empty secret matches nothing, nor does one that several candidates share (row
+    10: never "first one wins").
     """
     form = (stored_as(presented) if stored_as else presented).encode()
     pairs = list(candidates)
@@ -79,98 +142,254 @@ def holder_of(
 
 
 def body_digest(body: bytes) -> str:
-    """What tells two copies of a payloadID apart: HMAC-SHA256 of the body. Keyed,
-    because the body holds the sender's SharedSecret: a plain hash of a mostly known
-    document would let a reader of the database test guesses of the secret offline."""
+    """What tells two copies of a payloadID apart, and what settles a dispute about
+    what was received: HMAC-SHA256 of the exact bytes. Keyed, because the body holds
+    the sender's SharedSecret: a plain hash of a mostly known document would let a
+    reader of the database test guesses of the secret offline."""
     return salted_hmac(_BODY_SALT, body, algorithm="sha256").hexdigest()
 
 
-class Claim(Protocol):
-    """What a stored claim on a payloadID offers (``InboundClaimBase`` and Punch-in's)."""
-
-    payload_id: str
-    body_sha256: str
-    answer: bytes | memoryview
-    answer_http_status: int | None
-
-
-def check_same_body(claim: Claim, digest: str) -> None:
-    """Refuse another body under a payloadID already claimed (409, SECURITY.md row 11)."""
-    if not hmac.compare_digest(claim.body_sha256, digest):
-        raise Conflict(f"payloadID {claim.payload_id} was received before with another body")
-
-
-def stored_answer(claim: Claim) -> HttpResponse:
-    """The answer given to the first copy, byte for byte."""
-    return HttpResponse(
-        bytes(claim.answer), status=claim.answer_http_status, content_type=CXML_CONTENT_TYPE
-    )
+class ClaimState(models.TextChoices):
+    PROCESSING = "processing", "Processing"
+    ANSWERED = "answered", "Answered"
 
 
 class InboundClaimBase(models.Model):
     """One row per (sender, payloadID) of a received request: its idempotency record.
 
     A concrete subclass adds the sender it is scoped by (a ForeignKey) and a unique
-    constraint on (sender, ``payload_id``). The row, the change the document makes and
-    the answer commit in one transaction (``answer_once``), so a copy finds the answer
-    here. Answers a retry could change (5xx) are never stored.
+    constraint on (sender, ``payload_id``): the first insert claims the payloadID,
+    every copy finds this row. ``processing`` rows are in flight (or left by a dead
+    process, taken over after ``PUNCHIN_STALE_CLAIM_SECONDS``); ``answered`` rows keep
+    the answer every copy gets. Answers a retry could change (5xx) are never stored:
+    the row is deleted instead.
     """
 
     payload_id = models.CharField(max_length=255)
     document_type = models.CharField(max_length=64)
     body_sha256 = models.CharField(max_length=64)
-    answer = models.BinaryField()
-    answer_http_status = models.PositiveSmallIntegerField()
+    state = models.CharField(
+        max_length=16, choices=ClaimState.choices, default=ClaimState.PROCESSING
+    )
+    answer = models.BinaryField(blank=True, default=b"")
+    answer_http_status = models.PositiveSmallIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         abstract = True
 
 
-def answer_once(
-    claims: type[InboundClaimBase],
-    scope: Mapping[str, object],
-    document: Document,
-    body: bytes,
-    apply: Callable[[], HttpResponse],
-) -> HttpResponse:
-    """Apply ``document`` once per (``scope``, payloadID); every copy gets the same answer.
+@dataclass(frozen=True, slots=True)
+class _Answer:
+    """What we answer: the typed Response we built, or the stored bytes of a copy's."""
 
-    ``scope`` names the sender, e.g. ``{"partner": partner}``. The claim, ``apply``'s
-    changes and the answer commit together: a copy that races the first waits on the
-    unique index (PostgreSQL) or the write lock (SQLite), then reads the answer. A
-    permanent refusal (4xx) is stored like a success; a transient one (5xx) rolls
-    everything back so the sender's retry is applied anew.
+    http: HttpResponse
+    document: Document | None = None
+    copy_of: InboundClaimBase | None = None
+
+
+def _stored(claim: InboundClaimBase) -> _Answer:
+    return _Answer(
+        HttpResponse(
+            bytes(claim.answer), status=claim.answer_http_status, content_type=CXML_CONTENT_TYPE
+        ),
+        copy_of=claim,
+    )
+
+
+def _refusal(exc: CXMLError) -> Document:
+    return status_document(exc.code, exc.text, exc.detail)
+
+
+@dataclass(frozen=True)
+class Endpoint(Generic[S, P]):
+    """One inbound cXML endpoint: what it takes, who may send it, what applying means.
+
+    ``apply`` runs in the transaction that stores the answer and returns the cXML
+    Response to send (a refusal is a ``CXMLError``). ``check`` adds protocol rules
+    judged before authentication; ``prepare`` is async work after the claim and
+    outside the transaction, its result handed to ``apply`` as ``received.prepared``.
     """
-    digest = body_digest(body)
-    payload = getattr(document.body, "payload", None)
-    rows = claims._default_manager
-    for _ in range(_CLAIM_ATTEMPTS):
-        claim = rows.filter(**scope, payload_id=document.payload_id).first()
-        if claim is not None:
-            check_same_body(claim, digest)
-            return stored_answer(claim)
+
+    takes: type[P]
+    apply: Callable[[Received[S, P]], Document]
+    authenticator: Authenticator[S]
+    claims: type[InboundClaimBase]
+    log: type[CxmlDocumentBase]
+    check: Callable[[Document, P], None] | None = None
+    prepare: Callable[[Received[S, P]], Awaitable[Any]] | None = None
+
+    def view(self) -> Callable[[HttpRequest], Awaitable[HttpResponse]]:
+        """The Django view: POST only, no CSRF token (a server-to-server request
+        authenticated by its own credentials), never a stack trace."""
+
+        async def endpoint(request: HttpRequest) -> HttpResponse:
+            return await self.answer(request)
+
+        endpoint.__doc__ = f"Receives {self.takes.__name__}."
+        return csrf_exempt(require_POST(cxml_endpoint(endpoint)))
+
+    async def answer(self, request: HttpRequest) -> HttpResponse:
+        """Answer one posted request and keep it, and the answer, in the log."""
+        body = request.body
+        entry = self.log(
+            direction=Direction.INBOUND,
+            document_type=self.takes.__name__,
+            peer=request.META.get("REMOTE_ADDR", "")[:255],
+            raw=body[:UNAUTHENTICATED_PREFIX_BYTES],
+            size=len(body),
+            body_digest=body_digest(body),
+        )
+        try:
+            answer = await self._answer(request, body, entry)
+        except CXMLError as exc:
+            log.info("refused %s %s: %s %s", request.method, request.path, exc.code, exc.detail)
+            answer = _Answer(cxml_response(_refusal(exc)), _refusal(exc))
+        except Exception:
+            log.exception("unexpected failure in %s", request.path)
+            document = status_document(500, None, "unexpected failure; the request can be retried")
+            answer = _Answer(cxml_response(document), document)
+        await sync_to_async(_note_answer)(entry, answer)
+        return answer.http
+
+    async def _answer(self, request: HttpRequest, body: bytes, entry: CxmlDocumentBase) -> _Answer:
+        limits = Limits(max_bytes=settings.PUNCHIN_MAX_BODY_BYTES)
+        document = read(body, limits=limits).document
+        entry.payload_id = document.payload_id
+        payload = getattr(document.body, "payload", None)
+        entry.document_type = type(payload).__name__ if payload is not None else "unknown"
+        accepted = request_of(document, self.takes)
+        if self.check is not None:
+            self.check(document, accepted)
+        meta = {k: v for k, v in request.META.items() if isinstance(v, str)}
+        sender = await self.authenticator.authenticate(document, meta)
+        entry.peer = self.authenticator.name(sender)[:255]
+        entry.raw = body  # the sender is known: the whole body (masked by the model)
+        received = Received(
+            document=document,
+            payload=accepted,
+            sender=sender,
+            entry=entry,
+            base_url=settings.PUNCHIN_PUBLIC_URL or request.build_absolute_uri("/"),
+        )
+        claimed = await self._claim(received)
+        if isinstance(claimed, _Answer):
+            return claimed
+        try:
+            if self.prepare is not None:
+                received = replace(received, prepared=await self.prepare(received))
+            return await sync_to_async(self._apply)(received, claimed)
+        except CXMLError as exc:
+            refusal = _refusal(exc)
+            if outcome(exc.code) is Outcome.TRANSIENT:
+                await _release(claimed)
+                return _Answer(cxml_response(refusal), refusal)
+            return await sync_to_async(self._store)(received, claimed, refusal)
+        except BaseException:
+            await asyncio.shield(_release(claimed))
+            raise
+
+    async def _claim(self, received: Received[S, P]) -> InboundClaimBase | _Answer:
+        """Our claim on the payloadID, or the answer an earlier copy got.
+
+        A copy that arrives while the first is in flight waits up to
+        ``PUNCHIN_INFLIGHT_WAIT_SECONDS`` for its answer, then answers 500 so the
+        sender retries later; the document is never applied twice.
+        """
+        deadline = time.monotonic() + settings.PUNCHIN_INFLIGHT_WAIT_SECONDS
+        first = True
+        while True:
+            found = await sync_to_async(self._try_claim)(received, log_entry=first)
+            first = False
+            if found is not None:
+                return found
+            if time.monotonic() > deadline:
+                raise LocalProtocolError(
+                    f"payloadID {received.document.payload_id} is still being processed; "
+                    "retry later"
+                )
+            await asyncio.sleep(_CLAIM_POLL_SECONDS)
+
+    def _try_claim(
+        self, received: Received[S, P], *, log_entry: bool
+    ) -> InboundClaimBase | _Answer | None:
+        """One attempt: the new claim, an earlier copy's answer, or None (in flight)."""
+        entry = received.entry
+        if log_entry:
+            entry.save()  # stored before anything acts on it
+        scope = self.authenticator.scope(received.sender)
+        rows = self.claims._default_manager
         try:
             with transaction.atomic():
-                claim = rows.create(
+                return rows.create(
                     **scope,
-                    payload_id=document.payload_id,
-                    document_type=type(payload).__name__,
-                    body_sha256=digest,
-                    answer=b"",
-                    answer_http_status=0,
+                    payload_id=received.document.payload_id,
+                    document_type=entry.document_type,
+                    body_sha256=entry.body_digest,
                 )
-                try:
-                    with transaction.atomic():
-                        answer = apply()
-                except CXMLError as exc:
-                    if outcome(exc.code) is Outcome.TRANSIENT:
-                        raise
-                    answer = status_response(exc.code, exc.detail, exc.text)
-                claim.answer = answer.content
-                claim.answer_http_status = answer.status_code
-                claim.save(update_fields=("answer", "answer_http_status"))
-            return answer
         except IntegrityError:
-            continue  # a copy committed first: its answer is ours
-    raise LocalProtocolError(f"payloadID {document.payload_id} is busy; retry later")
+            pass
+        existing = rows.filter(**scope, payload_id=received.document.payload_id).first()
+        if existing is None:  # released meanwhile: claim it on the next attempt
+            return None
+        if not hmac.compare_digest(existing.body_sha256, entry.body_digest):
+            raise Conflict(f"payloadID {existing.payload_id} was received before with another body")
+        if existing.state == ClaimState.ANSWERED:
+            return _stored(existing)
+        stale = timezone.now() - timedelta(seconds=settings.PUNCHIN_STALE_CLAIM_SECONDS)
+        if existing.created_at < stale:  # left by a dead process: take it over
+            rows.filter(pk=existing.pk, state=ClaimState.PROCESSING).delete()
+        return None
+
+    def _apply(self, received: Received[S, P], claimed: InboundClaimBase) -> _Answer:
+        with transaction.atomic():
+            try:
+                with transaction.atomic():
+                    document = self.apply(received)
+            except CXMLError as exc:
+                if outcome(exc.code) is Outcome.TRANSIENT:
+                    raise
+                document = _refusal(exc)
+            return self._store(received, claimed, document)
+
+    def _store(
+        self, received: Received[S, P], claimed: InboundClaimBase, document: Document
+    ) -> _Answer:
+        """The answer on the claim, in the caller's transaction (or its own)."""
+        answer = _Answer(cxml_response(document), document)
+        updated = self.claims._default_manager.filter(
+            pk=claimed.pk, state=ClaimState.PROCESSING
+        ).update(
+            state=ClaimState.ANSWERED,
+            answer=answer.http.content,
+            answer_http_status=answer.http.status_code,
+            answered_at=timezone.now(),
+        )
+        if updated != 1:  # taken over as stale meanwhile: roll the whole request back
+            raise RuntimeError(f"the claim on {claimed.payload_id} was lost while processing")
+        return answer
+
+
+async def _release(claimed: InboundClaimBase) -> None:
+    """Give the payloadID back so the sender's retry is applied anew (a 5xx)."""
+    await (
+        type(claimed)._default_manager.filter(pk=claimed.pk, state=ClaimState.PROCESSING).adelete()
+    )
+
+
+def _note_answer(entry: CxmlDocumentBase, answer: _Answer) -> None:
+    """The log row learns what we answered, from the typed answer (never re-parsed)."""
+    entry.answer = answer.http.content
+    if answer.document is not None and isinstance(answer.document.body, Response):
+        status = answer.document.body.status
+        entry.status_code, entry.status_text, entry.detail = status.code, status.text, status.detail
+    elif answer.copy_of is not None:
+        entry.status_code = answer.copy_of.answer_http_status
+        entry.status_text = "copy"
+        entry.detail = (
+            f"a copy of payloadID {answer.copy_of.payload_id}, first received "
+            f"{answer.copy_of.created_at.isoformat()}: answered as the first time"
+        )
+    entry.status_text = entry.status_text[:255]
+    entry.save()

@@ -126,6 +126,12 @@ def base_settings(party: str, package: str) -> dict[str, Any]:
         # transaction as the change that sends them (docs/delivery.md).
         "TASKS": {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}},
         **_delivery_timings(),
+        # The inbound pipeline (punchin.web.inbound): how long a copy of a payloadID
+        # still being processed waits for the first copy's answer before answering 500
+        # so the sender retries (docs/security.md row 11), and the age at which a claim
+        # belongs to a process that died mid-request and is taken over.
+        "PUNCHIN_INFLIGHT_WAIT_SECONDS": 5.0,
+        "PUNCHIN_STALE_CLAIM_SECONDS": 120,
         "MIDDLEWARE": [
             "django.middleware.security.SecurityMiddleware",
             "punchin.web.staticfiles.AsyncWhiteNoiseMiddleware",

@@ -1,17 +1,16 @@
 """Applying what the supplier sends about an order: confirmation, ship notice, invoice.
 
-Each ``apply`` runs inside ``inbound.answer_once``'s transaction, after the document
-was stored and its sender authenticated. Every refusal is a ``CXMLError`` whose text
-tells the supplier what to fix; an order we do not know is 417 (SPEC-NOTES 1.4:
-"Expectation Failed", the request names something the receiver does not have).
+Each ``apply`` runs in the transaction that stores its answer (``punchin.web.inbound``),
+after the document was stored and its sender authenticated. Every refusal is a
+``CXMLError`` whose text tells the supplier what to fix; an order we do not know is
+417 (SPEC-NOTES 1.4: "Expectation Failed", the request names something the receiver
+does not have).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
-
-from django.http import HttpResponse
 
 from punchin.cxml.envelope import Document
 from punchin.cxml.errors import BadRequest, Conflict, CXMLError
@@ -36,9 +35,9 @@ from punchin.procurement.orders.models import (
     State,
 )
 from punchin.procurement.orders.services import move_order
-from punchin.procurement.partners.models import SupplierPartner
-from punchin.web.cxmlhttp import status_response
-from punchin.web.inbound import request_of
+from punchin.procurement.partners.models import SharedSecret, SupplierPartner
+from punchin.web.cxmlhttp import response_document
+from punchin.web.inbound import Received
 
 # What a supplier confirms it will deliver; backordered and rejected quantities are not.
 _CONFIRMED_TYPES = frozenset({ConfirmationStatusType.ACCEPT, ConfirmationStatusType.DETAIL})
@@ -114,8 +113,9 @@ def _latest_version(order: PurchaseOrder, referenced: str) -> None:
     )
 
 
-def confirmation(partner: SupplierPartner, document: Document, entry: CxmlDocument) -> HttpResponse:
-    request = request_of(document, ConfirmationRequest)
+def confirmation(received: Received[SharedSecret, ConfirmationRequest]) -> Document:
+    partner, document, entry = received.sender.partner, received.document, received.entry
+    request = received.payload
     header = request.header
     order = _order(partner, request.order_reference.order_id)
     _latest_version(order, request.order_reference.document_reference.payload_id.strip())
@@ -129,7 +129,7 @@ def confirmation(partner: SupplierPartner, document: Document, entry: CxmlDocume
             document,
             entry,
         )
-        return status_response(200, f"PO {order.number} recorded as rejected")
+        return response_document(200, detail=f"PO {order.number} recorded as rejected")
     if kind not in (
         ConfirmationType.ACCEPT,
         ConfirmationType.DETAIL,
@@ -172,11 +172,12 @@ def confirmation(partner: SupplierPartner, document: Document, entry: CxmlDocume
     _event(
         order, EventKind.CONFIRMED, f"confirmID {header.confirm_id or '-'}: {kind}", document, entry
     )
-    return status_response(200, f"PO {order.number} recorded as confirmed ({kind})")
+    return response_document(200, detail=f"PO {order.number} recorded as confirmed ({kind})")
 
 
-def ship_notice(partner: SupplierPartner, document: Document, entry: CxmlDocument) -> HttpResponse:
-    request = request_of(document, ShipNoticeRequest)
+def ship_notice(received: Received[SharedSecret, ShipNoticeRequest]) -> Document:
+    partner, document, entry = received.sender.partner, received.document, received.entry
+    request = received.payload
     header = request.header
     if header.operation != "new":
         raise BadRequest(
@@ -218,7 +219,7 @@ def ship_notice(partner: SupplierPartner, document: Document, entry: CxmlDocumen
         if carrier or tracking:
             text += f" by {carrier or 'carrier'}, tracking {shipment.tracking_number or '-'}"
         _event(order, EventKind.SHIPPED, text, document, entry)
-    return status_response(200, f"shipment {header.shipment_id} recorded")
+    return response_document(200, detail=f"shipment {header.shipment_id} recorded")
 
 
 def _invoice_order(partner: SupplierPartner, part: InvoiceDetailOrder) -> PurchaseOrder:
@@ -228,8 +229,9 @@ def _invoice_order(partner: SupplierPartner, part: InvoiceDetailOrder) -> Purcha
     return _order(partner, info.order_id_info.order_id if info.order_id_info else None)
 
 
-def invoice(partner: SupplierPartner, document: Document, entry: CxmlDocument) -> HttpResponse:
-    request = request_of(document, InvoiceDetailRequest)
+def invoice(received: Received[SharedSecret, InvoiceDetailRequest]) -> Document:
+    partner, document, entry = received.sender.partner, received.document, received.entry
+    request = received.payload
     header = request.header
     if header.purpose != InvoicePurpose.STANDARD or header.operation != "new":
         raise BadRequest(
@@ -290,4 +292,4 @@ def invoice(partner: SupplierPartner, document: Document, entry: CxmlDocument) -
             document,
             entry,
         )
-    return status_response(200, f"invoice {header.invoice_id} recorded")
+    return response_document(200, detail=f"invoice {header.invoice_id} recorded")

@@ -12,7 +12,6 @@ import base64
 import binascii
 import hmac
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from django.conf import settings
 
@@ -30,14 +29,6 @@ _DUMMY_DIGEST = "0" * 64
 # $ssl_client_verify and $ssl_client_escaped_cert.
 CLIENT_VERIFY_HEADER = "HTTP_X_CLIENT_VERIFY"
 CLIENT_CERT_HEADER = "HTTP_X_CLIENT_CERT"
-
-
-@dataclass(frozen=True, slots=True)
-class Caller:
-    """The authenticated partner and the store (SharedSecret) it spoke for."""
-
-    partner: SupplierPartner
-    shared_secret: SharedSecret
 
 
 def sender_credential(header: Header) -> Credential | None:

@@ -14,7 +14,6 @@ class PunchInRequestAdmin(admin.ModelAdmin):
         "body_sha256",
         "state",
         "answer_http_status",
-        "requisition",
         "created_at",
         "answered_at",
     )

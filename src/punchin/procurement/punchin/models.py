@@ -1,42 +1,24 @@
-"""One row per (partner, payloadID): the idempotency record of SECURITY.md row 11."""
+"""One row per (partner, payloadID): the idempotency record of docs/security.md row 11."""
 
 from __future__ import annotations
 
 from django.db import models
 
 from punchin.procurement.partners.models import SupplierPartner
+from punchin.web.inbound import InboundClaimBase
 
 
-class State(models.TextChoices):
-    PROCESSING = "processing", "Processing"
-    ANSWERED = "answered", "Answered"
+class PunchInRequest(InboundClaimBase):
+    """A PunchOutSetupRequest's claim on its payloadID, and the answer we gave.
 
-
-class PunchInRequest(models.Model):
-    """A PunchOutSetupRequest we accepted for processing, and the answer we gave.
-
-    The unique constraint is what makes a payloadID count once, however many copies
-    arrive and however many server processes receive them: the first insert claims
-    it, every other copy reads the stored answer (P15, SECURITY.md row 11).
+    Its own table, apart from the fulfilment documents' claims: a Punch-in stays
+    ``processing`` while the cart is fetched, and its rows are what the admin shows of
+    the punch-ins a store sent (the requisition names the payloadID it came from).
     """
 
     partner = models.ForeignKey(
         SupplierPartner, on_delete=models.PROTECT, related_name="punchin_requests"
     )
-    payload_id = models.CharField(max_length=255)
-    body_sha256 = models.CharField(max_length=64)
-    state = models.CharField(max_length=16, choices=State.choices, default=State.PROCESSING)
-    answer = models.BinaryField(blank=True, default=b"")
-    answer_http_status = models.PositiveSmallIntegerField(null=True, blank=True)
-    requisition = models.OneToOneField(
-        "procurement_requisitions.Requisition",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="punchin_request",
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    answered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = "Punch-in request"

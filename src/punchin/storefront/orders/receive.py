@@ -1,4 +1,4 @@
-"""Applying what the purchasing system sends (P8), inside ``inbound.answer_once``.
+"""Applying what the purchasing system sends (P8), in the inbound pipeline's transaction.
 
 ``status_update`` records approved / rejected on the Punch-in submission named by
 ``DocumentReference@payloadID`` (the PunchOutSetupRequest's payloadID, P15).
@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.http import HttpResponse
 from django.utils import timezone
 
 from punchin.cxml import parse
@@ -34,8 +33,8 @@ from punchin.storefront.orders.models import (
 )
 from punchin.storefront.submissions.models import Approval, PunchInSubmission
 from punchin.storefront.submissions.services import parse_line_reference
-from punchin.web.cxmlhttp import status_response
-from punchin.web.inbound import request_of
+from punchin.web.cxmlhttp import response_document
+from punchin.web.inbound import Received
 
 
 class ExpectationFailed(CXMLError):
@@ -74,10 +73,8 @@ def _comments(comments: tuple[Comments, ...]) -> str:
     return "\n".join(c.text.strip() for c in comments if c.text.strip())
 
 
-def status_update(
-    system: PurchasingSystem, document: Document, entry: CxmlDocument
-) -> HttpResponse:
-    update = request_of(document, StatusUpdateRequest)
+def status_update(received: Received[PurchasingSystem, StatusUpdateRequest]) -> Document:
+    system, entry, update = received.sender, received.entry, received.payload
     if update.document_reference is None:
         raise BadRequest(
             "DocumentReference is missing: it must carry the payloadID of the "
@@ -113,7 +110,7 @@ def status_update(
         approval_at=timezone.now(),
         approval_document=entry,
     )
-    return status_response(200, f"cart {reference} recorded as {decision.label.lower()}")
+    return response_document(200, detail=f"cart {reference} recorded as {decision.label.lower()}")
 
 
 # --- OrderRequest ----------------------------------------------------------------------
@@ -291,11 +288,14 @@ def _header_values(document: Document, order: OrderRequest) -> dict[str, object]
     }
 
 
-def order_request(
-    system: PurchasingSystem, document: Document, entry: CxmlDocument
-) -> HttpResponse:
-    """``entry`` is the document's row in the log, which the order points at."""
-    order = request_of(document, OrderRequest)
+def order_request(received: Received[PurchasingSystem, OrderRequest]) -> Document:
+    """The order points at the document's row in the log (``received.entry``)."""
+    system, document, entry, order = (
+        received.sender,
+        received.document,
+        received.entry,
+        received.payload,
+    )
     header = order.header
     order_id = header.order_id.strip()
     if not order_id:
@@ -313,7 +313,7 @@ def _new(
     entry: CxmlDocument,
     order: OrderRequest,
     order_id: str,
-) -> HttpResponse:
+) -> Document:
     if PurchaseOrder.objects.filter(account=system.account, order_id=order_id).exists():
         raise _duplicate(order_id)
     matched = _match(system, order, order.header.total.money.currency)
@@ -332,7 +332,7 @@ def _new(
         # Another payloadID with this orderID committed while we worked.
         raise _duplicate(order_id) from None
     _lines(created, matched)
-    return status_response(200, f"PO {order_id} received with {len(matched)} lines")
+    return response_document(200, detail=f"PO {order_id} received with {len(matched)} lines")
 
 
 def _duplicate(order_id: str) -> Conflict:
@@ -348,7 +348,7 @@ def _change(
     entry: CxmlDocument,
     order: OrderRequest,
     order_id: str,
-) -> HttpResponse:
+) -> Document:
     header = order.header
     if header.document_reference is None:
         raise BadRequest(
@@ -377,7 +377,7 @@ def _change(
         PurchaseOrder.objects.filter(pk=existing.pk).update(
             payload_id=document.payload_id, document=entry
         )
-        return status_response(200, f"PO {order_id} cancelled")
+        return response_document(200, detail=f"PO {order_id} cancelled")
     matched = _match(system, order, header.total.money.currency)
     _already_ordered(system, order_id, matched)
     values = _header_values(document, order)
@@ -388,4 +388,4 @@ def _change(
     )
     existing.lines.all().delete()
     _lines(existing, matched)
-    return status_response(200, f"PO {order_id} changed; it will be confirmed again")
+    return response_document(200, detail=f"PO {order_id} changed; it will be confirmed again")

@@ -9,34 +9,24 @@ from django.contrib import messages
 from django.contrib.auth.decorators import user_passes_test
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from punchin.cxml.order import OrderRequest
 from punchin.cxml.statusupdate import StatusUpdateRequest
-from punchin.storefront.orders import inbound, receive, services
+from punchin.storefront.integration.inbound import endpoint
+from punchin.storefront.orders import receive, services
 from punchin.storefront.orders.forms import ConfirmForm, InvoiceForm, RejectForm, ShipForm, noon
-from punchin.storefront.orders.models import PurchaseOrder, State
-from punchin.web.cxmlhttp import cxml_endpoint
+from punchin.storefront.orders.models import InboundRequest, PurchaseOrder, State
 from punchin.web.delivery.models import OutboundDelivery
 
 # --- cXML endpoints ------------------------------------------------------------------
 
 
-@csrf_exempt  # server to server, authenticated by the Sender's SharedSecret
-@require_POST
-@cxml_endpoint
-async def status_endpoint(request: HttpRequest) -> HttpResponse:
-    """``POST /cxml/status``: the cart was approved or rejected (P8)."""
-    return await inbound.receive(request, StatusUpdateRequest, receive.status_update)
+status_endpoint = endpoint(StatusUpdateRequest, receive.status_update, InboundRequest)
+"""``POST /cxml/status``: the cart was approved or rejected (P8)."""
 
-
-@csrf_exempt
-@require_POST
-@cxml_endpoint
-async def order_endpoint(request: HttpRequest) -> HttpResponse:
-    """``POST /cxml/order``: a purchase order, its change or its cancellation (P8)."""
-    return await inbound.receive(request, OrderRequest, receive.order_request)
+order_endpoint = endpoint(OrderRequest, receive.order_request, InboundRequest)
+"""``POST /cxml/order``: a purchase order, its change or its cancellation (P8)."""
 
 
 # --- staff pages ---------------------------------------------------------------------

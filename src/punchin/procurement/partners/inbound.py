@@ -1,0 +1,55 @@
+"""How procurement recognises a supplier's request, for the one inbound pipeline.
+
+Every endpoint a supplier posts to (Punch-in, confirmation, ship notice, invoice)
+authenticates alike: the Sender credential, the partner's transport authentication,
+the store's SharedSecret in constant time, the From identity when configured
+(``services``). The sender is the ``SharedSecret`` matched: the partner and the
+organisation (store) it spoke for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+
+from punchin.cxml.envelope import Document
+from punchin.procurement.documents.models import CxmlDocument
+from punchin.procurement.partners import services
+from punchin.procurement.partners.models import SharedSecret
+from punchin.web.inbound import Endpoint, InboundClaimBase, Received
+
+
+class SupplierAuthenticator:
+    """``punchin.web.inbound.Authenticator`` for supplier partners."""
+
+    async def authenticate(self, document: Document, meta: Mapping[str, str]) -> SharedSecret:
+        assert document.header is not None  # request_of checked it
+        credential = services.sender_credential(document.header)
+        secrets = await services.secrets_of_sender(credential)
+        if secrets:
+            await services.check_http_auth(secrets[0].partner, meta)
+        secret = services.match_secret(secrets, credential)
+        services.check_from(secret.partner, document.header)
+        return secret
+
+    def scope(self, sender: SharedSecret) -> dict[str, object]:
+        return {"partner": sender.partner}
+
+    def name(self, sender: SharedSecret) -> str:
+        return sender.partner.name
+
+
+SUPPLIERS = SupplierAuthenticator()
+
+
+def endpoint(
+    takes: type[Any],
+    apply: Callable[[Received[SharedSecret, Any]], Document],
+    claims: type[InboundClaimBase],
+    **options: Any,
+) -> Callable[[HttpRequest], Awaitable[HttpResponse]]:
+    """The view of an endpoint suppliers post ``takes`` to (options: ``check``,
+    ``prepare``, as ``punchin.web.inbound.Endpoint`` takes them)."""
+    return Endpoint(takes, apply, SUPPLIERS, claims, CxmlDocument, **options).view()

@@ -1,0 +1,77 @@
+"""How the store recognises a purchasing system's request, for the one inbound pipeline.
+
+The Sender carries exactly one Credential; it is matched in constant time against the
+inbound credentials of every purchasing system that uses that identity (403, the same
+answer for an unknown sender and a wrong SharedSecret: docs/security.md row 9).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+from asgiref.sync import sync_to_async
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+
+from punchin.cxml.envelope import Credential, Document
+from punchin.cxml.errors import BadRequest, Forbidden
+from punchin.storefront.documents.models import CxmlDocument
+from punchin.storefront.integration.models import PurchasingSystem
+from punchin.web.inbound import Endpoint, InboundClaimBase, Received, holder_of
+
+_NOT_RECOGNISED = (
+    "the Sender credential is not recognised: check the Sender identity and SharedSecret "
+    "this store expects from your purchasing system"
+)
+
+
+def _sender(document: Document) -> Credential:
+    assert document.header is not None  # request_of checked it
+    credentials = document.header.sender.credentials
+    if len(credentials) != 1:
+        # docs/security.md row 10: never "first one wins".
+        raise BadRequest("the Sender must carry exactly one Credential")
+    return credentials[0]
+
+
+def _system_of(document: Document) -> PurchasingSystem:
+    credential = _sender(document)
+    identity = credential.identity.value.strip()
+    candidates = (
+        PurchasingSystem.objects.filter(credential_domain__iexact=credential.domain.strip())
+        .filter(Q(inbound_identity=identity) | Q(inbound_identity="", to_identity=identity))
+        .select_related("account")
+    )
+    presented = credential.shared_secret.value if credential.shared_secret else ""
+    system = holder_of(presented, ((s, s.expected_secret) for s in candidates))
+    if system is None:
+        raise Forbidden(_NOT_RECOGNISED)
+    return system
+
+
+class PurchasingSystemAuthenticator:
+    """``punchin.web.inbound.Authenticator`` for the buyers' purchasing systems."""
+
+    async def authenticate(self, document: Document, meta: Mapping[str, str]) -> PurchasingSystem:
+        return await sync_to_async(_system_of)(document)
+
+    def scope(self, sender: PurchasingSystem) -> dict[str, object]:
+        return {"system": sender}
+
+    def name(self, sender: PurchasingSystem) -> str:
+        return str(sender)
+
+
+PURCHASING_SYSTEMS = PurchasingSystemAuthenticator()
+
+
+def endpoint(
+    takes: type[Any],
+    apply: Callable[[Received[PurchasingSystem, Any]], Document],
+    claims: type[InboundClaimBase],
+    **options: Any,
+) -> Callable[[HttpRequest], Awaitable[HttpResponse]]:
+    """The view of an endpoint purchasing systems post ``takes`` to (options: ``check``,
+    ``prepare``, as ``punchin.web.inbound.Endpoint`` takes them)."""
+    return Endpoint(takes, apply, PURCHASING_SYSTEMS, claims, CxmlDocument, **options).view()
