@@ -29,6 +29,7 @@ from punchin.procurement.punchin import services
 from punchin.procurement.punchin.models import PunchInRequest
 from punchin.procurement.requisitions.models import Requisition, StartPageToken
 from punchin.web import demo
+from punchin.web.inbound import UNAUTHENTICATED_PREFIX_BYTES, body_digest
 from punchin.web.testing import LiveASGIServer
 from tests.cxml.builders import item_in
 from tests.procurement import builders
@@ -189,6 +190,40 @@ def test_wrong_secret_and_unknown_sender_get_the_same_403(
     assert status_of(wrong_secret)[2] == "SharedSecret invalid or sender unknown"
     assert storefront.fetched == []
     assert not Requisition.objects.exists()
+
+
+def test_a_request_from_an_unknown_sender_leaves_only_a_bounded_record(
+    procurement: LiveASGIServer, storefront: FakeStorefront
+) -> None:
+    """Until the sender is known the log keeps its size, keyed digest and first
+    kilobyte, not the body: refused requests cannot fill the disk (docs/architecture.md,
+    "The audit trail")."""
+    document = builders.setup_request("https://store.test/poom", secret="guess")
+    filler = b"<!-- " + b"x" * 200_000 + b" -->\n"
+    data = serialize(document).replace(b"<cXML ", filler + b"<cXML ", 1)
+    answer = post(endpoint(procurement), data, authorization=basic())
+
+    assert answer.status == 403, answer.body
+    entry = CxmlDocument.objects.get(document_type="PunchOutSetupRequest")
+    assert entry.size == len(data)
+    assert entry.body_digest == body_digest(data)
+    assert len(bytes(entry.raw)) == UNAUTHENTICATED_PREFIX_BYTES
+    assert (entry.status_code, bytes(entry.answer)) == (403, answer.body)
+
+
+def test_an_accepted_request_is_logged_whole_with_its_secret_masked(
+    procurement: LiveASGIServer, storefront: FakeStorefront
+) -> None:
+    answer, payload_id = punch_in(procurement, storefront)
+
+    assert answer.status == 200, answer.body
+    entry = CxmlDocument.objects.get(document_type="PunchOutSetupRequest")
+    raw = bytes(entry.raw)
+    assert entry.payload_id == payload_id
+    assert raw.rstrip().endswith(b"</cXML>")
+    assert b"<SharedSecret>***</SharedSecret>" in raw
+    assert entry.size >= len(raw)
+    assert (entry.status_code, bytes(entry.answer)) == (200, answer.body)
 
 
 def test_two_sender_credentials_with_secrets_are_refused(
@@ -537,7 +572,7 @@ def test_a_claim_left_by_a_dead_process_is_taken_over(
     stale = PunchInRequest.objects.create(
         partner=SupplierPartner.objects.get(),
         payload_id=document.payload_id,
-        body_sha256=services.body_digest(data),
+        body_sha256=body_digest(data),
     )
     PunchInRequest.objects.filter(pk=stale.pk).update(
         created_at=timezone.now() - timedelta(hours=1)

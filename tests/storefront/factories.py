@@ -18,9 +18,12 @@ from punchin.cxml.punchout import ItemOut, PunchOutOrderMessage
 from punchin.cxml.statusupdate import DocumentStatus, StatusUpdateRequest
 from punchin.storefront.cart import services as cart
 from punchin.storefront.cart.services import Checkout
+from punchin.storefront.documents.models import CxmlDocument
+from punchin.storefront.integration.models import PurchasingSystem
 from punchin.storefront.submissions import services as submissions
 from punchin.storefront.submissions.models import PunchInSubmission
 from punchin.web import demo
+from punchin.web.inbound import Received, request_of
 from tests.cxml import builders
 
 from .conftest import Acme, product
@@ -139,3 +142,10 @@ def status_of(answer: bytes) -> Status:
     status = getattr(body, "status", None)
     assert isinstance(status, Status), answer
     return status
+
+
+def received_order(
+    system: PurchasingSystem, document: Document, entry: CxmlDocument
+) -> Received[PurchasingSystem, OrderRequest]:
+    """An OrderRequest as the inbound pipeline hands it to ``receive.order_request``."""
+    return Received(document, request_of(document, OrderRequest), system, entry, "")

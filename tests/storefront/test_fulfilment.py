@@ -28,7 +28,13 @@ from punchin.web.delivery.models import OutboundDelivery
 from punchin.web.documents import Direction
 
 from .conftest import Acme
-from .factories import cart_items, from_procurement, order_request, status_of, submitted
+from .factories import (
+    cart_items,
+    from_procurement,
+    order_request,
+    received_order,
+    submitted,
+)
 
 STAFF = "fulfilment@store.example"
 D = Decimal
@@ -45,8 +51,8 @@ def order(acme: Acme, system: PurchasingSystem) -> PurchaseOrder:
     cart: PunchInSubmission = submitted(acme)
     document = from_procurement(order_request(cart_items(cart)), "po-1@procurement")
     entry = CxmlDocument.objects.create(direction=Direction.INBOUND, raw=b"<cXML/>")
-    answer = receive.order_request(system, document, entry)
-    assert status_of(answer.content).code == 200
+    answer = receive.order_request(received_order(system, document, entry))
+    assert answer.body.status.code == 200  # type: ignore[union-attr]
     return PurchaseOrder.objects.get()
 
 

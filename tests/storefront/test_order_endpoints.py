@@ -24,6 +24,7 @@ from punchin.storefront.documents.models import CxmlDocument
 from punchin.storefront.orders.models import InboundRequest, PurchaseOrder, State
 from punchin.storefront.submissions.models import Approval, PunchInSubmission
 from punchin.web import demo
+from punchin.web.inbound import body_digest
 from punchin.web.testing import LiveASGIServer
 
 from .conftest import Acme, Browser
@@ -215,13 +216,22 @@ def test_a_new_order_is_matched_to_its_cart_lines(
 def test_the_same_order_twice_creates_one_and_answers_the_same_bytes(
     cart: PunchInSubmission, storefront: LiveASGIServer
 ) -> None:
-    first = post(storefront.url + "/cxml/order", _order(cart))
-    body = CxmlDocument.objects.get(direction="in").raw
-    second = post(storefront.url + "/cxml/order", bytes(body))
+    body = serialize(_order(cart))
+    first = post(storefront.url + "/cxml/order", body)
+    second = post(storefront.url + "/cxml/order", body)
 
     assert first == second
     assert PurchaseOrder.objects.count() == 1
     assert InboundRequest.objects.count() == 1
+    # docs/architecture.md, "The audit trail": both copies logged, the SharedSecret
+    # masked at rest, the exact bytes provable by their keyed digest.
+    logged = list(CxmlDocument.objects.filter(direction="in"))
+    assert len(logged) == 2
+    assert {bytes(entry.answer) for entry in logged} == {first[1]}
+    for entry in logged:
+        assert b"<SharedSecret>***</SharedSecret>" in bytes(entry.raw)
+        assert entry.body_digest == body_digest(body)
+        assert entry.size == len(body)
 
 
 def test_ten_copies_at_once_create_one_order(

@@ -18,7 +18,7 @@ from punchin.web.documents import Direction
 from punchin.web.testing import LiveASGIServer
 
 from .conftest import Acme, Browser
-from .factories import cart_items, from_procurement, order_request, submitted
+from .factories import cart_items, from_procurement, order_request, received_order, submitted
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -29,7 +29,7 @@ def order(acme: Acme, dev: Any) -> PurchaseOrder:
     cart = submitted(acme)
     document = from_procurement(order_request(cart_items(cart)), "po-1@procurement")
     entry = CxmlDocument.objects.create(direction=Direction.INBOUND, raw=b"<cXML/>")
-    receive.order_request(system, document, entry)
+    receive.order_request(received_order(system, document, entry))
     return PurchaseOrder.objects.get()
 
 

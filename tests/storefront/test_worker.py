@@ -28,7 +28,7 @@ from punchin.web.delivery.models import OutboundDelivery
 from punchin.web.documents import Direction
 
 from .conftest import Acme, FakeProcurement, setup_response
-from .factories import cart_items, from_procurement, order_request, submitted
+from .factories import cart_items, from_procurement, order_request, received_order, submitted
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -53,7 +53,7 @@ def test_the_worker_delivers_a_confirmation(
     cart = submitted(acme)
     document = from_procurement(order_request(cart_items(cart)), "po-1@procurement")
     entry = CxmlDocument.objects.create(direction=Direction.INBOUND, raw=b"<cXML/>")
-    receive.order_request(system, document, entry)
+    receive.order_request(received_order(system, document, entry))
     order = PurchaseOrder.objects.get()
     services.confirm(order.pk, demo.FULFILMENT_STAFF)
 
