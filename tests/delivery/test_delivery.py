@@ -14,12 +14,13 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from punchin.web.delivery import sending
-from punchin.web.delivery.exceptions import InvalidTransition, PayloadIdReused
+from punchin.web.delivery.exceptions import PayloadIdReused
 from punchin.web.delivery.models import DeliveryAttempt, OutboundDelivery
 from punchin.web.delivery.services import enqueue, move, retry_now
 from punchin.web.delivery.signals import delivery_settled
 from punchin.web.delivery.states import TRANSITIONS, State
 from punchin.web.delivery.tasks import deliver
+from punchin.web.statemachine import InvalidTransition
 from tests.delivery.conftest import drain, order, run_worker, state
 from tests.delivery.partner import USER_AGENT, Answer, FakePartner, free_port
 

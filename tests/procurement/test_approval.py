@@ -22,10 +22,10 @@ from punchin.procurement.approvals.models import (
 )
 from punchin.procurement.orders.models import PurchaseOrder
 from punchin.procurement.partners.models import SupplierPartner
-from punchin.procurement.requisitions.exceptions import InvalidTransition
-from punchin.procurement.requisitions.models import Status
+from punchin.procurement.requisitions.models import State
 from punchin.web import demo
 from punchin.web.delivery.models import OutboundDelivery
+from punchin.web.statemachine import InvalidTransition
 from tests.procurement import flow
 
 pytestmark = pytest.mark.django_db
@@ -130,13 +130,13 @@ def test_chain_goes_step_by_step(django_capture_on_commit_callbacks: Any) -> Non
     assert said.endswith("now waits for Finance.")
     assert mail.outbox[-1].to == [demo.PROCUREMENT_ADMIN]
     requisition.refresh_from_db()
-    assert requisition.status == Status.SUBMITTED
+    assert requisition.state == State.SUBMITTED
     assert list(approvals.queue_for(finance)) == [requisition]
     assert not OutboundDelivery.objects.exists()
     with django_capture_on_commit_callbacks(execute=True):
         approvals.decide(requisition, finance, approve=True, comment="budget ok")
     requisition.refresh_from_db()
-    assert requisition.status == Status.APPROVED
+    assert requisition.state == State.APPROVED
     assert mail.outbox[-1].to == [demo.PUNCHIN_BUYER]
     assert "PO-" in mail.outbox[-1].body
     assert PurchaseOrder.objects.filter(requisition=requisition).exists()
@@ -185,7 +185,7 @@ def test_reject_needs_a_comment_and_tells_the_supplier(client: Client) -> None:
     assert "Say why in the comment" in page.content.decode()
     client.post(decide, {"decision": "reject", "comment": "over budget"})
     requisition.refresh_from_db()
-    assert requisition.status == Status.REJECTED
+    assert requisition.state == State.REJECTED
     step = requisition.approval_steps.get()
     assert (step.state, step.comment) == (StepState.REJECTED, "over budget")
     delivery = OutboundDelivery.objects.get()
@@ -197,7 +197,7 @@ def test_reject_needs_a_comment_and_tells_the_supplier(client: Client) -> None:
 def test_the_requester_withdraws_and_approval_is_refused_afterwards() -> None:
     requisition = flow.submitted()
     approvals.cancel(requisition, flow.user(demo.PUNCHIN_BUYER))
-    assert requisition.status == Status.CANCELLED
+    assert requisition.state == State.CANCELLED
     assert requisition.approval_steps.get().state == StepState.CLOSED
     with pytest.raises(InvalidTransition, match="already cancelled"):
         approvals.decide(requisition, flow.user(demo.APPROVER), approve=True, comment="")

@@ -14,10 +14,10 @@ from django.db import connection
 from punchin.procurement.approvals import services as approvals
 from punchin.procurement.approvals.models import ApprovalLevel
 from punchin.procurement.orders.models import PurchaseOrder
-from punchin.procurement.requisitions.exceptions import InvalidTransition
-from punchin.procurement.requisitions.models import Requisition, RequisitionEvent, Status
+from punchin.procurement.requisitions.models import Requisition, RequisitionEvent, State
 from punchin.web import demo
 from punchin.web.delivery.models import OutboundDelivery
+from punchin.web.statemachine import InvalidTransition
 from tests.procurement import flow
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -75,7 +75,7 @@ def test_two_approvers_at_once_make_one_purchase_order(attempt: int) -> None:
     assert OutboundDelivery.objects.filter(document_type="OrderRequest").count() == 1
     assert OutboundDelivery.objects.filter(document_type="StatusUpdateRequest").count() == 1
     assert (
-        RequisitionEvent.objects.filter(requisition=requisition, to_status="approved").count() == 1
+        RequisitionEvent.objects.filter(requisition=requisition, to_state="approved").count() == 1
     )
 
 
@@ -98,7 +98,7 @@ def test_approval_against_withdrawal_one_wins(attempt: int) -> None:
     assert isinstance(failures[0], InvalidTransition)
     requisition.refresh_from_db()
     ordered = PurchaseOrder.objects.filter(requisition=requisition).exists()
-    assert requisition.status in (Status.APPROVED, Status.CANCELLED)
-    assert ordered == (requisition.status == Status.APPROVED)
+    assert requisition.state in (State.APPROVED, State.CANCELLED)
+    assert ordered == (requisition.state == State.APPROVED)
     # One decision reached the supplier: approved or withdrawn, never both.
     assert OutboundDelivery.objects.filter(document_type="StatusUpdateRequest").count() == 1

@@ -90,7 +90,7 @@ def test_happy_path_creates_the_draft_requisition_and_answers_the_start_page(
     }
 
     requisition = Requisition.objects.get()
-    assert requisition.status == "draft"
+    assert requisition.state == "draft"
     assert requisition.requester is not None
     assert requisition.requester.email == demo.PUNCHIN_BUYER
     assert requisition.source_payload_id == requisition.poom_payload_id == payload_id

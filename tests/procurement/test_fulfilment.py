@@ -48,8 +48,8 @@ from punchin.cxml.payload_id import new_payload_id, now
 from punchin.procurement.orders import services
 from punchin.procurement.orders.match import match_order
 from punchin.procurement.orders.models import PurchaseOrder, Shipment, State
-from punchin.procurement.requisitions.exceptions import InvalidTransition
 from punchin.web import demo
+from punchin.web.statemachine import InvalidTransition
 from punchin.web.testing import LiveASGIServer
 from tests.cxml.builders import money, tax
 from tests.procurement import flow

@@ -154,7 +154,7 @@ def test_submit_records_the_submission_once(seeded: None, client: Client) -> Non
     coding = {"cost_centre": "CC-100", "gl_account": "6100"}
     client.post(submit, coding)
     requisition.refresh_from_db()
-    assert requisition.status == "submitted"
+    assert requisition.state == "submitted"
     assert requisition.submitted_at is not None
     assert (requisition.cost_centre, requisition.gl_account) == ("CC-100", "6100")
     second = client.post(submit, coding, follow=True)

@@ -124,7 +124,7 @@ def test_no_order_url_means_no_approval() -> None:
     with pytest.raises(approvals.InvalidTransition, match="has no order URL"):
         approvals.decide(requisition, flow.user(demo.APPROVER), approve=True, comment="")
     requisition.refresh_from_db()
-    assert requisition.status == "submitted"  # everything rolled back
+    assert requisition.state == "submitted"  # everything rolled back
     assert not OutboundDelivery.objects.exists()
 
 

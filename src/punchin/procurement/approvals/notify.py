@@ -45,7 +45,7 @@ def requester(requisition: Requisition, comment: str, order_number: str = "") ->
     """Tell the requester the final decision (approved, with the PO number, or rejected)."""
     if requisition.requester is None:
         return
-    outcome = requisition.get_status_display().lower()
+    outcome = requisition.get_state_display().lower()
     lines = [f"Requisition {requisition.number} from {requisition.supplier} was {outcome}."]
     if order_number:
         lines.append(f"Purchase order {order_number} was sent to the supplier.")

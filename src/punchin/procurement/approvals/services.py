@@ -3,7 +3,7 @@
 Concurrency (SECURITY.md row 21): every decision runs in one transaction that locks
 the requisition row (``select_for_update``; on SQLite the IMMEDIATE transaction takes
 the database's write lock) and then moves it through ``requisitions.services.move``,
-whose UPDATE is guarded by the status and version read. Two approvers deciding at
+whose UPDATE is guarded by the state and version read. Two approvers deciding at
 once, or an approval racing a withdrawal: the second waits for the first, sees the
 new state and gets ``InvalidTransition`` with a message to show.
 
@@ -32,9 +32,9 @@ from punchin.procurement.approvals.models import (
     SupplierLimit,
 )
 from punchin.procurement.orders import services as orders
-from punchin.procurement.requisitions.exceptions import InvalidTransition
-from punchin.procurement.requisitions.models import Requisition, Status
+from punchin.procurement.requisitions.models import Requisition, State
 from punchin.procurement.requisitions.services import move
+from punchin.web.statemachine import InvalidTransition
 
 
 class Blocked(Exception):
@@ -130,15 +130,15 @@ def submit(requisition: Requisition, user: AbstractUser, coding: Coding) -> None
         locked = Requisition.objects.select_for_update().get(pk=requisition.pk)
         if locked.requester_id != user.pk:
             raise NotYours("Only the requester can submit this requisition.")
-        if locked.status != Status.DRAFT:
+        if locked.state != State.DRAFT:  # SUBMITTED -> SUBMITTED is a step's approval
             raise InvalidTransition(
-                f"{locked.number} is {locked.get_status_display().lower()}; "
+                f"{locked.number} is {locked.get_state_display().lower()}; "
                 "it cannot become submitted again"
             )
         steps = plan(locked, coding.cost_centre)
         move(
             locked,
-            Status.SUBMITTED,
+            State.SUBMITTED,
             actor=user,
             action="submitted",
             comment=coding.note,
@@ -173,9 +173,9 @@ def decide(requisition: Requisition, user: AbstractUser, *, approve: bool, comme
         raise InvalidTransition("Say why in the comment: the requester and supplier see it.")
     with transaction.atomic():
         locked = Requisition.objects.select_for_update().get(pk=requisition.pk)
-        if locked.status != Status.SUBMITTED:
+        if locked.state != State.SUBMITTED:
             raise InvalidTransition(
-                f"{locked.number} is already {locked.get_status_display().lower()}; "
+                f"{locked.number} is already {locked.get_state_display().lower()}; "
                 "nothing to decide"
             )
         if locked.requester_id == user.pk:
@@ -196,7 +196,7 @@ def decide(requisition: Requisition, user: AbstractUser, *, approve: bool, comme
             _close_steps(locked)
             move(
                 locked,
-                Status.REJECTED,
+                State.REJECTED,
                 actor=user,
                 action=f"rejected ({step.name})",
                 comment=comment,
@@ -209,7 +209,7 @@ def decide(requisition: Requisition, user: AbstractUser, *, approve: bool, comme
         if following is not None:
             move(
                 locked,
-                Status.SUBMITTED,
+                State.SUBMITTED,
                 actor=user,
                 action=f"approved ({step.name})",
                 comment=comment,
@@ -218,7 +218,7 @@ def decide(requisition: Requisition, user: AbstractUser, *, approve: bool, comme
             return f"{step.name} approved; {locked.number} now waits for {following.name}."
         move(
             locked,
-            Status.APPROVED,
+            State.APPROVED,
             actor=user,
             action=f"approved ({step.name})",
             comment=comment,
@@ -238,7 +238,7 @@ def cancel(requisition: Requisition, user: AbstractUser) -> None:
         if locked.requester_id != user.pk:
             raise NotYours("Only the requester can withdraw this requisition.")
         _close_steps(locked)
-        move(locked, Status.CANCELLED, actor=user, action="withdrawn", decided_at=timezone.now())
+        move(locked, State.CANCELLED, actor=user, action="withdrawn", decided_at=timezone.now())
         orders.send_decision(locked, approved=False, comment="Withdrawn by the requester.", by=user)
     requisition.refresh_from_db()
 
@@ -255,7 +255,7 @@ def queue_for(user: AbstractUser) -> QuerySet[Requisition]:
         .values("pk")[:1]
     )
     return (
-        Requisition.objects.filter(status=Status.SUBMITTED)
+        Requisition.objects.filter(state=State.SUBMITTED)
         .annotate(current_step_id=Subquery(current))
         .filter(approval_steps__pk=F("current_step_id"), approval_steps__approvers=user)
         .exclude(requester=user)

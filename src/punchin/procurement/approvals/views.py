@@ -18,8 +18,8 @@ from punchin.procurement.approvals.forms import (
     SupplierLimitForm,
 )
 from punchin.procurement.approvals.models import ApprovalLevel, CategoryRule, SupplierLimit
-from punchin.procurement.requisitions.exceptions import InvalidTransition
 from punchin.procurement.requisitions.models import Requisition
+from punchin.web.statemachine import InvalidTransition
 
 
 @login_required

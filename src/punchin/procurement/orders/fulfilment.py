@@ -23,7 +23,6 @@ from punchin.cxml.fulfill import (
 from punchin.cxml.invoice import InvoiceDetailOrder, InvoiceDetailRequest, InvoicePurpose
 from punchin.procurement.documents.models import CxmlDocument
 from punchin.procurement.orders.models import (
-    TRANSITIONS,
     EventKind,
     Invoice,
     InvoiceLine,
@@ -38,6 +37,7 @@ from punchin.procurement.orders.services import move_order
 from punchin.procurement.partners.models import SharedSecret, SupplierPartner
 from punchin.web.cxmlhttp import response_document
 from punchin.web.inbound import Received
+from punchin.web.statemachine import InvalidTransition
 
 # What a supplier confirms it will deliver; backordered and rejected quantities are not.
 _CONFIRMED_TYPES = frozenset({ConfirmationStatusType.ACCEPT, ConfirmationStatusType.DETAIL})
@@ -84,12 +84,11 @@ def _event(
 
 
 def _move(order: PurchaseOrder, to: State) -> None:
-    if (order.state, to) not in TRANSITIONS:
-        raise Conflict(
-            f"PO {order.number} is {order.get_state_display().lower()}; "
-            f"it cannot be {State(to).label.lower()} now"
-        )
-    move_order(order, to)
+    """Move the (row-locked) PO; a move its state forbids is the supplier's 409."""
+    try:
+        move_order(order, to)
+    except InvalidTransition as refused:
+        raise Conflict(str(refused)) from None
 
 
 def _latest_version(order: PurchaseOrder, referenced: str) -> None:

@@ -1,6 +1,7 @@
 """Purchase orders, what the supplier said about them, and the timeline of both.
 
-``PurchaseOrder.state`` follows ``TRANSITIONS`` through ``services.move_order`` only.
+``PurchaseOrder.state`` follows ``TRANSITIONS`` through ``services.move_order`` only
+(``MACHINE``, ``punchin.web.statemachine``).
 Shipped and invoiced quantities are not states: they are sums over ``ShipmentLine``
 and ``InvoiceLine`` rows, and the three-way match (``match.py``) reads them.
 """
@@ -18,6 +19,7 @@ from punchin.procurement.partners.models import SupplierPartner
 from punchin.procurement.requisitions.models import MONEY, Requisition, RequisitionLine
 from punchin.web.delivery.models import OutboundDelivery
 from punchin.web.inbound import InboundClaimBase
+from punchin.web.statemachine import Machine
 
 QUANTITY = {"max_digits": 18, "decimal_places": 4}
 
@@ -50,6 +52,7 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (State.ACKNOWLEDGED, State.CANCELLED): "we cancelled it (OrderRequest type delete)",
     (State.CONFIRMED, State.CANCELLED): "we cancelled it (OrderRequest type delete)",
 }
+MACHINE = Machine(State, TRANSITIONS, noun="the purchase order")
 
 
 class PurchaseOrder(models.Model):

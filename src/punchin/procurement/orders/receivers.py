@@ -12,7 +12,7 @@ from typing import Any
 from django.dispatch import receiver
 
 from punchin.procurement.orders.models import (
-    TRANSITIONS,
+    MACHINE,
     EventKind,
     OrderEvent,
     PurchaseOrder,
@@ -46,5 +46,5 @@ def order_settled(sender: type[OutboundDelivery], delivery: OutboundDelivery, **
     if order.payload_id != delivery.payload_id:
         return
     target = State.ACKNOWLEDGED if delivered else State.NEEDS_ATTENTION
-    if (order.state, target) in TRANSITIONS:
+    if MACHINE.allows(order.state, target):
         move_order(order, target)

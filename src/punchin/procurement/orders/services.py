@@ -21,8 +21,8 @@ from punchin.cxml.order import OrderRequestType
 from punchin.procurement.accounts.models import AddressRole, OrganisationAddress
 from punchin.procurement.orders import cxml
 from punchin.procurement.orders.models import (
+    MACHINE,
     OPEN,
-    TRANSITIONS,
     EventKind,
     OrderEvent,
     PurchaseOrder,
@@ -31,10 +31,10 @@ from punchin.procurement.orders.models import (
 )
 from punchin.procurement.partners.delivery import partner_key
 from punchin.procurement.partners.models import SupplierPartner
-from punchin.procurement.requisitions.exceptions import InvalidTransition
 from punchin.procurement.requisitions.models import Requisition
 from punchin.web.delivery.models import OutboundDelivery
 from punchin.web.delivery.services import enqueue
+from punchin.web.statemachine import InvalidTransition
 
 
 class NotConfigured(InvalidTransition):
@@ -161,23 +161,18 @@ def _send_order(
 def move_order(order: PurchaseOrder, to: State, *, version: int | None = None) -> bool:
     """The one guarded mutator of a PO's state: True if this call made the move.
 
-    A move the table does not list raises; a move another process made first (the
-    row no longer has the state read) returns False.
+    A move the table does not list raises ``InvalidTransition``; a move another
+    process made first (the row no longer has the state read) returns False.
     """
-    if (order.state, to) not in TRANSITIONS:
-        raise InvalidTransition(
-            f"PO {order.number} is {order.get_state_display().lower()}; "
-            f"it cannot become {State(to).label.lower()}"
-        )
-    changes: dict[str, object] = {"state": to}
-    if version is not None:
-        changes["version"] = version
-    moved = PurchaseOrder.objects.filter(pk=order.pk, state=order.state).update(**changes) == 1
-    if moved:
-        order.state = to
-        if version is not None:
-            order.version = version
-    return moved
+    changes = {} if version is None else {"version": version}
+    return MACHINE.move(
+        PurchaseOrder.objects.filter(pk=order.pk),
+        (order.state,),
+        to,
+        what=f"PO {order.number}",
+        instance=order,
+        **changes,
+    )
 
 
 def unchangeable(order: PurchaseOrder) -> str:

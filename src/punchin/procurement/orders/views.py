@@ -14,8 +14,8 @@ from punchin.procurement.orders.access import may_change, visible_orders
 from punchin.procurement.orders.forms import ChangeForm
 from punchin.procurement.orders.match import match_order, reconciliation
 from punchin.procurement.orders.models import OrderEvent, PurchaseOrder
-from punchin.procurement.requisitions.exceptions import InvalidTransition
 from punchin.web.documents import redact_secrets
+from punchin.web.statemachine import InvalidTransition
 
 
 def _order(request: HttpRequest, number: str) -> PurchaseOrder:

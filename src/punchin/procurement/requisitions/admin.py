@@ -27,12 +27,12 @@ class RequisitionAdmin(admin.ModelAdmin):
         "organisation",
         "supplier",
         "requester",
-        "status",
+        "state",
         "total",
         "currency",
         "created_at",
     )
-    list_filter = ("status", "supplier", "organisation")
+    list_filter = ("state", "supplier", "organisation")
     search_fields = ("number", "buyer_email", "source_payload_id")
     readonly_fields = (
         "number",

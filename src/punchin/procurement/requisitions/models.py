@@ -9,11 +9,12 @@ from django.db import models
 
 from punchin.procurement.accounts.models import Organisation
 from punchin.procurement.partners.models import SupplierPartner
+from punchin.web.statemachine import Machine
 
 MONEY = {"max_digits": 18, "decimal_places": 4}
 
 
-class Status(models.TextChoices):
+class State(models.TextChoices):
     DRAFT = "draft", "Draft"
     SUBMITTED = "submitted", "Submitted for approval"
     APPROVED = "approved", "Approved"
@@ -22,15 +23,16 @@ class Status(models.TextChoices):
 
 
 # Every legal move of a requisition, in one place (STYLE.md section 6), with why it
-# happens; ``services.move`` is the one function that makes them.
+# happens; ``services.move`` is the one function that makes them, through ``MACHINE``.
 TRANSITIONS: dict[tuple[str, str], str] = {
-    (Status.DRAFT, Status.SUBMITTED): "the requester submits it with its cost coding",
-    (Status.SUBMITTED, Status.SUBMITTED): "one approval step of several is approved",
-    (Status.SUBMITTED, Status.APPROVED): "the last approval step is approved",
-    (Status.SUBMITTED, Status.REJECTED): "an approver rejects it",
-    (Status.DRAFT, Status.CANCELLED): "the requester withdraws it",
-    (Status.SUBMITTED, Status.CANCELLED): "the requester withdraws it",
+    (State.DRAFT, State.SUBMITTED): "the requester submits it with its cost coding",
+    (State.SUBMITTED, State.SUBMITTED): "one approval step of several is approved",
+    (State.SUBMITTED, State.APPROVED): "the last approval step is approved",
+    (State.SUBMITTED, State.REJECTED): "an approver rejects it",
+    (State.DRAFT, State.CANCELLED): "the requester withdraws it",
+    (State.SUBMITTED, State.CANCELLED): "the requester withdraws it",
 }
+MACHINE = Machine(State, TRANSITIONS, noun="the requisition")
 
 
 class Requisition(models.Model):
@@ -50,7 +52,7 @@ class Requisition(models.Model):
     supplier = models.ForeignKey(
         SupplierPartner, on_delete=models.PROTECT, related_name="requisitions"
     )
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.DRAFT)
     currency = models.CharField(max_length=3)
     total = models.DecimalField(**MONEY)
     supplier_total = models.DecimalField(
@@ -130,8 +132,8 @@ class RequisitionEvent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
     )
     action = models.CharField(max_length=64)
-    from_status = models.CharField(max_length=16, choices=Status.choices)
-    to_status = models.CharField(max_length=16, choices=Status.choices)
+    from_state = models.CharField(max_length=16, choices=State.choices)
+    to_state = models.CharField(max_length=16, choices=State.choices)
     comment = models.TextField(blank=True)
 
     class Meta:

@@ -3,7 +3,7 @@
 Every change is a guarded update (``filter(state).update(...)``), so two browsers or
 two processes racing for the same token or the same requisition cannot both win
 (SECURITY.md row 21). ``move`` is the one function that changes a requisition's
-status; approval (``punchin.procurement.approvals``) decides when to call it.
+state; approval (``punchin.procurement.approvals``) decides when to call it.
 """
 
 from __future__ import annotations
@@ -24,15 +24,15 @@ from punchin.procurement.accounts.models import Organisation
 from punchin.procurement.accounts.services import is_member
 from punchin.procurement.partners.models import SupplierPartner
 from punchin.procurement.requisitions.cart import Cart
-from punchin.procurement.requisitions.exceptions import InvalidTransition, LandingRefused
+from punchin.procurement.requisitions.exceptions import LandingRefused
 from punchin.procurement.requisitions.models import (
-    TRANSITIONS,
+    MACHINE,
     Requisition,
     RequisitionEvent,
     RequisitionLine,
     StartPageToken,
-    Status,
 )
+from punchin.web.statemachine import InvalidTransition
 
 _TOKEN_BYTES = 32
 _FOUR_PLACES = Decimal("0.0001")
@@ -172,32 +172,32 @@ def move(
     comment: str = "",
     **changes: object,
 ) -> None:
-    """The one guarded mutator of a requisition's status (STYLE.md section 6).
+    """The one guarded mutator of a requisition's state (STYLE.md section 6).
 
     Legal only if ``TRANSITIONS`` lists the move; applied only if the row still has
-    the status and version ``requisition`` was read with, so of two racing callers
+    the state and version ``requisition`` was read with, so of two racing callers
     exactly one wins and the other gets ``InvalidTransition`` with a message to show.
-    Writes the history row in the same transaction; call inside ``transaction.atomic``.
+    Writes the history row in the same transaction.
     """
-    current = requisition.status
-    if (current, to) not in TRANSITIONS:
-        raise InvalidTransition(
-            f"{requisition.number} is {requisition.get_status_display().lower()}; "
-            f"it cannot become {Status(to).label.lower()}"
-        )
-    updated = Requisition.objects.filter(
-        pk=requisition.pk, status=current, version=requisition.version
-    ).update(status=to, version=requisition.version + 1, **changes)
-    if updated != 1:
+    current = requisition.state
+    moved = MACHINE.move(
+        Requisition.objects.filter(pk=requisition.pk, version=requisition.version),
+        (current,),
+        to,
+        what=requisition.number,
+        instance=requisition,
+        record=RequisitionEvent(
+            requisition=requisition,
+            actor=actor,
+            action=action,
+            from_state=current,
+            to_state=to,
+            comment=comment,
+        ),
+        version=requisition.version + 1,
+        **changes,
+    )
+    if not moved:
         raise InvalidTransition(
             f"{requisition.number} was changed by someone else meanwhile; reload the page"
         )
-    RequisitionEvent.objects.create(
-        requisition=requisition,
-        actor=actor,
-        action=action,
-        from_status=current,
-        to_status=to,
-        comment=comment,
-    )
-    requisition.refresh_from_db()

@@ -14,8 +14,9 @@ from punchin.procurement.accounts.forms import EmailLoginForm
 from punchin.procurement.approvals import services as approvals
 from punchin.procurement.approvals.forms import SubmitForm
 from punchin.procurement.requisitions import services
-from punchin.procurement.requisitions.exceptions import InvalidTransition, LandingRefused
+from punchin.procurement.requisitions.exceptions import LandingRefused
 from punchin.procurement.requisitions.models import Requisition
+from punchin.web.statemachine import InvalidTransition
 
 
 @never_cache

@@ -1,9 +1,10 @@
 """Purchase orders received by OrderRequest, and what the store did with them.
 
 A purchase order is a state machine in one table (STYLE.md section 6): every move
-goes through ``PurchaseOrder.move``, which checks ``TRANSITIONS`` and is called with
-the order's row locked (``select_for_update``), so two staff members clicking at once
-make exactly one move.
+goes through ``PurchaseOrder.move``, which looks the event up in ``EVENTS`` and moves
+the order through ``MACHINE`` (``punchin.web.statemachine``), called with the order's
+row locked (``select_for_update``), so two staff members clicking at once make exactly
+one move.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from punchin.storefront.documents.models import CxmlDocument
 from punchin.storefront.integration.models import PurchasingSystem
 from punchin.storefront.submissions.models import PunchInSubmission
 from punchin.web.inbound import InboundClaimBase
+from punchin.web.statemachine import InvalidTransition, Machine
 
 
 class InboundRequest(InboundClaimBase):
@@ -61,10 +63,12 @@ class Event(models.TextChoices):
     INVOICE_REST = "invoice_rest", "Invoice the rest"
 
 
-# The only legal moves. A change from the buyer needs confirming again; nothing can
-# be changed or cancelled once goods are on their way. Invoicing follows shipping:
-# the store invoices what it shipped (docs: "invoice what was shipped").
-TRANSITIONS: dict[tuple[str, str], str] = {
+# (state, event): the state it leads to; h11's shape, since the buyer and the staff
+# name what happened, not the state it leads to. A change from the buyer needs
+# confirming again; nothing can be changed or cancelled once goods are on their way.
+# Invoicing follows shipping: the store invoices what it shipped (docs: "invoice what
+# was shipped").
+EVENTS: dict[tuple[str, str], str] = {
     (State.RECEIVED, Event.CHANGE): State.RECEIVED,
     (State.RECEIVED, Event.CANCEL): State.CANCELLED,
     (State.RECEIVED, Event.CONFIRM): State.CONFIRMED,
@@ -81,16 +85,24 @@ TRANSITIONS: dict[tuple[str, str], str] = {
 }
 
 
-class IllegalMove(Exception):
-    """An event the order's state does not allow; the message is for the person."""
+def _moves() -> dict[tuple[str, str], str]:
+    """(from, to): why, read off ``EVENTS``: the events that make each move."""
+    why: dict[tuple[str, str], list[str]] = {}
+    for (source, event), target in EVENTS.items():
+        why.setdefault((source, target), []).append(Event(event).label)
+    return {move: "; ".join(events) for move, events in why.items()}
+
+
+TRANSITIONS = _moves()
+MACHINE = Machine(State, TRANSITIONS, noun="the order")
 
 
 def next_state(state: str, event: str) -> str:
-    """The state ``event`` leads to from ``state``, or ``IllegalMove``."""
+    """The state ``event`` leads to from ``state``, or ``InvalidTransition``."""
     try:
-        return TRANSITIONS[(state, event)]
+        return EVENTS[(state, event)]
     except KeyError:
-        raise IllegalMove(
+        raise InvalidTransition(
             f"An order that is {State(state).label.lower()} cannot take “{Event(event).label}”."
         ) from None
 
@@ -130,11 +142,16 @@ class PurchaseOrder(models.Model):
 
     def move(self, event: str) -> str:
         """Apply ``event`` (caller holds the row lock) and save; returns the new state."""
-        self.state = next_state(self.state, event)
-        self.updated_at = timezone.now()
-        PurchaseOrder.objects.filter(pk=self.pk).update(
-            state=self.state, updated_at=self.updated_at
+        moved = MACHINE.move(
+            PurchaseOrder.objects.filter(pk=self.pk),
+            (self.state,),
+            next_state(self.state, event),
+            what=str(self),
+            instance=self,
+            updated_at=timezone.now(),
         )
+        if not moved:  # only without the row lock: someone else moved it first
+            raise InvalidTransition(f"{self} changed meanwhile; reload the page")
         return self.state
 
 

@@ -26,7 +26,6 @@ from punchin.storefront.documents.models import CxmlDocument
 from punchin.storefront.integration.models import PurchasingSystem
 from punchin.storefront.orders.models import (
     Event,
-    IllegalMove,
     PurchaseOrder,
     PurchaseOrderLine,
     State,
@@ -35,6 +34,7 @@ from punchin.storefront.submissions.models import Approval, PunchInSubmission
 from punchin.storefront.submissions.services import parse_line_reference
 from punchin.web.cxmlhttp import response_document
 from punchin.web.inbound import Received
+from punchin.web.statemachine import InvalidTransition
 
 
 class ExpectationFailed(CXMLError):
@@ -371,7 +371,7 @@ def _change(
     event = Event.CANCEL if header.type == OrderRequestType.DELETE else Event.CHANGE
     try:
         existing.move(event)
-    except IllegalMove as exc:
+    except InvalidTransition as exc:
         raise Conflict(f"PO {order_id}: {exc}") from None
     if event == Event.CANCEL:
         PurchaseOrder.objects.filter(pk=existing.pk).update(

@@ -29,7 +29,6 @@ from punchin.storefront.orders import cxml
 from punchin.storefront.orders.models import (
     DocumentLine,
     Event,
-    IllegalMove,
     OrderDocument,
     OutboundKind,
     PurchaseOrder,
@@ -39,6 +38,7 @@ from punchin.storefront.orders.models import (
 from punchin.storefront.submissions.services import parties
 from punchin.web.delivery.services import enqueue
 from punchin.web.documents import Direction
+from punchin.web.statemachine import InvalidTransition
 
 CENT = Decimal("0.01")
 
@@ -145,7 +145,7 @@ def invoiced(order: PurchaseOrder) -> dict[int, Decimal]:
 def _checked(order: PurchaseOrder, event: Event) -> None:
     try:
         next_state(order.state, event)
-    except IllegalMove as exc:
+    except InvalidTransition as exc:
         raise FulfilmentError(str(exc)) from None
 
 

@@ -1,9 +1,9 @@
 """A Punch-in submission is a state machine in one table (STYLE.md section 6).
 
-Every move goes through ``PunchInSubmission.move``, which checks ``TRANSITIONS`` and
-applies the change with a conditional UPDATE on the state and attempt count the
-caller saw, so two browser tabs (or two processes) can never send the same attempt
-twice: exactly one of them wins the move.
+Every move goes through ``PunchInSubmission.move``, which hands it to ``MACHINE``
+(``punchin.web.statemachine``): a conditional UPDATE on the state and attempt count
+the caller saw, so two browser tabs (or two processes) can never send the same
+attempt twice: exactly one of them wins the move.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from django.utils import timezone
 from punchin.storefront.accounts.models import BusinessAccount, BuyingGroup
 from punchin.storefront.cart.models import DeliverySpeed, PaymentMethod
 from punchin.storefront.documents.models import CxmlDocument
+from punchin.web.statemachine import Machine
 
 
 class Poom(models.Model):
@@ -46,22 +47,18 @@ class State(models.TextChoices):
     FAILED = "failed", "Could not reach your purchasing system"
 
 
-# The only legal moves. SENDING -> SENDING takes over an attempt whose lease ran out
-# (its process died mid-send). ACCEPTED, REFUSED and FAILED are final.
-TRANSITIONS: dict[str, frozenset[str]] = {
-    State.QUEUED: frozenset({State.SENDING}),
-    State.SENDING: frozenset({State.ACCEPTED, State.REFUSED, State.RETRYING, State.FAILED})
-    | {State.SENDING},
-    State.RETRYING: frozenset({State.SENDING}),
-    State.ACCEPTED: frozenset(),
-    State.REFUSED: frozenset(),
-    State.FAILED: frozenset(),
+# (from, to): why. Nothing leaves ACCEPTED, REFUSED or FAILED.
+TRANSITIONS: dict[tuple[State, State], str] = {
+    (State.QUEUED, State.SENDING): "the first attempt posts the setup request",
+    (State.RETRYING, State.SENDING): "the next attempt is due",
+    (State.SENDING, State.SENDING): "an attempt takes over one whose lease ran out",
+    (State.SENDING, State.ACCEPTED): "the purchasing system answered 200 with a StartPage",
+    (State.SENDING, State.REFUSED): "a permanent answer (400, 403, ...): no retry",
+    (State.SENDING, State.RETRYING): "a transient failure with attempts left",
+    (State.SENDING, State.FAILED): "a transient failure and no attempt left",
 }
+MACHINE = Machine(State, TRANSITIONS, noun="the submission")
 FINAL = frozenset({State.ACCEPTED, State.REFUSED, State.FAILED})
-
-
-class InvalidTransition(Exception):
-    """A move the table does not allow; a programming error, never user input."""
 
 
 class Approval(models.TextChoices):
@@ -132,16 +129,15 @@ class PunchInSubmission(models.Model):
         another request won the race (the row changed under us), True otherwise.
         Synchronous, so a caller can make it one statement of a larger transaction.
         """
-        if to not in TRANSITIONS[self.state]:
-            raise InvalidTransition(f"{self.state} -> {to} is not a legal move")
-        changes = {"state": to, **fields}
-        won = PunchInSubmission.objects.filter(
-            pk=self.pk, state=self.state, attempts=self.attempts
-        ).update(**changes, updated_at=timezone.now())
-        if won:
-            for name, value in changes.items():
-                setattr(self, name, value)
-        return bool(won)
+        return MACHINE.move(
+            PunchInSubmission.objects.filter(pk=self.pk, attempts=self.attempts),
+            (self.state,),
+            to,
+            what=f"submission {self.pk}",
+            instance=self,
+            **fields,
+            updated_at=timezone.now(),
+        )
 
 
 class Attempt(models.Model):

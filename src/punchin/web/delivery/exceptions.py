@@ -1,10 +1,6 @@
 """Errors of the delivery layer."""
 
 
-class InvalidTransition(Exception):
-    """A state change the delivery state machine does not allow (a bug in the caller)."""
-
-
 class PayloadIdReused(Exception):
     """A different document was enqueued under a payloadID that is already queued.
 

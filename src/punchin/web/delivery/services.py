@@ -30,7 +30,7 @@ from . import conf
 from .exceptions import PayloadIdReused
 from .models import OutboundDelivery
 from .signals import delivery_settled
-from .states import SETTLED, State, check
+from .states import MACHINE, SETTLED, State
 
 log = logging.getLogger("punchin.delivery")
 
@@ -139,14 +139,11 @@ def move(
     A conditional UPDATE, so exactly one of two racing processes wins. A move into a
     settled state sends ``delivery_settled`` in the same transaction.
     """
-    sources = tuple(sources)
-    for source in sources:
-        check(source, target)
-    rows = OutboundDelivery.objects.filter(pk=delivery_id, state__in=sources)
+    rows = OutboundDelivery.objects.filter(pk=delivery_id)
     if when is not None:
         rows = rows.filter(when)
     with transaction.atomic():
-        if not rows.update(state=target, **changes):
+        if not MACHINE.move(rows, sources, target, what=f"delivery {delivery_id}", **changes):
             return None
         delivery = OutboundDelivery.objects.get(pk=delivery_id)
         if target in SETTLED:

@@ -1,15 +1,15 @@
 """The delivery state machine: every legal move in one table (STYLE.md section 6).
 
-``services._move`` is the only code that changes a delivery's state; it checks this
-table and makes the move a conditional UPDATE, so of two processes racing for the
-same move exactly one wins.
+``services.move`` is the only code that changes a delivery's state, through
+``MACHINE.move`` (``punchin.web.statemachine``): a conditional UPDATE, so of two
+processes racing for the same move exactly one wins.
 """
 
 from __future__ import annotations
 
 from django.db import models
 
-from .exceptions import InvalidTransition
+from punchin.web.statemachine import Machine
 
 
 class State(models.TextChoices):
@@ -31,7 +31,4 @@ TRANSITIONS: dict[tuple[State, State], str] = {
     (State.NEEDS_ATTENTION, State.PENDING): "staff send it again (Retry now)",
 }
 
-
-def check(source: State, target: State) -> None:
-    if (source, target) not in TRANSITIONS:
-        raise InvalidTransition(f"a delivery cannot move from {source} to {target}")
+MACHINE = Machine(State, TRANSITIONS, noun="the delivery")

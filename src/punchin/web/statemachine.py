@@ -1,0 +1,103 @@
+"""State machines: a table of legal moves and one guarded mutator.
+
+In the spirit of h11's ``_state.py`` (every transition of a machine in one table, in
+one place) and django-oscar's ``Order.set_status`` (check the pipeline, refuse an
+illegal move with one exception, write the audit row). Storefront submissions and
+orders, procurement requisitions and purchase orders, and outbound deliveries each
+declare one ``Machine`` (docs/architecture.md, "State machines"); its ``move`` is the
+only code that changes their state.
+
+A move is one conditional UPDATE, ``filter(pk=..., state=source).update(state=target,
+...)``: of two processes racing for the same row, exactly one changes it and the
+other learns it lost (``move`` returns False), on SQLite as on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models, transaction
+
+
+class InvalidTransition(Exception):
+    """A move the machine's table does not list, or a change refused for what the thing
+    is now. The message names it and its states in words, fit to show the person who
+    asked for the move."""
+
+
+@dataclass(frozen=True, slots=True)
+class Machine:
+    """One state machine: ``moves`` maps each legal (source, target) pair to why it
+    happens; every other pair is refused.
+
+    ``states`` is the choices class of the model's ``field``; ``noun`` names the thing
+    in a refusal when the caller gives no name ("a delivery").
+    """
+
+    states: type[models.TextChoices]
+    moves: Mapping[tuple[str, str], str]
+    noun: str
+    field: str = "state"
+
+    def __post_init__(self) -> None:
+        unknown = {s for pair in self.moves for s in pair} - set(self.states.values)
+        if unknown:
+            raise ValueError(f"moves name states {sorted(unknown)} not in {self.states}")
+
+    def allows(self, source: str, target: str) -> bool:
+        return (source, target) in self.moves
+
+    def check(self, source: str, target: str, *, what: str = "") -> None:
+        """``InvalidTransition`` unless the table lists source -> target; ``what``
+        names the thing in the message ("PO-2026-000001")."""
+        if not self.allows(source, target):
+            raise InvalidTransition(
+                f"{what or self.noun} is {self._label(source)}; "
+                f"it cannot become {self._label(target)}"
+            )
+
+    def move(
+        self,
+        rows: models.QuerySet[Any],
+        sources: Iterable[str],
+        target: str,
+        *,
+        what: str = "",
+        instance: models.Model | None = None,
+        record: models.Model | None = None,
+        **changes: Any,
+    ) -> bool:
+        """Move the row ``rows`` selects from one of ``sources`` to ``target``, with
+        ``changes``; True if this call made the move, False if the row was no longer
+        in a source (or ``rows`` no longer matched: another process moved it first).
+
+        Every source -> target must be in the table (else ``InvalidTransition``,
+        naming ``what``). Callers narrow ``rows`` to the pk and whatever else they
+        read (a version, an attempt count), so a stale read loses. On success
+        ``record``, the machine's unsaved history row, is saved in the same
+        transaction, and ``instance`` gets the target and every plain value of
+        ``changes`` (expressions such as ``F(...) + 1`` stay unread).
+        """
+        sources = tuple(sources)
+        for source in sources:
+            self.check(source, target, what=what)
+        guarded = rows.filter(**{f"{self.field}__in": sources})
+        won: bool
+        if record is None:
+            won = guarded.update(**{self.field: target}, **changes) > 0
+        else:
+            with transaction.atomic():
+                won = guarded.update(**{self.field: target}, **changes) > 0
+                if won:
+                    record.save()
+        if won and instance is not None:
+            setattr(instance, self.field, target)
+            for name, value in changes.items():
+                if not hasattr(value, "resolve_expression"):
+                    setattr(instance, name, value)
+        return won
+
+    def _label(self, state: str) -> str:
+        return str(self.states(state).label).lower()
