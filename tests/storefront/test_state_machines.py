@@ -20,7 +20,7 @@ from punchin.web.statemachine import InvalidTransition
 from tests.machines import sweep
 
 from .conftest import Acme
-from .factories import cart_items, from_procurement, order_request, status_of, submitted
+from .factories import cart_items, from_procurement, order_request, received_order, submitted
 
 
 @pytest.fixture
@@ -29,7 +29,8 @@ def order(acme: Acme, dev: Any) -> PurchaseOrder:
     system = acme.configure("http://127.0.0.1:8002/cxml/punchin")
     document = from_procurement(order_request(cart_items(submitted(acme))), "po-1@procurement")
     entry = CxmlDocument.objects.create(direction=Direction.INBOUND, raw=b"<cXML/>")
-    assert status_of(receive.order_request(system, document, entry).content).code == 200
+    answer = receive.order_request(received_order(system, document, entry))
+    assert answer.body.status.code == 200  # type: ignore[union-attr]
     return PurchaseOrder.objects.get()
 
 
