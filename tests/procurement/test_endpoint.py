@@ -226,6 +226,25 @@ def test_an_accepted_request_is_logged_whole_with_its_secret_masked(
     assert (entry.status_code, bytes(entry.answer)) == (200, answer.body)
 
 
+@pytest.mark.parametrize("authorization", [None, basic(password="wrong")], ids=["none", "wrong"])
+def test_without_the_secret_a_known_sender_and_an_unknown_one_get_the_same_answer(
+    procurement: LiveASGIServer, storefront: FakeStorefront, authorization: str | None
+) -> None:
+    """No Authorization (or a wrong one) must not tell which Sender identities exist:
+    the SharedSecret is judged first, so both get the one 403."""
+    answers = [
+        post(
+            endpoint(procurement),
+            serialize(builders.setup_request("https://store.test/poom", **fields)),
+            authorization=authorization,
+        )
+        for fields in ({"secret": "guess"}, {"sender": "SomeoneElse", "secret": "guess"})
+    ]
+    assert [answer.status for answer in answers] == [403, 403]
+    assert status_of(answers[0]) == status_of(answers[1])
+    assert storefront.fetched == []
+
+
 def test_two_sender_credentials_with_secrets_are_refused(
     procurement: LiveASGIServer, storefront: FakeStorefront
 ) -> None:

@@ -1,8 +1,8 @@
 """How procurement recognises a supplier's request, for the one inbound pipeline.
 
 Every endpoint a supplier posts to (Punch-in, confirmation, ship notice, invoice)
-authenticates alike: the Sender credential, the partner's transport authentication,
-the store's SharedSecret in constant time, the From identity when configured
+authenticates alike: the Sender credential, the store's SharedSecret in constant time,
+the partner's transport authentication, the From identity when configured
 (``services``). The sender is the ``SharedSecret`` matched: the partner and the
 organisation (store) it spoke for.
 """
@@ -28,9 +28,11 @@ class SupplierAuthenticator:
         assert document.header is not None  # request_of checked it
         credential = services.sender_credential(document.header)
         secrets = await services.secrets_of_sender(credential)
-        if secrets:
-            await services.check_http_auth(secrets[0].partner, meta)
+        # The SharedSecret before the transport credential: whoever lacks the secret
+        # gets the one 403, whether the Sender exists or not; a 401 would tell a known
+        # Sender from an unknown one (docs/security.md row 9).
         secret = services.match_secret(secrets, credential)
+        await services.check_http_auth(secret.partner, meta)
         services.check_from(secret.partner, document.header)
         return secret
 

@@ -1,5 +1,6 @@
-"""Who is punching in: the Sender credential, the HTTP authentication and the
-SharedSecret, checked in the order of the issue and SECURITY.md rows 9, 10 and 13.
+"""Who is posting: the Sender credential, the SharedSecret and the HTTP
+authentication, checked in that order (SECURITY.md rows 9, 10 and 13): the secret
+first, so a request without it gets one answer whether its Sender exists or not.
 
 "Unknown sender" and "wrong SharedSecret" are the same refusal with the same text,
 and both paths run one database query and one digest comparison, so neither the
