@@ -580,6 +580,39 @@ def test_a_copy_still_waiting_after_the_limit_gets_500_and_no_second_requisition
     assert post(endpoint(procurement), data, authorization=basic()).status == 200
 
 
+def test_a_slow_cart_fetch_keeps_its_claim_while_a_copy_waits(
+    procurement: LiveASGIServer, storefront: FakeStorefront, settings: Any
+) -> None:
+    """The holder renews its lease while it works: a copy arriving after the lease's
+    first term waits for the answer instead of taking the claim over."""
+    settings.PUNCHIN_CLAIM_LEASE_SECONDS = 0.3
+    document = builders.setup_request("")
+    url = storefront.serve(document.payload_id, Page(builders.poom(document.payload_id), delay=1.5))
+    data = serialize(builders.setup_request(url, payload_id=document.payload_id))
+
+    async def both() -> list[tuple[int, bytes]]:
+        async with aiohttp.ClientSession() as session:
+
+            async def one() -> tuple[int, bytes]:
+                async with session.post(
+                    endpoint(procurement), data=data, headers={"Authorization": basic()}
+                ) as response:
+                    return response.status, await response.read()
+
+            first = asyncio.ensure_future(one())
+            while not storefront.fetched:  # the first copy is fetching the cart
+                await asyncio.sleep(0.01)
+            await asyncio.sleep(0.6)  # two lease terms: renewed, or it would be stale
+            copy = await one()
+            return [await first, copy]
+
+    first, copy = asyncio.run(both())
+    assert first[0] == 200, first[1]
+    assert copy == first
+    assert len(storefront.fetched) == 1
+    assert Requisition.objects.count() == 1
+
+
 def test_a_claim_left_by_a_dead_process_is_taken_over(
     procurement: LiveASGIServer, storefront: FakeStorefront
 ) -> None:
@@ -594,7 +627,7 @@ def test_a_claim_left_by_a_dead_process_is_taken_over(
         body_sha256=body_digest(data),
     )
     PunchInRequest.objects.filter(pk=stale.pk).update(
-        created_at=timezone.now() - timedelta(hours=1)
+        lease_until=timezone.now() - timedelta(seconds=1)
     )
     answer = post(endpoint(procurement), data, authorization=basic())
     assert answer.status == 200, answer.body

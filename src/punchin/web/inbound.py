@@ -24,12 +24,13 @@ the claim, so the sender's retry is applied anew.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import logging
 import time
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, Generic, Protocol, TypeVar
 
 from asgiref.sync import sync_to_async
@@ -159,10 +160,11 @@ class InboundClaimBase(models.Model):
 
     A concrete subclass adds the sender it is scoped by (a ForeignKey) and a unique
     constraint on (sender, ``payload_id``): the first insert claims the payloadID,
-    every copy finds this row. ``processing`` rows are in flight (or left by a dead
-    process, taken over after ``PUNCHIN_STALE_CLAIM_SECONDS``); ``answered`` rows keep
-    the answer every copy gets. Answers a retry could change (5xx) are never stored:
-    the row is deleted instead.
+    every copy finds this row. ``processing`` rows are in flight: their holder renews
+    ``lease_until`` while it works, so a row whose lease ran out was left by a dead
+    process and is taken over (``PUNCHIN_CLAIM_LEASE_SECONDS``, well inside the time a
+    sender keeps retrying); ``answered`` rows keep the answer every copy gets. Answers a
+    retry could change (5xx) are never stored: the row is deleted instead.
     """
 
     payload_id = models.CharField(max_length=255)
@@ -174,10 +176,33 @@ class InboundClaimBase(models.Model):
     answer = models.BinaryField(blank=True, default=b"")
     answer_http_status = models.PositiveSmallIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         abstract = True
+
+
+def _lease_end() -> datetime:
+    return timezone.now() + timedelta(seconds=settings.PUNCHIN_CLAIM_LEASE_SECONDS)
+
+
+@contextlib.asynccontextmanager
+async def _leased(claimed: InboundClaimBase) -> AsyncIterator[None]:
+    """Renew ``claimed``'s lease while the body runs, so that only a dead holder's
+    claim runs out (a slow cart fetch is not taken over)."""
+    rows = type(claimed)._default_manager.filter(pk=claimed.pk, state=ClaimState.PROCESSING)
+
+    async def renew() -> None:
+        while True:
+            await asyncio.sleep(settings.PUNCHIN_CLAIM_LEASE_SECONDS / 3)
+            await rows.aupdate(lease_until=_lease_end())
+
+    renewing = asyncio.create_task(renew())
+    try:
+        yield
+    finally:
+        renewing.cancel()
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,9 +302,10 @@ class Endpoint(Generic[S, P]):
         if isinstance(claimed, _Answer):
             return claimed
         try:
-            if self.prepare is not None:
-                received = replace(received, prepared=await self.prepare(received))
-            return await sync_to_async(self._apply)(received, claimed)
+            async with _leased(claimed):
+                if self.prepare is not None:
+                    received = replace(received, prepared=await self.prepare(received))
+                return await sync_to_async(self._apply)(received, claimed)
         except CXMLError as exc:
             refusal = _refusal(exc)
             if outcome(exc.code) is Outcome.TRANSIENT:
@@ -327,6 +353,7 @@ class Endpoint(Generic[S, P]):
                     payload_id=received.document.payload_id,
                     document_type=entry.document_type,
                     body_sha256=entry.body_digest,
+                    lease_until=_lease_end(),
                 )
         except IntegrityError:
             pass
@@ -337,9 +364,9 @@ class Endpoint(Generic[S, P]):
             raise Conflict(f"payloadID {existing.payload_id} was received before with another body")
         if existing.state == ClaimState.ANSWERED:
             return _stored(existing)
-        stale = timezone.now() - timedelta(seconds=settings.PUNCHIN_STALE_CLAIM_SECONDS)
-        if existing.created_at < stale:  # left by a dead process: take it over
-            rows.filter(pk=existing.pk, state=ClaimState.PROCESSING).delete()
+        lease = existing.lease_until
+        if lease is None or lease < timezone.now():  # its holder died: take it over
+            rows.filter(pk=existing.pk, state=ClaimState.PROCESSING, lease_until=lease).delete()
         return None
 
     def _apply(self, received: Received[S, P], claimed: InboundClaimBase) -> _Answer:

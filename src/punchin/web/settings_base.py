@@ -128,10 +128,13 @@ def base_settings(party: str, package: str) -> dict[str, Any]:
         **_delivery_timings(),
         # The inbound pipeline (punchin.web.inbound): how long a copy of a payloadID
         # still being processed waits for the first copy's answer before answering 500
-        # so the sender retries (docs/security.md row 11), and the age at which a claim
-        # belongs to a process that died mid-request and is taken over.
+        # so the sender retries (docs/security.md row 11), and the lease of a claim in
+        # flight: renewed by a live holder every third of it, so one that runs out was
+        # left by a process that died mid-request and is taken over. The storefront
+        # retries a punch-in for about 17 s (3 attempts, backoff 2 s doubling): a dead
+        # claim must be free well before that.
         "PUNCHIN_INFLIGHT_WAIT_SECONDS": 5.0,
-        "PUNCHIN_STALE_CLAIM_SECONDS": 120,
+        "PUNCHIN_CLAIM_LEASE_SECONDS": 6.0,
         "MIDDLEWARE": [
             "django.middleware.security.SecurityMiddleware",
             "punchin.web.staticfiles.AsyncWhiteNoiseMiddleware",
