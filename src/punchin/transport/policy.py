@@ -1,4 +1,4 @@
-"""Which URLs we may connect to: the request-forgery guard of SECURITY.md row 15.
+"""Which URLs we may connect to: the request-forgery guard of docs/security.md row 15.
 
 A PoomUrl (P5, P18) comes from the partner, and an endpoint URL from an account
 admin; either could point at our own network. Before any byte is sent, a URL must:

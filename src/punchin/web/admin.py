@@ -11,7 +11,7 @@ from punchin.web.documents import CxmlDocumentBase
 
 class CxmlDocumentAdminBase(admin.ModelAdmin):
     """Every document as it crossed the wire, with what became of it; read-only,
-    because the log is evidence (ARCHITECTURE.md: stored before acting or sending)."""
+    because the log is evidence (docs/architecture.md: stored before acting or sending)."""
 
     list_display = (
         "created_at",

@@ -1,6 +1,6 @@
 """The audit trail of cXML documents, as an abstract model each party makes concrete.
 
-Invariant (ARCHITECTURE.md): every inbound document is stored before it is acted
+Invariant (docs/architecture.md): every inbound document is stored before it is acted
 on and every outbound one before it is sent; the outcome is filled in afterwards.
 """
 

@@ -6,10 +6,10 @@ OrderRequest, ConfirmationRequest, ShipNoticeRequest, InvoiceDetailRequest) must
 - take only the request type it serves (``request_of``: 400 / 450);
 - find the sender by a SharedSecret compared in constant time, so neither the answer
   nor its timing tells an unknown sender from a wrong secret (``holder_of``,
-  SECURITY.md rows 9 and 10);
+  docs/security.md rows 9 and 10);
 - apply a payloadID once, whoever sends copies and however many processes receive
   them: a copy gets the stored answer byte for byte, another body under the same
-  payloadID gets 409 (``answer_once``, SECURITY.md row 11).
+  payloadID gets 409 (``answer_once``, docs/security.md row 11).
 
 Each party keeps its own claim table (a subclass of ``InboundClaimBase`` scoped by
 whom it accepts documents from), because each has its own database.
@@ -66,7 +66,7 @@ def holder_of(
     ``candidates`` pairs each holder with its secret as stored: in clear, or as
     ``stored_as(secret)`` (a keyed digest). ``presented`` is compared with every
     candidate, without an early exit, and with a dummy when there is none, so the time
-    taken does not tell an unknown sender from a wrong secret (SECURITY.md row 9). An
+    taken does not tell an unknown sender from a wrong secret (docs/security.md row 9). An
     empty secret matches nothing, nor does one that several candidates share (row 10:
     never "first one wins").
     """
@@ -95,7 +95,7 @@ class Claim(Protocol):
 
 
 def check_same_body(claim: Claim, digest: str) -> None:
-    """Refuse another body under a payloadID already claimed (409, SECURITY.md row 11)."""
+    """Refuse another body under a payloadID already claimed (409, docs/security.md row 11)."""
     if not hmac.compare_digest(claim.body_sha256, digest):
         raise Conflict(f"payloadID {claim.payload_id} was received before with another body")
 

@@ -2,7 +2,7 @@
 
 Each ``apply`` runs inside ``inbound.answer_once``'s transaction, after the document
 was stored and its sender authenticated. Every refusal is a ``CXMLError`` whose text
-tells the supplier what to fix; an order we do not know is 417 (SPEC-NOTES 1.4:
+tells the supplier what to fix; an order we do not know is 417 (docs/protocol.md S1.4:
 "Expectation Failed", the request names something the receiver does not have).
 """
 

@@ -6,7 +6,7 @@
    HTTP authentication, SharedSecret in constant time: 401 / 403);
 4. ``punchin.web.inbound.answer_once``: claim the payloadID, apply the document and
    store the answer in one transaction. A copy gets the stored answer byte for byte;
-   another body under the same payloadID gets 409 (SECURITY.md row 11); a transient
+   another body under the same payloadID gets 409 (docs/security.md row 11); a transient
    failure (5xx) rolls everything back so the supplier's retry is applied anew.
 
 No timestamp window here, unlike Punch-in: a supplier's durable queue retries the

@@ -82,7 +82,8 @@ class SupplierPartner(models.Model):
     class Meta:
         ordering = ("name",)
         constraints = [
-            # One partner per Sender credential, so a lookup never has to pick (SECURITY row 10).
+            # One partner per Sender credential, so a lookup never has to pick
+            # (docs/security.md row 10).
             models.UniqueConstraint(
                 Lower("credential_domain"), "sender_identity", name="one_partner_per_sender"
             )

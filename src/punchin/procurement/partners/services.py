@@ -1,5 +1,5 @@
 """Who is punching in: the Sender credential, the HTTP authentication and the
-SharedSecret, checked in the order of the issue and SECURITY.md rows 9, 10 and 13.
+SharedSecret, checked in the order of the issue and docs/security.md rows 9, 10 and 13.
 
 "Unknown sender" and "wrong SharedSecret" are the same refusal with the same text,
 and both paths run one database query and one digest comparison, so neither the
@@ -44,7 +44,7 @@ def sender_credential(header: Header) -> Credential | None:
     """The one Sender credential carrying a SharedSecret; None if none does.
 
     Two are refused rather than picking one ("first one wins" lets an attacker
-    prepend a credential of their own: SECURITY.md row 10).
+    prepend a credential of their own: docs/security.md row 10).
     """
     with_secret = [c for c in header.sender.credentials if c.shared_secret is not None]
     if len(with_secret) > 1:
@@ -65,7 +65,7 @@ async def secrets_of_sender(credential: Credential | None) -> list[SharedSecret]
 
 
 async def check_http_auth(partner: SupplierPartner, meta: Mapping[str, str]) -> None:
-    """The transport authentication the partner's scheme requires (P10, SECURITY row 13).
+    """The transport authentication the partner's scheme requires (P10, docs/security.md row 13).
 
     401 when the credential is missing or wrong; 403 when a verified certificate is
     not pinned to this partner (it belongs to someone else).

@@ -1,4 +1,4 @@
-"""One row per (partner, payloadID): the idempotency record of SECURITY.md row 11."""
+"""One row per (partner, payloadID): the idempotency record of docs/security.md row 11."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ class PunchInRequest(models.Model):
 
     The unique constraint is what makes a payloadID count once, however many copies
     arrive and however many server processes receive them: the first insert claims
-    it, every other copy reads the stored answer (P15, SECURITY.md row 11).
+    it, every other copy reads the stored answer (P15, docs/security.md row 11).
     """
 
     partner = models.ForeignKey(

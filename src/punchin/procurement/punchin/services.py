@@ -5,11 +5,11 @@
    and the SharedSecret in constant time (403);
 3. claim the payloadID (unique per partner): a copy of a request already answered
    gets the stored answer byte for byte, a different body under the same payloadID
-   gets 409 (SECURITY.md row 11);
+   gets 409 (docs/security.md row 11);
 4. look the UserEmail up in the organisation of the store that punched in (P16);
 5. fetch the cart from the PoomUrl, check its payloadID (P15) and its lines;
 6. in one transaction: the draft requisition, its lines, the StartPage token and the
-   stored answer, so a failure leaves nothing half-stored (SECURITY.md row 22).
+   stored answer, so a failure leaves nothing half-stored (docs/security.md row 22).
 
 Answers that will not change on a retry (2xx, 4xx) are stored with the claim; a
 transient failure (5xx) releases the claim so the supplier's retry is processed anew.

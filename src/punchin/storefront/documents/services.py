@@ -10,7 +10,7 @@ from punchin.web.documents import Direction
 
 
 async def record_inbound(raw: bytes, peer: str, document_type: str) -> CxmlDocument:
-    """Store a received document before anything is done with it (ARCHITECTURE.md)."""
+    """Store a received document before anything is done with it (docs/architecture.md)."""
     return await CxmlDocument.objects.acreate(
         direction=Direction.INBOUND, document_type=document_type, peer=peer[:255], raw=raw
     )

@@ -6,10 +6,10 @@ Each endpoint, in order:
 2. ``read`` strictly (400 with the reason) and check the request type (450);
 3. ``authenticate``: the one Sender credential, matched in constant time against the
    inbound credentials of every purchasing system that uses that identity (403, the
-   same answer for an unknown sender and a wrong SharedSecret: SECURITY.md row 9);
+   same answer for an unknown sender and a wrong SharedSecret: docs/security.md row 9);
 4. ``punchin.web.inbound.answer_once``: the payloadID is claimed, the document
    applied and the answer stored in one transaction; a copy gets the stored answer
-   byte for byte, another body under the same payloadID gets 409 (SECURITY.md row 11).
+   byte for byte, another body under the same payloadID gets 409 (docs/security.md row 11).
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ def _sender(document: Document) -> Credential:
     assert document.header is not None
     credentials = document.header.sender.credentials
     if len(credentials) != 1:
-        # SECURITY.md row 10: never "first one wins".
+        # docs/security.md row 10: never "first one wins".
         raise BadRequest("the Sender must carry exactly one Credential")
     return credentials[0]
 

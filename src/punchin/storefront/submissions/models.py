@@ -1,4 +1,4 @@
-"""A Punch-in submission is a state machine in one table (STYLE.md section 6).
+"""A Punch-in submission is a state machine in one table (docs/style.md section 6).
 
 Every move goes through ``PunchInSubmission.move``, which checks ``TRANSITIONS`` and
 applies the change with a conditional UPDATE on the state and attempt count the

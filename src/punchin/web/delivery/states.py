@@ -1,4 +1,4 @@
-"""The delivery state machine: every legal move in one table (STYLE.md section 6).
+"""The delivery state machine: every legal move in one table (docs/style.md section 6).
 
 ``services._move`` is the only code that changes a delivery's state; it checks this
 table and makes the move a conditional UPDATE, so of two processes racing for the
