@@ -57,7 +57,7 @@ async def fetch_poom(partner: SupplierPartner, url: str) -> bytes:
         status = _cxml_status(exc.excerpt)
         if status is not None:
             raise BadRequest(
-                f"PoomUrl answered cXML Status {status} (a PoomUrl is valid for one minute, P19)"
+                f"PoomUrl answered cXML Status {status} (a PoomUrl is valid for one minute)"
             ) from None
         if exc.transient:
             raise LocalProtocolError(

@@ -67,9 +67,7 @@ def setup_request(document: Document) -> PunchOutSetupRequest:
     """The document's PunchOutSetupRequest with operation create, or the refusal."""
     payload = request_of(document, PunchOutSetupRequest)
     if payload.operation != "create":
-        raise NotImplementedRequest(
-            f'Punch-in uses operation="create" (P21), not {payload.operation!r}'
-        )
+        raise NotImplementedRequest(f'Punch-in uses operation="create", not {payload.operation!r}')
     if document.version is not None and not document.version.startswith("1."):
         raise BadRequest(f"cXML version {document.version!r} is not supported")
     skew = abs((datetime.now(UTC) - document.timestamp).total_seconds())
@@ -145,7 +143,7 @@ async def read_poom(raw: bytes, url: str, payload_id: str) -> Cart:
         if document.payload_id != payload_id:
             raise BadRequest(
                 f"the cart's payloadID {document.payload_id!r} differs from the "
-                f"PunchOutSetupRequest's {payload_id!r} (P15)"
+                f"PunchOutSetupRequest's {payload_id!r}; a cart carries its request's payloadID"
             )
         cart = read_cart(message, settings.PUNCHIN_POOM_MAX_LINES)
         repairs = "; ".join(r.what for r in parsed.repairs)
@@ -170,7 +168,7 @@ async def process(
     email = (request.extrinsic("UserEmail") or "").strip()
     poom_url = (request.extrinsic("PoomUrl") or "").strip()
     if not poom_url:
-        raise BadRequest("Extrinsic PoomUrl is missing (P18)")
+        raise BadRequest("Extrinsic PoomUrl is missing: it says where to fetch the cart")
     buyer = await find_member(secret.organisation, email)
     raw = await fetch_poom(secret.partner, poom_url)
     cart = await read_poom(raw, poom_url, document.payload_id)
