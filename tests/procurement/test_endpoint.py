@@ -334,7 +334,7 @@ def test_poom_with_another_payload_id_is_refused(
 ) -> None:
     answer, _ = punch_in(procurement, storefront, page=Page(builders.poom("other@store")))
     assert answer.status == 400
-    assert "P15" in status_of(answer)[2]
+    assert "differs from the PunchOutSetupRequest" in status_of(answer)[2]
     assert not Requisition.objects.exists()
 
 
