@@ -20,7 +20,7 @@ else (retrying, refused, an HTTP error) counts as a failure.
 The floor is the same shape with nothing in it: raw ASGI app A answers a POST after
 fetching a small document from raw ASGI app B, both under uvicorn with the same
 flags, driven by the same aiohttp client at the same concurrency. The machine's speed
-drifts (PERFORMANCE.md), so each concurrency level measures its floor right before
+drifts (docs/performance.md), so each concurrency level measures its floor right before
 its punch-ins and the table compares the two.
 
 Run: ``.venv/bin/python benchmarks/punchin_roundtrip.py [-n 300] [--concurrency 1 8 32]

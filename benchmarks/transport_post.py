@@ -10,7 +10,7 @@ median microseconds per sequential POST (and concurrency-8 throughput) of
 * a new ``CxmlClient`` per request (a new connection each time);
 
 and each one's ratio to the floor. The machine's speed drifts: compare the ratios of
-one run (PERFORMANCE.md). Rounds are interleaved so drift hits every variant alike.
+one run (docs/performance.md). Rounds are interleaved so drift hits every variant alike.
 
 Run: ``.venv/bin/python benchmarks/transport_post.py [--requests N] [--rounds R]``
 """

@@ -57,7 +57,7 @@ def test_lenient_accepts_p24_and_reports_the_repair(runner: CliRunner, dtd_dir: 
 
 
 def test_dtd_problems_are_one_line_each(runner: CliRunner, dtd_dir: Path, tmp_path: Path) -> None:
-    # Sender without its required UserAgent (SPEC-NOTES 1.1), on line 18.
+    # Sender without its required UserAgent (docs/protocol.md S1.1), on line 18.
     lines = REQUEST.read_text().splitlines()
     broken = [line for line in lines if "<UserAgent>" not in line]
     assert len(broken) == len(lines) - 1

@@ -296,33 +296,38 @@ _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 @click.option("--from-identity", required=True, help="Our (the supplier's) From identity.")
 @click.option("--to-identity", required=True, help="The e-procurement system's To identity.")
 @click.option("--sender-identity", help="The Sender identity. Default: the From identity.")
-@click.option("--domain", default="NetworkID", show_default=True, help="Credential domain (P21).")
+@click.option(
+    "--domain",
+    default="NetworkID",
+    show_default=True,
+    help="Credential domain of From, To and Sender.",
+)
 @click.option(
     "--shared-secret",
     required=True,
     envvar="PUNCHIN_CHECK_SHARED_SECRET",
     show_envvar=True,
-    help="The SharedSecret the endpoint knows the store by (P16). Prefer the environment "
-    "variable: a command line is visible to other users of the machine.",
+    help="The SharedSecret that tells the endpoint which store is calling. Prefer the "
+    "environment variable: a command line is visible to other users of the machine.",
 )
 @click.option(
     "--basic",
     metavar="USER:PASSWORD",
     envvar="PUNCHIN_CHECK_BASIC",
     show_envvar=True,
-    help="HTTP basic authentication (P10).",
+    help="HTTP basic authentication.",
 )
 @click.option(
     "--bearer",
     metavar="TOKEN",
     envvar="PUNCHIN_CHECK_BEARER",
     show_envvar=True,
-    help="HTTP bearer token (P10).",
+    help="HTTP bearer token.",
 )
-@click.option("--cert", type=_FILE, help="Client certificate, PEM (P10; needs --key, https).")
+@click.option("--cert", type=_FILE, help="Client certificate, PEM (needs --key, https).")
 @click.option("--key", type=_FILE, help="The client certificate's private key, PEM.")
 @click.option("--ca-file", type=_FILE, help="Trust these CA certificates instead of the system's.")
-@click.option("--user-email", required=True, help="The buyer's e-mail (Extrinsic UserEmail, P18).")
+@click.option("--user-email", required=True, help="The buyer's e-mail (the UserEmail Extrinsic).")
 @click.option(
     "--poom-host",
     default="127.0.0.1",
@@ -339,7 +344,7 @@ _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
     "--store-name",
     default="punchin check",
     show_default=True,
-    help='Sent as "User-Agent: <store> PunchIn 1.0" (P20).',
+    help='Sent as "User-Agent: <store> PunchIn 1.0", the form Punch-in requires.',
 )
 @click.option("--test-mode", is_flag=True, help='Send deploymentMode="test" (default production).')
 @click.option(
@@ -382,10 +387,12 @@ def check_punchin_endpoint_command(
     """Punch in to the e-procurement endpoint at URL, acting as the supplier.
 
     Serves a two-line cart (PunchOutOrderMessage) at a fresh, unguessable PoomUrl for
-    60 seconds (P19), POSTs a PunchOutSetupRequest announcing it (P14-P21), and checks
-    the answer: HTTP status, well-formed and DTD-valid cXML, the Status (P22, P23), the
-    StartPage URL and its flags, whether and when the PoomUrl was fetched, and the time
-    taken. The endpoint must be able to reach the PoomUrl (see --public-url).
+    60 seconds, as long as a real one lives, POSTs a PunchOutSetupRequest announcing it,
+    built as a Punch-in supplier builds it, and checks the answer: HTTP status,
+    well-formed and DTD-valid cXML, the Status (200 accepts; 400 and 403 refuse for good;
+    500 asks for a retry), the StartPage URL and its flags, whether and when the PoomUrl
+    was fetched, and the time taken. The endpoint must be able to reach the PoomUrl (see
+    --public-url).
     """
     from punchin.conformance import EndpointCheck, check_punchin_endpoint
     from punchin.transport.auth import check_header_value
@@ -424,7 +431,8 @@ def check_punchin_endpoint_command(
 @check.command("poom")
 @click.argument("url")
 @click.option(
-    "--payload-id", help="The PunchOutSetupRequest's payloadID; the cart must carry it (P15)."
+    "--payload-id",
+    help="The PunchOutSetupRequest's payloadID; the cart must carry the same one.",
 )
 @click.option("--ca-file", type=_FILE, help="Trust these CA certificates instead of the system's.")
 @click.option("--timeout", default=30.0, show_default=True, help="Seconds before giving up.")
@@ -432,7 +440,7 @@ def check_punchin_endpoint_command(
 def check_poom_command(
     url: str, payload_id: str | None, ca_file: Path | None, timeout: float, dtd_dir: Path | None
 ) -> None:
-    """Fetch a supplier's PoomUrl at URL as the e-procurement system would (P5).
+    """Fetch a supplier's PoomUrl (the cart's URL) at URL as the e-procurement system would.
 
     One GET with "Accept: text/xml", no redirects followed; then the cart is read and
     DTD-validated, and its payloadID, currency, lines (each ItemIn's required parts)

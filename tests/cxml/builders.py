@@ -197,7 +197,7 @@ def header(
     secret: str | None = SHARED_SECRET,
     user_agent: str = "punchin tests 1.0",
 ) -> Header:
-    """``From`` is also the ``Sender``, which carries the SharedSecret (SPEC-NOTES 1.2)."""
+    """``From`` is also the ``Sender``, which carries the SharedSecret (docs/protocol.md S1.2)."""
     return Header(
         from_=From(credentials=(credential(from_),)),
         to=To(credentials=(credential(to),)),
@@ -241,7 +241,7 @@ def response_document(
 def message_document(
     payload: PunchOutOrderMessage, *, payload_id: str = "1714995002.4242.3@punchin.test"
 ) -> Document:
-    """A browser-carried Message: no SharedSecret in it (SPEC-NOTES section 6)."""
+    """A browser-carried Message: no SharedSecret in it (docs/protocol.md S6)."""
     return Document(
         payload_id=payload_id,
         timestamp=ORDERED_AT,

@@ -1,7 +1,7 @@
 """The golden corpus: every file of ``tests/data/cxml/{valid,invalid,hostile}``, read in
 strict and in lenient mode, against what ``tests/data/cxml/expected.toml`` says.
 
-Files are named by what is wrong with them (STYLE.md 8); the sidecar holds the Status
+Files are named by what is wrong with them (docs/style.md section 8); the sidecar holds the Status
 code and a piece of the error text, or the values a harmless read must produce.
 """
 

@@ -1,7 +1,7 @@
 """Every real document we hold parses, round-trips, and stays as valid as it came.
 
 The files live beside the repository (``../shared/cxml/examples`` and
-``punchin-samples``, provenance in their SOURCES.md). ``*.as-published.xml`` is a
+``punchin-samples``, each folder saying where its files come from). ``*.as-published.xml`` is a
 document exactly as a partner published it, imperfect: it is read only in lenient mode.
 """
 

@@ -12,7 +12,7 @@ import pytest
 
 from punchin.cxml.payload_id import new_payload_id, now
 
-# datetime.process id.random number@hostname (cXML User's Guide, SPEC-NOTES section 1).
+# datetime.process id.random number@hostname (cXML User's Guide, docs/protocol.md S1).
 FORM = re.compile(r"(?P<epoch>\d+)\.(?P<pid>\d+)\.(?P<random>\d+)@(?P<host>[A-Za-z0-9.-]+)")
 
 

@@ -1,6 +1,6 @@
 """Hostile input: refused fast, with the right Status, and without any I/O.
 
-SECURITY.md rows 1-8 and 12. The golden corpus (test_corpus.py) says *what* each hostile
+docs/security.md rows 1-8 and 12. The golden corpus (test_corpus.py) says *what* each hostile
 file gets; this module proves *how*: in milliseconds, without opening a file or a socket
 (Python's audit hook, lxml's resolver hook and, where strace exists, the system calls),
 and that ``parse`` raises nothing but ``CXMLError`` whatever the bytes (h11's fuzz
@@ -221,7 +221,7 @@ def test_large_hostile_bodies_are_refused_in_bounded_time(name: str) -> None:
 
 def test_the_prescan_costs_a_fraction_of_the_parse() -> None:
     """check_bytes runs on every document; the whole read must stay near bare lxml
-    (PERFORMANCE.md: 3x), so the scan may cost at most half of ``etree.fromstring``."""
+    (docs/performance.md: 3x), so the scan may cost at most half of ``etree.fromstring``."""
     data = _poom(1000)
     limits = Limits()
 

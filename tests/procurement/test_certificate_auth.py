@@ -1,5 +1,5 @@
 """Certificate auth through the shipped nginx configuration (deploy/nginx/procurement.conf)
-over real TLS handshakes with trustme CAs (P10, P20; SECURITY.md row 13).
+over real TLS handshakes with trustme CAs (P10, P20; docs/security.md row 13).
 
 The whole stack is real: the supplier's side is ``punchin.transport`` (what the
 storefront posts with), nginx from Debian terminates TLS and verifies the client

@@ -1,4 +1,4 @@
-"""Two approvers at once, or approval against withdrawal: exactly one wins (SECURITY.md
+"""Two approvers at once, or approval against withdrawal: exactly one wins (docs/security.md
 row 21). Real threads, each with its own database connection; run on SQLite and on
 PostgreSQL (``DATABASE_URL``)."""
 

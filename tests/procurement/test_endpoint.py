@@ -1,5 +1,5 @@
 """The Punch-in endpoint over real HTTP: the happy path and every refusal (P4-P6, P15,
-P19, P22, P23; SECURITY.md rows 1-17)."""
+P19, P22, P23; docs/security.md rows 1-17)."""
 
 from __future__ import annotations
 
@@ -185,7 +185,7 @@ def test_wrong_secret_and_unknown_sender_get_the_same_403(
     for answer in (wrong_secret, unknown_sender, empty_secret):
         assert answer.status == 403
         assert_valid(answer.body)
-    # P23 / SECURITY.md row 9: nothing tells the two refusals apart.
+    # P23 / docs/security.md row 9: nothing tells the two refusals apart.
     assert status_of(wrong_secret) == status_of(unknown_sender) == status_of(empty_secret)
     assert status_of(wrong_secret)[2] == "SharedSecret invalid or sender unknown"
     assert storefront.fetched == []
@@ -303,7 +303,7 @@ def test_forwarded_certificate_is_ignored_from_a_non_proxy_address(
     CertificatePin.objects.create(partner=partner, sha256=fingerprint)
     _switch_to("certificate")
 
-    # No proxy configured: the header is a forgery whoever sends it (SECURITY.md row 13).
+    # No proxy configured: the header is a forgery whoever sends it (docs/security.md row 13).
     document = builders.setup_request("http://127.0.0.1:1/poom/none")
     answer = post(endpoint(procurement), serialize(document), headers=forwarded)
     assert answer.status == 401
@@ -388,7 +388,7 @@ def test_poom_with_another_payload_id_is_refused(
 ) -> None:
     answer, _ = punch_in(procurement, storefront, page=Page(builders.poom("other@store")))
     assert answer.status == 400
-    assert "P15" in status_of(answer)[2]
+    assert "differs from the PunchOutSetupRequest" in status_of(answer)[2]
     assert not Requisition.objects.exists()
 
 
@@ -640,7 +640,7 @@ def test_an_unexpected_failure_is_a_500_with_nothing_half_stored(
     monkeypatch: pytest.MonkeyPatch,
     assert_valid: Any,
 ) -> None:
-    """SECURITY.md row 22: no stack trace, no requisition, the claim released, so the
+    """docs/security.md row 22: no stack trace, no requisition, the claim released, so the
     supplier's retry (P23) is processed normally."""
 
     real = services.create_draft

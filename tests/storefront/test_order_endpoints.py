@@ -147,7 +147,7 @@ def test_status_update_without_a_decision_is_400(
 def test_unauthenticated_senders_get_the_same_403(
     cart: PunchInSubmission, storefront: LiveASGIServer, secret: str, sender: str
 ) -> None:
-    """SECURITY.md row 9: unknown sender and bad secret look alike."""
+    """docs/security.md row 9: unknown sender and bad secret look alike."""
     for path, payload in (
         ("/cxml/status", status_update(cart.payload_id)),
         ("/cxml/order", order_request(cart_items(cart))),

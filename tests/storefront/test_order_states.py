@@ -1,4 +1,4 @@
-"""The purchase order's state table (STYLE.md sections 6 and 10): every (state, event)
+"""The purchase order's state table (docs/style.md sections 6 and 10): every (state, event)
 pair either moves as the table says or raises, and the mutator writes what it says."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """CxmlClient.fetch: the PoomUrl GET (P5, P19) with bounded retries inside a deadline
-(SECURITY.md row 16)."""
+(docs/security.md row 16)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""UrlPolicy: request forgery refused before connecting (SECURITY.md row 15, P5, P18)."""
+"""UrlPolicy: request forgery refused before connecting (docs/security.md row 15, P5, P18)."""
 
 from __future__ import annotations
 

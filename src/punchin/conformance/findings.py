@@ -1,7 +1,7 @@
 """What a conformance check reports: one finding per line, PASS, WARN, FAIL or INFO.
 
 A finding names the check and gives the reason in words an integration engineer can
-act on (which fact of PUNCHIN.md, what was seen). The report's exit code is 0 unless
+act on (which fact of docs/protocol.md, what was seen). The report's exit code is 0 unless
 some finding failed, so the tool fits in a shell script or a CI job.
 """
 

@@ -281,7 +281,7 @@ def read(cls: type[E_co], el: etree._Element, ctx: ReadContext) -> E_co:
 
 # --- the compiled readers ----------------------------------------------------------------
 #
-# Reading is the hot path of every request (PERFORMANCE.md: at most 3x the bare lxml
+# Reading is the hot path of every request (docs/performance.md: at most 3x the bare lxml
 # parse), so each class gets a reader function generated from its plan on first use, as
 # ``dataclasses`` generates ``__init__``: one pass over ``el.items()`` and the children
 # with the tags as string constants, values in local variables, and the instance built

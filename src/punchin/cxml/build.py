@@ -2,7 +2,7 @@
 
 Every request one trading partner sends the other carries the same Header: From and
 To name the two organisations, Sender names the party opening the connection and holds
-the SharedSecret (SPEC-NOTES 1.1, 1.2). Building it in one place keeps the parties'
+the SharedSecret (docs/protocol.md S1.1, S1.2). Building it in one place keeps the parties'
 documents alike and keeps the secret out of one-way messages that may travel through a
 browser ("The authentication element should not be sent within Message documents
 transported via an end user's browser", cXML.dtd 1.2.063).

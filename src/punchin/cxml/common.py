@@ -1,6 +1,6 @@
 """Building blocks shared by every cXML payload: money, text, addresses, contacts.
 
-Child orders are the content models of cXML.dtd 1.2.063 (SPEC-NOTES section 2);
+Child orders are the content models of cXML.dtd 1.2.063 (docs/protocol.md S2);
 older DTDs use prefixes of the same orders.
 """
 

@@ -51,7 +51,7 @@ def parse(data: bytes, *, lenient: bool = False, limits: Limits | None = None) -
 
 
 def dtd_file(document: Document) -> str:
-    """The DTD file that declares this document's payload (SPEC-NOTES section 0)."""
+    """The DTD file that declares this document's payload (docs/protocol.md S0)."""
     payload = getattr(document.body, "payload", None)
     if isinstance(payload, ConfirmationRequest | ShipNoticeRequest):
         return "Fulfill.dtd"

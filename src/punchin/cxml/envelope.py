@@ -30,7 +30,7 @@ from punchin.cxml.values import DATETIME, PAYLOAD_ID
 @element("Identity")
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Identity(Element):
-    """ANY content; the whole text counts (a comment cannot split it: SECURITY.md row 8)."""
+    """ANY content; the whole text counts (a comment cannot split it: docs/security.md row 8)."""
 
     value: str = content(default="")
     last_changed_timestamp: datetime | None = attr("lastChangedTimestamp", DATETIME, default=None)

@@ -1,7 +1,7 @@
 """payloadIDs and timestamps for the documents we send.
 
 The cXML User's Guide recommends a payloadID of the form
-``datetime.process id.random number@hostname`` (SPEC-NOTES section 1); it must be unique
+``datetime.process id.random number@hostname`` (docs/protocol.md S1); it must be unique
 per document and must not change when the same document is retried, so callers create
 one per document and store it with the document.
 """

@@ -199,7 +199,7 @@ class PunchOutOrderMessageHeader(Element):
 )
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ItemIn(Element):
-    """A cart line. ``quantity`` is a decimal: 1.5 stays 1.5 (PERFORMANCE.md's peer bug)."""
+    """A cart line. ``quantity`` is a decimal: 1.5 stays 1.5 (docs/performance.md's peer bug)."""
 
     quantity: Decimal = attr("quantity", DECIMAL)
     item_id: ItemID = one(ItemID)
@@ -218,7 +218,7 @@ class ItemIn(Element):
 @element("PunchOutOrderMessage", order=("BuyerCookie", "PunchOutOrderMessageHeader", "ItemIn"))
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PunchOutOrderMessage(Element):
-    """The cart (POOM). A Message, not a Request (PERFORMANCE.md's peer bug)."""
+    """The cart (POOM). A Message, not a Request (docs/performance.md's peer bug)."""
 
     buyer_cookie: BuyerCookie = one(BuyerCookie)
     header: PunchOutOrderMessageHeader = one(PunchOutOrderMessageHeader)

@@ -1,7 +1,7 @@
 """The one hardened way bytes from a partner become an XML tree.
 
 Everything the parser could be tricked into is refused on the raw bytes first
-(SECURITY.md rows 1-8), because some traps survive lxml's own switches (lxml 6.1,
+(docs/security.md rows 1-8), because some traps survive lxml's own switches (lxml 6.1,
 libxml2 2.14, measured; docs/security.md has the table and the tests):
 
 * an internal subset holding only ``<!ATTLIST>`` still changes the tree with
@@ -67,7 +67,7 @@ class Doctype:
     dtd_file: str
 
 
-# cXML requires exactly this form (SPEC-NOTES section 0): a SYSTEM id on xml.cxml.org
+# cXML requires exactly this form (docs/protocol.md S0): a SYSTEM id on xml.cxml.org
 # and no internal subset (no "[" after the id).
 _DOCTYPE = re.compile(
     rb"<!DOCTYPE\s+cXML\s+SYSTEM\s+([\"'])https?://xml\.cxml\.org/schemas/cXML/"
@@ -139,7 +139,7 @@ def check_bytes(
 
 
 def _check_encoding(data: bytes) -> None:
-    """UTF-8, or a declared encoding where ASCII is ASCII (SECURITY.md row 4)."""
+    """UTF-8, or a declared encoding where ASCII is ASCII (docs/security.md row 4)."""
     if data.startswith(_WIDE_BOMS):
         raise BadRequest("document is not UTF-8 (UTF-16, UTF-32 or UTF-7 byte order mark)")
     nul = data.find(b"\x00")

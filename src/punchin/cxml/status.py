@@ -1,6 +1,6 @@
 """The cXML Status code table: what each code means and what a sender does next.
 
-Sources: SPEC-NOTES.md section 1.4 (SAP Ariba note 188136, Business::cXML). 2xx is
+Sources: docs/protocol.md S1.4 (SAP Ariba note 188136, Business::cXML). 2xx is
 success, 4xx is permanent (fix the document, do not retry it), and 500/550/551/560
 are transient (retry the same payloadID with back-off).
 """

@@ -60,7 +60,7 @@ def dtd_directory(dtd_dir: Path | None = None) -> Path:
 
 def choose_dtd(dtd_dir: Path, version: str, dtd_file: str) -> Path | None:
     """The DTD for ``version``: that version's file, else the nearest newer, else the
-    newest older one present (DTDs are supersets in practice: SPEC-NOTES section 14)."""
+    newest older one present (DTDs are supersets in practice: docs/protocol.md S14)."""
     candidates = sorted(
         (p.parent.name for p in dtd_dir.glob(f"*/{dtd_file}") if _is_version(p.parent.name)),
         key=_version_key,

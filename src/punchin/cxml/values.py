@@ -1,7 +1,7 @@
 """Codecs for cXML's typed attribute and text values: numbers, money, time.
 
 Money and quantities are ``Decimal`` parsed from a strict pattern (no exponent,
-comma, NaN or infinity: SECURITY.md row 17). Times must carry their UTC offset;
+comma, NaN or infinity: docs/security.md row 17). Times must carry their UTC offset;
 lenient mode assumes UTC for a zone-less time and reads a few non-ISO forms,
 recording each repair (P24).
 """
@@ -19,7 +19,7 @@ from punchin.cxml.errors import BadRequest, SerializationError
 
 # ASCII digits only: str patterns' \d and str.isdecimal() also accept "١٢" (Arabic-Indic),
 # which Decimal and int read as 12. A count has at most 18 digits: int() refuses more
-# than 4300 with a ValueError (SECURITY.md row 17 and the fuzz test in test_safety.py).
+# than 4300 with a ValueError (docs/security.md row 17 and the fuzz test in test_safety.py).
 _DECIMAL = re.compile(r"\s*[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)\s*")
 _UINT = re.compile(r"\s*[0-9]{1,18}\s*")
 
@@ -111,9 +111,9 @@ def dump_datetime(value: datetime) -> str:
     return value.isoformat()
 
 
-# The cXML root's payloadID is the key that makes a retry idempotent (ARCHITECTURE.md),
+# The cXML root's payloadID is the key that makes a retry idempotent (docs/architecture.md),
 # stored under a unique constraint: an empty one identifies nothing, and keys longer than
-# 255 characters do not fit a portable index (SECURITY.md row 12: 400 at parse time).
+# 255 characters do not fit a portable index (docs/security.md row 12: 400 at parse time).
 MAX_PAYLOAD_ID = 255
 
 

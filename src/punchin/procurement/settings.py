@@ -4,7 +4,7 @@ Punch-in settings, each from the environment where a deployment needs to change 
 
 ``PUNCHIN_TRUSTED_PROXIES``  comma-separated IP addresses of the TLS-terminating proxies
     whose forwarded client certificate is believed (certificate auth); empty by default,
-    so a forged header from anyone else is ignored (SECURITY.md row 13).
+    so a forged header from anyone else is ignored (docs/security.md row 13).
 ``PUNCHIN_PUBLIC_URL``  the site's external base URL for StartPage links; when empty
     the URL is built from the request's scheme and host.
 """
@@ -51,7 +51,7 @@ PUNCHIN_POOM_DEADLINE_SECONDS = 20.0
 PUNCHIN_POOM_MAX_BYTES = 10 * 1024 * 1024
 PUNCHIN_POOM_MAX_LINES = 1000
 # A PunchOutSetupRequest whose timestamp is further than this from our clock is refused
-# (SECURITY.md row 12); the PoomUrl it points at would have expired long ago anyway.
+# (docs/security.md row 12); the PoomUrl it points at would have expired long ago anyway.
 PUNCHIN_TIMESTAMP_TOLERANCE_SECONDS = 3600
 PUNCHIN_START_PAGE_TTL_SECONDS = 300
 # A CA bundle for fetching PoomUrls instead of the system's (tests, private CAs).

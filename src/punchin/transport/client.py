@@ -1,7 +1,7 @@
 """The HTTP client both parties use to exchange cXML documents.
 
 One ``CxmlClient`` per process (or per event loop) keeps connections alive between
-documents: aiohttp was chosen over httpx by measurement (PERFORMANCE.md) and stays
+documents: aiohttp was chosen over httpx by measurement (docs/performance.md) and stays
 behind this module so it can be swapped. Every request is bounded in time and size,
 never follows a redirect, and fails with a ``TransportError`` that says whether a
 retry can help.

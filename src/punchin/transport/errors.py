@@ -41,7 +41,8 @@ class ReplyTooLarge(TransportError):
 
 
 class RedirectRefused(TransportError):
-    """The peer answered 3xx; cXML endpoints are never followed elsewhere (SECURITY.md 15, 20)."""
+    """The peer answered 3xx; cXML endpoints are never followed elsewhere
+    (docs/security.md rows 15, 20)."""
 
     def __init__(self, status: int, location: str | None) -> None:
         super().__init__(f"HTTP {status} redirect to {location or '(no Location)'} not followed")
@@ -50,7 +51,7 @@ class RedirectRefused(TransportError):
 
 
 class UrlRefused(TransportError):
-    """The URL fails the caller's ``UrlPolicy``; nothing was sent (SECURITY.md row 15)."""
+    """The URL fails the caller's ``UrlPolicy``; nothing was sent (docs/security.md row 15)."""
 
 
 class BadReply(TransportError):

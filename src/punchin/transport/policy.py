@@ -1,4 +1,4 @@
-"""Which URLs we may connect to: the request-forgery guard of SECURITY.md row 15.
+"""Which URLs we may connect to: the request-forgery guard of docs/security.md row 15.
 
 A PoomUrl (P5, P18) comes from the partner, and an endpoint URL from an account
 admin; either could point at our own network. Before any byte is sent, a URL must:
@@ -149,7 +149,7 @@ async def check_url(url: str | URL, policy: UrlPolicy) -> CheckedUrl:
     name does not resolve) before any connection is made."""
     parsed = parse_url(url)
     if parsed.scheme == "http" and not policy.allow_loopback_http:
-        raise UrlRefused("plain http refused: https is required (P20)")
+        raise UrlRefused("plain http refused: https is required")
     host = normalise_host(parsed.raw_host or "")
     if not policy.allows_host(host):
         raise UrlRefused(f"host {host!r} is not on the list of allowed hosts")

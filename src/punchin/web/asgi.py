@@ -2,7 +2,7 @@
 
 ``BodyLimit``: Django's ASGI handler reads the whole body before the view runs, with
 no size limit of its own, so a lying Content-Length or an endless chunked body would
-cost memory and disk (SECURITY.md row 5). This wrapper answers 413 at the limit.
+cost memory and disk (docs/security.md row 5). This wrapper answers 413 at the limit.
 
 ``SharedClient``: Django's handler refuses the ASGI lifespan protocol, so nothing
 lives from server start to server stop. This wrapper answers the lifespan itself and

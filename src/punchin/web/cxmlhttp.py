@@ -2,7 +2,7 @@
 
 One decorator turns every refusal into the cXML Status its error carries and every
 unexpected exception into a logged 500, so no endpoint ever answers a partner with
-a stack trace (STYLE.md section 4, SECURITY.md row 22).
+a stack trace (docs/style.md section 4, docs/security.md row 22).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ log = logging.getLogger("punchin.web")
 
 CXML_CONTENT_TYPE = "text/xml; charset=UTF-8"
 # HTTP statuses that mirror a cXML code; any other code travels in an HTTP 200
-# (the cXML Status is what partners act on: SPEC-NOTES section 0).
+# (the cXML Status is what partners act on: docs/protocol.md S0).
 _HTTP_MIRRORED = frozenset({400, 401, 403, 404, 406, 409, 412, 413, 417, 500})
 
 

@@ -49,7 +49,7 @@ class AddressRole(models.TextChoices):
 
 class OrganisationAddress(models.Model):
     """Where an organisation receives goods (ShipTo) and invoices (BillTo); the default
-    of each role goes into every OrderRequest (SPEC-NOTES section 7)."""
+    of each role goes into every OrderRequest (docs/protocol.md S7)."""
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="addresses"

@@ -1,6 +1,6 @@
 """Approval: plan the steps a requisition needs, submit it, decide steps, withdraw it.
 
-Concurrency (SECURITY.md row 21): every decision runs in one transaction that locks
+Concurrency (docs/security.md row 21): every decision runs in one transaction that locks
 the requisition row (``select_for_update``; on SQLite the IMMEDIATE transaction takes
 the database's write lock) and then moves it through ``requisitions.services.move``,
 whose UPDATE is guarded by the state and version read. Two approvers deciding at

@@ -3,7 +3,7 @@
 Each ``apply`` runs in the transaction that stores its answer (``punchin.web.inbound``),
 after the document was stored and its sender authenticated. Every refusal is a
 ``CXMLError`` whose text tells the supplier what to fix; an order we do not know is
-417 (SPEC-NOTES 1.4: "Expectation Failed", the request names something the receiver
+417 (docs/protocol.md S1.4: "Expectation Failed", the request names something the receiver
 does not have).
 """
 

@@ -31,12 +31,12 @@ class SupplierPartnerAdmin(admin.ModelAdmin):
         (None, {"fields": ("name", "organisation", "active")}),
         ("cXML identities", {"fields": ("credential_domain", "from_identity", "sender_identity")}),
         (
-            "Authentication at our Punch-in endpoint (P10)",
+            "Authentication at our Punch-in endpoint (basic, bearer or client certificate)",
             {"fields": ("auth_scheme", "basic_user_id", "basic_password", "bearer_token")},
         ),
-        ("Carts (PoomUrl, P5)", {"fields": ("allowed_poom_hosts",)}),
+        ("Carts: the hosts a PoomUrl may point to", {"fields": ("allowed_poom_hosts",)}),
         (
-            "Writing back to the supplier (P8)",
+            "Writing back to the supplier (approval decisions, purchase orders)",
             {
                 "fields": (
                     "status_update_url",

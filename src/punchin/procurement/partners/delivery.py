@@ -2,7 +2,7 @@
 
 ``partner_key`` is the partner's primary key. Read at send time, so the queue holds no
 HTTP credential and an admin's change of password applies to the next attempt. The
-URL policy allows the hosts of the partner's configured endpoints only (SECURITY.md
+URL policy allows the hosts of the partner's configured endpoints only (docs/security.md
 row 15): a delivery row whose URL was tampered with is refused before connecting.
 """
 

@@ -74,7 +74,7 @@ class SharedSecretForm(forms.ModelForm):
     secret = forms.CharField(
         required=False,
         widget=forms.PasswordInput(render_value=False),
-        help_text="the SharedSecret the store sends (P16); leave empty to keep it",
+        help_text="the SharedSecret that says which store is calling; leave empty to keep it",
     )
 
     class Meta:

@@ -46,20 +46,21 @@ class SupplierPartner(models.Model):
         max_length=255, blank=True, help_text="Header/From identity; blank accepts any"
     )
     sender_identity = models.CharField(
-        max_length=255, help_text="Header/Sender identity; finds the partner (P16)"
+        max_length=255, help_text="Header/Sender identity; finds the partner"
     )
     auth_scheme = models.CharField(max_length=16, choices=AuthScheme.choices)
     basic_user_id = models.CharField(max_length=150, blank=True)
     basic_password_digest = models.CharField(max_length=64, blank=True, editable=False)
     bearer_token_digest = models.CharField(max_length=64, blank=True, editable=False)
     allowed_poom_hosts = models.TextField(
-        blank=True, help_text="host names a PoomUrl may point to, one per line (P5)"
+        blank=True, help_text="host names a PoomUrl (the cart's URL) may point to, one per line"
     )
     status_update_url = models.URLField(
-        blank=True, help_text="where StatusUpdateRequests go (P8), e.g. <store>/cxml/status"
+        blank=True,
+        help_text="where StatusUpdateRequests (approved or rejected) go, e.g. <store>/cxml/status",
     )
     order_url = models.URLField(
-        blank=True, help_text="where OrderRequests go (P8), e.g. <store>/cxml/order"
+        blank=True, help_text="where OrderRequests (purchase orders) go, e.g. <store>/cxml/order"
     )
     # Writing back to the supplier (P8): who we say we are, the SharedSecret the store
     # expects from us, and the HTTP authentication its endpoints ask for. Kept in plain
@@ -82,7 +83,8 @@ class SupplierPartner(models.Model):
     class Meta:
         ordering = ("name",)
         constraints = [
-            # One partner per Sender credential, so a lookup never has to pick (SECURITY row 10).
+            # One partner per Sender credential, so a lookup never has to pick
+            # (docs/security.md row 10).
             models.UniqueConstraint(
                 Lower("credential_domain"), "sender_identity", name="one_partner_per_sender"
             )

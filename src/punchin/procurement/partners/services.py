@@ -1,5 +1,5 @@
 """Who is posting: the Sender credential, the SharedSecret and the HTTP
-authentication, checked in that order (SECURITY.md rows 9, 10 and 13): the secret
+authentication, checked in that order (docs/security.md rows 9, 10 and 13): the secret
 first, so a request without it gets one answer whether its Sender exists or not.
 
 "Unknown sender" and "wrong SharedSecret" are the same refusal with the same text,
@@ -36,7 +36,7 @@ def sender_credential(header: Header) -> Credential | None:
     """The one Sender credential carrying a SharedSecret; None if none does.
 
     Two are refused rather than picking one ("first one wins" lets an attacker
-    prepend a credential of their own: SECURITY.md row 10).
+    prepend a credential of their own: docs/security.md row 10).
     """
     with_secret = [c for c in header.sender.credentials if c.shared_secret is not None]
     if len(with_secret) > 1:
@@ -57,7 +57,7 @@ async def secrets_of_sender(credential: Credential | None) -> list[SharedSecret]
 
 
 async def check_http_auth(partner: SupplierPartner, meta: Mapping[str, str]) -> None:
-    """The transport authentication the partner's scheme requires (P10, SECURITY row 13).
+    """The transport authentication the partner's scheme requires (P10, docs/security.md row 13).
 
     401 when the credential is missing or wrong; 403 when a verified certificate is
     not pinned to this partner (it belongs to someone else).

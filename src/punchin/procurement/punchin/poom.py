@@ -1,7 +1,7 @@
 """Fetching the cart from the PoomUrl (P5, P18, P19), and what each failure means (P23).
 
 Only hosts configured for the partner, only https (plain http to loopback in
-development), refused before connecting otherwise (SECURITY.md row 15). The fetch
+development), refused before connecting otherwise (docs/security.md row 15). The fetch
 has a deadline inside the PoomUrl's one-minute life and a size cap (row 16).
 
 Which failures the supplier should retry decides their code: a PoomUrl that answers
@@ -57,7 +57,7 @@ async def fetch_poom(partner: SupplierPartner, url: str) -> bytes:
         status = _cxml_status(exc.excerpt)
         if status is not None:
             raise BadRequest(
-                f"PoomUrl answered cXML Status {status} (a PoomUrl is valid for one minute, P19)"
+                f"PoomUrl answered cXML Status {status} (a PoomUrl is valid for one minute)"
             ) from None
         if exc.transient:
             raise LocalProtocolError(

@@ -46,9 +46,7 @@ SetupRequest = Received[SharedSecret, PunchOutSetupRequest]
 def check_setup_request(document: Document, request: PunchOutSetupRequest) -> None:
     """Punch-in's rules for a PunchOutSetupRequest, judged before authentication."""
     if request.operation != "create":
-        raise NotImplementedRequest(
-            f'Punch-in uses operation="create" (P21), not {request.operation!r}'
-        )
+        raise NotImplementedRequest(f'Punch-in uses operation="create", not {request.operation!r}')
     if document.version is not None and not document.version.startswith("1."):
         raise BadRequest(f"cXML version {document.version!r} is not supported")
     skew = abs((datetime.now(UTC) - document.timestamp).total_seconds())
@@ -82,7 +80,7 @@ async def read_poom(raw: bytes, url: str, payload_id: str) -> Cart:
         if document.payload_id != payload_id:
             raise BadRequest(
                 f"the cart's payloadID {document.payload_id!r} differs from the "
-                f"PunchOutSetupRequest's {payload_id!r} (P15)"
+                f"PunchOutSetupRequest's {payload_id!r}; a cart carries its request's payloadID"
             )
         cart = read_cart(message, settings.PUNCHIN_POOM_MAX_LINES)
         repairs = "; ".join(r.what for r in parsed.repairs)
@@ -102,7 +100,7 @@ async def fetch_cart(received: SetupRequest) -> FetchedCart:
     email = (request.extrinsic("UserEmail") or "").strip()
     poom_url = (request.extrinsic("PoomUrl") or "").strip()
     if not poom_url:
-        raise BadRequest("Extrinsic PoomUrl is missing (P18)")
+        raise BadRequest("Extrinsic PoomUrl is missing: it says where to fetch the cart")
     buyer = await find_member(secret.organisation, email)
     raw = await fetch_poom(secret.partner, poom_url)
     cart = await read_poom(raw, poom_url, received.document.payload_id)

@@ -1,7 +1,7 @@
 """From a PunchOutOrderMessage to requisition lines, refusing cart garbage line by line.
 
 The cXML codecs already refuse numbers that are not plain decimals (comma, exponent,
-NaN: SECURITY.md row 17); this module checks what the DTD cannot say: positive
+NaN: docs/security.md row 17); this module checks what the DTD cannot say: positive
 quantities, one currency, a plausible unit of measure, a part number, and a Total
 that matches the lines. Money stays ``Decimal`` throughout.
 """

@@ -22,7 +22,7 @@ class State(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
-# Every legal move of a requisition, in one place (STYLE.md section 6), with why it
+# Every legal move of a requisition, in one place (docs/style.md section 6), with why it
 # happens; ``services.move`` is the one function that makes them, through ``MACHINE``.
 TRANSITIONS: dict[tuple[str, str], str] = {
     (State.DRAFT, State.SUBMITTED): "the requester submits it with its cost coding",
@@ -70,7 +70,7 @@ class Requisition(models.Model):
     need_by = models.DateField(null=True, blank=True, help_text="requestedDeliveryDate")
     note = models.TextField(blank=True, help_text="the requester's comment to the supplier")
     # Bumped by every move: two approvers (or approve vs cancel) racing on the same
-    # version cannot both win (SECURITY.md row 21), on SQLite as on PostgreSQL.
+    # version cannot both win (docs/security.md row 21), on SQLite as on PostgreSQL.
     version = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(null=True, blank=True)

@@ -2,7 +2,7 @@
 
 Every change is a guarded update (``filter(state).update(...)``), so two browsers or
 two processes racing for the same token or the same requisition cannot both win
-(SECURITY.md row 21). ``move`` is the one function that changes a requisition's
+(docs/security.md row 21). ``move`` is the one function that changes a requisition's
 state; approval (``punchin.procurement.approvals``) decides when to call it.
 """
 
@@ -172,7 +172,7 @@ def move(
     comment: str = "",
     **changes: object,
 ) -> None:
-    """The one guarded mutator of a requisition's state (STYLE.md section 6).
+    """The one guarded mutator of a requisition's state (docs/style.md section 6).
 
     Legal only if ``TRANSITIONS`` lists the move; applied only if the row still has
     the state and version ``requisition`` was read with, so of two racing callers

@@ -4,7 +4,7 @@ from punchin.web.documents import CxmlDocumentBase
 
 
 class CxmlDocument(CxmlDocumentBase):
-    """A document the storefront sent or received (ARCHITECTURE.md: stored before it
+    """A document the storefront sent or received (docs/architecture.md: stored before it
     is sent, and before it is acted on)."""
 
     class Meta(CxmlDocumentBase.Meta):

@@ -85,7 +85,10 @@ class PurchasingSystemForm(forms.ModelForm):
             if (other := data.get(name)) and (problem := endpoint_problem(other)):
                 self.add_error(name, problem)
         if not data.get("shared_secret"):
-            self.add_error("shared_secret", "The SharedSecret identifies your store (P16).")
+            self.add_error(
+                "shared_secret",
+                "The SharedSecret tells the purchasing system which store is calling.",
+            )
         scheme = data.get("auth_scheme")
         if scheme == AuthScheme.BASIC:
             if not data.get("basic_user"):

@@ -2,7 +2,7 @@
 
 The rule for endpoint URLs is the transport's ``UrlPolicy``, applied when the admin
 saves: https always (P20), plain http only to a loopback address and only in
-development (``PUNCHIN_DEV``); never an address inside our own network (SECURITY.md
+development (``PUNCHIN_DEV``); never an address inside our own network (docs/security.md
 row 15). The same policy guards every send, so a DNS change after saving cannot
 turn the endpoint inward.
 """

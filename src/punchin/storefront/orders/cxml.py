@@ -1,6 +1,6 @@
 """The documents the store sends about an order, built from plain values.
 
-ConfirmationRequest and ShipNoticeRequest (Fulfill.dtd, SPEC-NOTES sections 9 and 10)
+ConfirmationRequest and ShipNoticeRequest (Fulfill.dtd, docs/protocol.md S9 and S10)
 and InvoiceDetailRequest (InvoiceDetail.dtd), shaped like ``tests/cxml/builders.py``.
 Each points at the order with ``OrderReference``: the buyer's orderID and orderDate
 and the payloadID of the OrderRequest in force.

@@ -1,6 +1,6 @@
 """Purchase orders received by OrderRequest, and what the store did with them.
 
-A purchase order is a state machine in one table (STYLE.md section 6): every move
+A purchase order is a state machine in one table (docs/style.md section 6): every move
 goes through ``PurchaseOrder.move``, which looks the event up in ``EVENTS`` and moves
 the order through ``MACHINE`` (``punchin.web.statemachine``), called with the order's
 row locked (``select_for_update``), so two staff members clicking at once make exactly

@@ -78,7 +78,7 @@ def status_update(received: Received[PurchasingSystem, StatusUpdateRequest]) -> 
     if update.document_reference is None:
         raise BadRequest(
             "DocumentReference is missing: it must carry the payloadID of the "
-            "PunchOutSetupRequest whose cart was approved or rejected (P8, P15)"
+            "PunchOutSetupRequest whose cart was approved or rejected"
         )
     reference = update.document_reference.payload_id
     submission = (
@@ -90,7 +90,7 @@ def status_update(received: Received[PurchasingSystem, StatusUpdateRequest]) -> 
         raise ExpectationFailed(
             f"no Punch-in cart of {system.account} has payloadID {reference!r}: "
             "DocumentReference must carry the payloadID of the PunchOutSetupRequest "
-            "this store sent (P15)"
+            "this store sent"
         )
     decision = decision_of(update)
     if decision is None:

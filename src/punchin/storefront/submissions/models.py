@@ -1,4 +1,4 @@
-"""A Punch-in submission is a state machine in one table (STYLE.md section 6).
+"""A Punch-in submission is a state machine in one table (docs/style.md section 6).
 
 Every move goes through ``PunchInSubmission.move``, which hands it to ``MACHINE``
 (``punchin.web.statemachine``): a conditional UPDATE on the state and attempt count

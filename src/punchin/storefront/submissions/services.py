@@ -326,7 +326,7 @@ async def send(system: PurchasingSystem, body: bytes) -> tuple[Verdict, HttpRepl
 def record_answer(
     system: PurchasingSystem, verdict: Verdict, reply: HttpReply | None
 ) -> CxmlDocument | None:
-    """Keep what came back, before acting on it (ARCHITECTURE.md): its own statement,
+    """Keep what came back, before acting on it (docs/architecture.md): its own statement,
     committed even if acting on it fails."""
     if reply is None:
         return None

@@ -1,6 +1,6 @@
 """What a partner's answer means for a delivery: delivered, retry later, or stop.
 
-P23 and SPEC-NOTES 1.4 decide on the cXML Status in the body, whatever the HTTP
+P23 and docs/protocol.md S1.4 decide on the cXML Status in the body, whatever the HTTP
 status: 2xx delivered, 500/550/551/560 (and other 5xx) transient, everything else
 permanent. Without a cXML Status the HTTP status decides, cautiously:
 

@@ -1,4 +1,4 @@
-"""Outbound deliveries and every attempt to make them (SECURITY.md row 20: every attempt
+"""Outbound deliveries and every attempt to make them (docs/security.md row 20: every attempt
 recorded). The document's exact bytes are stored once and sent unchanged on every
 attempt, so the partner sees the same payloadID each time and can deduplicate.
 """

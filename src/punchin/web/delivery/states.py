@@ -1,4 +1,4 @@
-"""The delivery state machine: every legal move in one table (STYLE.md section 6).
+"""The delivery state machine: every legal move in one table (docs/style.md section 6).
 
 ``services.move`` is the only code that changes a delivery's state, through
 ``MACHINE.move`` (``punchin.web.statemachine``): a conditional UPDATE, so of two

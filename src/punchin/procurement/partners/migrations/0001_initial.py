@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
                 (
                     "sender_identity",
                     models.CharField(
-                        help_text="Header/Sender identity; finds the partner (P16)", max_length=255
+                        help_text="Header/Sender identity; finds the partner", max_length=255
                     ),
                 ),
                 (
@@ -62,16 +62,17 @@ class Migration(migrations.Migration):
                 (
                     "allowed_poom_hosts",
                     models.TextField(
-                        blank=True, help_text="host names a PoomUrl may point to, one per line (P5)"
+                        blank=True,
+                        help_text="host names a PoomUrl (the cart's URL) may point to, one per line",
                     ),
                 ),
                 (
                     "status_update_url",
                     models.URLField(
-                        blank=True, help_text="where StatusUpdateRequests go (next issue, P8)"
+                        blank=True, help_text="where StatusUpdateRequests go (next issue)"
                     ),
                 ),
-                ("order_url", models.URLField(blank=True, help_text="where OrderRequests go (P8)")),
+                ("order_url", models.URLField(blank=True, help_text="where OrderRequests go")),
                 ("created_at", models.DateTimeField(auto_now_add=True)),
                 (
                     "organisation",

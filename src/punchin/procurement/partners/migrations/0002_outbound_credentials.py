@@ -57,14 +57,16 @@ class Migration(migrations.Migration):
             model_name="supplierpartner",
             name="order_url",
             field=models.URLField(
-                blank=True, help_text="where OrderRequests go (P8), e.g. <store>/cxml/order"
+                blank=True,
+                help_text="where OrderRequests (purchase orders) go, e.g. <store>/cxml/order",
             ),
         ),
         migrations.AlterField(
             model_name="supplierpartner",
             name="status_update_url",
             field=models.URLField(
-                blank=True, help_text="where StatusUpdateRequests go (P8), e.g. <store>/cxml/status"
+                blank=True,
+                help_text="where StatusUpdateRequests (approved or rejected) go, e.g. <store>/cxml/status",
             ),
         ),
     ]
