@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import stat
 from pathlib import Path
 from typing import Any
@@ -182,3 +183,21 @@ def test_send_test_request_shows_the_answer(
     assert poom.body.payload.items == ()
     assert poom.payload_id == sent.payload_id
     assert validate(fetched[0], dtd_dir) == []
+
+
+def test_strict_reading_is_offered_only_with_the_dtds(
+    acme: Acme, settings: Any, dtd_dir: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.PUNCHIN_DEV = True
+    client = admin_client()
+    monkeypatch.delenv("PUNCHIN_CXML_DTD_DIR", raising=False)
+    strict = form("http://127.0.0.1:8002/cxml/punchin", reading_policy="strict")
+    refused = client.post(CONFIGURE, strict)
+    assert "validates against the official cXML DTDs" in refused.content.decode()
+    assert not PurchasingSystem.objects.exists()
+
+    monkeypatch.setenv("PUNCHIN_CXML_DTD_DIR", str(dtd_dir))
+    assert client.post(CONFIGURE, strict).status_code == 302
+    assert PurchasingSystem.objects.get().reading_policy == "strict"
+    page = client.get(CONFIGURE).content.decode()
+    assert re.search(r'<input[^>]*value="strict"[^>]*checked', page)

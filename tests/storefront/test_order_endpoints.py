@@ -21,6 +21,7 @@ from punchin.cxml.order import OrderRequestType
 from punchin.cxml.punchout import ItemOut
 from punchin.cxml.validate import validate
 from punchin.storefront.documents.models import CxmlDocument
+from punchin.storefront.integration.models import PurchasingSystem
 from punchin.storefront.orders.models import InboundRequest, PurchaseOrder, State
 from punchin.storefront.submissions.models import Approval, PunchInSubmission
 from punchin.web import demo
@@ -368,3 +369,52 @@ def test_update_of_an_unknown_order_is_417(
 
     assert code == 417
     assert "no PO PO-1001" in status_of(answer).detail
+
+
+# --- Reading policy ----------------------------------------------------------------------
+
+
+def _with_raw_ampersand(cart: PunchInSubmission) -> bytes:
+    """An order a lenient reader repairs: a raw '&' in the ShipTo name."""
+    body = serialize(_order(cart))
+    assert b"Acme Corp, Receiving" in body
+    return body.replace(b"Acme Corp, Receiving", b"Acme Corp & Sons, Receiving", 1)
+
+
+def test_standard_reading_refuses_a_raw_ampersand_with_the_rule(
+    cart: PunchInSubmission, storefront: LiveASGIServer
+) -> None:
+    status, answer = post(storefront.url + "/cxml/order", _with_raw_ampersand(cart))
+
+    assert status == 400
+    assert "raw '&'" in status_of(answer).detail
+    assert not PurchaseOrder.objects.exists()
+
+
+def test_lenient_reading_accepts_it_and_logs_the_repair(
+    cart: PunchInSubmission, storefront: LiveASGIServer
+) -> None:
+    PurchasingSystem.objects.update(reading_policy="lenient")
+    status, answer = post(storefront.url + "/cxml/order", _with_raw_ampersand(cart))
+
+    assert status == 200, answer
+    assert PurchaseOrder.objects.get().ship_to.startswith("Acme Corp & Sons")
+    entry = CxmlDocument.objects.get(direction="in")
+    assert "escaped raw '&' characters as '&amp;'" in entry.repairs
+
+
+def test_strict_reading_refuses_a_dtd_invalid_order_with_406(
+    cart: PunchInSubmission,
+    storefront: LiveASGIServer,
+    dtd_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PUNCHIN_CXML_DTD_DIR", str(dtd_dir))
+    PurchasingSystem.objects.update(reading_policy="strict")
+    body = serialize(_order(cart)).replace(b"</Header>", b"<Unexpected/></Header>", 1)
+    status, answer = post(storefront.url + "/cxml/order", body)
+
+    assert status == 406, answer
+    assert "not valid against its DTD" in status_of(answer).detail
+    assert not PurchaseOrder.objects.exists()
+    assert post(storefront.url + "/cxml/order", serialize(_order(cart, "po-2@p")))[0] == 200

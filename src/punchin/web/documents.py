@@ -8,9 +8,12 @@ keyed digest of the exact bytes received; outbound ones as sent.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import timedelta
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
 
 _SECRET_OPEN = b"<SharedSecret"
 _SECRET_CLOSE = b"</SharedSecret"
@@ -42,6 +45,24 @@ def redact_secrets(raw: bytes) -> bytes:
     return b"".join(out)
 
 
+REPAIRS_WINDOW = timedelta(days=30)
+
+
+def repaired_counts(log: type[CxmlDocumentBase], peers: Iterable[str]) -> dict[str, int]:
+    """How many documents from each of ``peers`` needed repairs in the last 30 days:
+    a partner drifting into imperfect documents shows on its settings page."""
+    since = timezone.now() - REPAIRS_WINDOW
+    rows = (
+        log._default_manager.filter(
+            direction=Direction.INBOUND, peer__in=list(peers), created_at__gte=since
+        )
+        .exclude(repairs="")
+        .values("peer")
+        .annotate(count=models.Count("pk"))
+    )
+    return {row["peer"]: row["count"] for row in rows}
+
+
 class Direction(models.TextChoices):
     INBOUND = "in", "Inbound"
     OUTBOUND = "out", "Outbound"
@@ -64,6 +85,9 @@ class CxmlDocumentBase(models.Model):
     )
     answer = models.BinaryField(
         blank=True, default=b"", help_text="the cXML Response we answered a request with"
+    )
+    repairs = models.TextField(
+        blank=True, help_text="what lenient reading repaired to read it, one per line"
     )
     status_code = models.PositiveIntegerField(null=True, blank=True)
     status_text = models.CharField(max_length=255, blank=True)

@@ -5,10 +5,13 @@ plugs in who may send it (an ``Authenticator``), where its payloadIDs are claime
 (an ``InboundClaimBase`` table) and its document log. Then, for every request
 (docs/architecture.md, "The inbound path"):
 
-1. ``read`` strictly, within the body limit (400 with the reason), the request type
-   checked (450) and the endpoint's own protocol rules (``check``);
+1. ``read`` within the body limit, safely but leniently (the sender, whose reading
+   policy decides, is not known yet); the request type checked (450) and the
+   endpoint's own protocol rules (``check``);
 2. the sender authenticated (401 / 403; an unknown sender and a wrong SharedSecret
-   are one answer at one cost: docs/security.md rows 9 and 10);
+   are one answer at one cost: docs/security.md rows 9 and 10), then the document
+   judged by the sender's reading policy (400 with the rule, 406 with the DTD's
+   complaint; under ``lenient`` the repairs are logged with it);
 3. the whole body logged, SharedSecrets masked, before anything acts on it; until the
    sender is known only a bounded record is kept (size, keyed digest, a prefix);
 4. the payloadID claimed, once per sender, however many copies and processes: a copy
@@ -45,7 +48,9 @@ from django.views.decorators.http import require_POST
 from punchin.cxml import CXMLError, Limits, read
 from punchin.cxml.envelope import Document, Request, Response
 from punchin.cxml.errors import BadRequest, Conflict, LocalProtocolError, NotImplementedRequest
+from punchin.cxml.policy import ReadingPolicy, accept, describe
 from punchin.cxml.status import Outcome, outcome
+from punchin.cxml.validate import DTD_DIR_ENV, NoDTDDirectory, dtd_directory
 from punchin.web.cxmlhttp import CXML_CONTENT_TYPE, cxml_endpoint, cxml_response
 from punchin.web.cxmlhttp import response_document as status_document
 from punchin.web.documents import CxmlDocumentBase, Direction
@@ -89,6 +94,11 @@ class Authenticator(Protocol[S]):
 
     def name(self, sender: S) -> str:
         """How the document log and the pages name ``sender``."""
+        ...
+
+    def reading(self, sender: S) -> ReadingPolicy:
+        """How strictly ``sender``'s documents are read (chosen per partner): the
+        lenient read made to find the sender is judged by it (``punchin.cxml.policy``)."""
         ...
 
 
@@ -148,6 +158,47 @@ def body_digest(body: bytes) -> str:
     the sender's SharedSecret: a plain hash of a mostly known document would let a
     reader of the database test guesses of the secret offline."""
     return salted_hmac(_BODY_SALT, body, algorithm="sha256").hexdigest()
+
+
+READING_POLICIES = [
+    (
+        ReadingPolicy.STANDARD.value,
+        "Standard: the structural rules; imperfect documents refused (400)",
+    ),
+    (ReadingPolicy.LENIENT.value, "Lenient: known imperfections repaired and logged"),
+    (ReadingPolicy.STRICT.value, "Strict: also valid against the cXML DTD, or refused (406)"),
+]
+
+
+def reading_policy_field() -> models.CharField[str, str]:
+    """The per-partner reading policy, as each party's partner model stores it.
+
+    Standard by default (docs/architecture.md, "Reading policies"): it reads every
+    DTD-valid document and what the field commonly sends, and refuses what it would have
+    to guess at; a partner whose documents need repairs is switched to lenient knowingly,
+    and each repair is logged.
+    """
+    return models.CharField(
+        max_length=8,
+        choices=READING_POLICIES,
+        default=ReadingPolicy.STANDARD.value,
+        help_text="how strictly this partner's documents are read",
+    )
+
+
+def reading_policy_problem(policy: str) -> str | None:
+    """Why ``policy`` cannot be chosen here, for the partner forms: strict reading
+    validates against the official cXML DTDs, which this site must have."""
+    if policy != ReadingPolicy.STRICT.value:
+        return None
+    try:
+        dtd_directory()
+    except NoDTDDirectory:
+        return (
+            "Strict reading validates against the official cXML DTDs: set "
+            f"{DTD_DIR_ENV} to a folder of <version>/cXML.dtd files first."
+        )
+    return None
 
 
 class ClaimState(models.TextChoices):
@@ -280,7 +331,8 @@ class Endpoint(Generic[S, P]):
 
     async def _answer(self, request: HttpRequest, body: bytes, entry: CxmlDocumentBase) -> _Answer:
         limits = Limits(max_bytes=settings.PUNCHIN_MAX_BODY_BYTES)
-        document = read(body, limits=limits).document
+        parsed = read(body, lenient=True, limits=limits)  # judged once the sender is known
+        document = parsed.document
         entry.payload_id = document.payload_id
         payload = getattr(document.body, "payload", None)
         entry.document_type = type(payload).__name__ if payload is not None else "unknown"
@@ -290,6 +342,9 @@ class Endpoint(Generic[S, P]):
         meta = {k: v for k, v in request.META.items() if isinstance(v, str)}
         sender = await self.authenticator.authenticate(document, meta)
         entry.peer = self.authenticator.name(sender)[:255]
+        policy = self.authenticator.reading(sender)
+        repairs = accept(body, parsed, policy, limits=limits).repairs
+        entry.repairs = "\n".join(describe(repair) for repair in repairs)
         entry.raw = body  # the sender is known: the whole body (masked by the model)
         received = Received(
             document=document,

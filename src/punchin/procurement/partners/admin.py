@@ -35,6 +35,7 @@ class SupplierPartnerAdmin(admin.ModelAdmin):
             {"fields": ("auth_scheme", "basic_user_id", "basic_password", "bearer_token")},
         ),
         ("Carts: the hosts a PoomUrl may point to", {"fields": ("allowed_poom_hosts",)}),
+        ("Reading their documents", {"fields": ("reading_policy",)}),
         (
             "Writing back to the supplier (approval decisions, purchase orders)",
             {

@@ -8,6 +8,7 @@ from django import forms
 
 from punchin.procurement.partners import credentials
 from punchin.procurement.partners.models import CertificatePin, SharedSecret, SupplierPartner
+from punchin.web.inbound import reading_policy_problem
 
 
 class SupplierPartnerForm(forms.ModelForm):
@@ -48,6 +49,12 @@ class SupplierPartnerForm(forms.ModelForm):
         """Outbound secrets are never shown back: an empty field keeps the stored one."""
         value: str = self.cleaned_data.get(name) or ""
         return value or getattr(self.instance, name)
+
+    def clean_reading_policy(self) -> str:
+        policy: str = self.cleaned_data["reading_policy"]
+        if problem := reading_policy_problem(policy):
+            raise forms.ValidationError(problem)
+        return policy
 
     def clean_outbound_shared_secret(self) -> str:
         return self._keep("outbound_shared_secret")

@@ -15,6 +15,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 
 from punchin.cxml.envelope import Document
+from punchin.cxml.policy import ReadingPolicy
 from punchin.procurement.documents.models import CxmlDocument
 from punchin.procurement.partners import services
 from punchin.procurement.partners.models import SharedSecret
@@ -41,6 +42,9 @@ class SupplierAuthenticator:
 
     def name(self, sender: SharedSecret) -> str:
         return sender.partner.name
+
+    def reading(self, sender: SharedSecret) -> ReadingPolicy:
+        return ReadingPolicy(sender.partner.reading_policy)
 
 
 SUPPLIERS = SupplierAuthenticator()

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models.functions import Lower
 
 from punchin.procurement.accounts.models import Organisation
+from punchin.web.inbound import reading_policy_field
 
 
 class AuthScheme(models.TextChoices):
@@ -49,6 +50,7 @@ class SupplierPartner(models.Model):
         max_length=255, help_text="Header/Sender identity; finds the partner"
     )
     auth_scheme = models.CharField(max_length=16, choices=AuthScheme.choices)
+    reading_policy = reading_policy_field()
     basic_user_id = models.CharField(max_length=150, blank=True)
     basic_password_digest = models.CharField(max_length=64, blank=True, editable=False)
     bearer_token_digest = models.CharField(max_length=64, blank=True, editable=False)

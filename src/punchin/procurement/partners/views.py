@@ -8,18 +8,23 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from punchin.procurement.accounts.services import admin_organisations
+from punchin.procurement.documents.models import CxmlDocument
 from punchin.procurement.partners.models import SupplierPartner
+from punchin.web.documents import repaired_counts
 
 
 @login_required
 def partner_settings(request: HttpRequest) -> HttpResponse:
     """Partners of the organisations the user administers, and the URLs to give them."""
     organisations = admin_organisations(request.user)  # type: ignore[arg-type]
-    partners = (
+    partners = list(
         SupplierPartner.objects.filter(organisation__in=organisations)
         .select_related("organisation")
         .prefetch_related("shared_secrets", "certificate_pins")
     )
+    repaired = repaired_counts(CxmlDocument, (p.name for p in partners))
+    for partner in partners:
+        partner.repaired = repaired.get(partner.name, 0)  # type: ignore[attr-defined]
     return render(
         request,
         "procurement/partner_settings.html",

@@ -24,6 +24,7 @@ from punchin.cxml import CXMLError, Limits, read
 from punchin.cxml.common import URL
 from punchin.cxml.envelope import Document, Message
 from punchin.cxml.errors import BadRequest, NotImplementedRequest
+from punchin.cxml.policy import describe
 from punchin.cxml.punchout import (
     PunchOutOrderMessage,
     PunchOutSetupRequest,
@@ -83,9 +84,8 @@ async def read_poom(raw: bytes, url: str, payload_id: str) -> Cart:
                 f"PunchOutSetupRequest's {payload_id!r}; a cart carries its request's payloadID"
             )
         cart = read_cart(message, settings.PUNCHIN_POOM_MAX_LINES)
-        repairs = "; ".join(r.what for r in parsed.repairs)
+        entry.repairs = "\n".join(describe(repair) for repair in parsed.repairs)
         entry.status_code, entry.status_text = 200, "OK"
-        entry.detail = f"read with repairs: {repairs}" if repairs else ""
         return cart
     except CXMLError as exc:
         entry.status_code, entry.status_text, entry.detail = exc.code, exc.text, exc.detail

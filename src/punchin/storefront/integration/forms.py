@@ -6,6 +6,7 @@ from django import forms
 
 from punchin.storefront.integration.models import AuthScheme, PurchasingSystem
 from punchin.storefront.integration.services import endpoint_problem
+from punchin.web.inbound import reading_policy_problem
 
 # Secrets are write-only: left blank, the stored value stays.
 _SECRETS = ("basic_password", "bearer_token", "shared_secret", "inbound_shared_secret")
@@ -49,12 +50,14 @@ class PurchasingSystemForm(forms.ModelForm):
             "deployment_mode",
             "inbound_identity",
             "inbound_shared_secret",
+            "reading_policy",
             *_DOCUMENT_URLS,
         )
         widgets: ClassVar[dict[str, Any]] = {
             "system": forms.RadioSelect,
             "auth_scheme": forms.RadioSelect,
             "deployment_mode": forms.RadioSelect,
+            "reading_policy": forms.RadioSelect,
             "basic_password": forms.PasswordInput(attrs={"autocomplete": "new-password"}),
             "bearer_token": forms.PasswordInput(attrs={"autocomplete": "off"}),
             "shared_secret": forms.PasswordInput(attrs={"autocomplete": "off"}),
@@ -67,6 +70,7 @@ class PurchasingSystemForm(forms.ModelForm):
             field = self.fields[name]
             assert isinstance(field, forms.TypedChoiceField)
             field.choices = [choice for choice in field.choices if choice[0]]
+        self.fields["reading_policy"].required = False  # absent: as it was (standard)
         configured = self.instance.pk is not None
         for name in _SECRETS:
             self.fields[name].required = False
@@ -78,6 +82,9 @@ class PurchasingSystemForm(forms.ModelForm):
         for name in _SECRETS:
             if not data.get(name):
                 data[name] = getattr(self.instance, name, "")
+        data["reading_policy"] = data.get("reading_policy") or self.instance.reading_policy
+        if problem := reading_policy_problem(data["reading_policy"]):
+            self.add_error("reading_policy", problem)
         url = data.get("endpoint_url")
         if url and (problem := endpoint_problem(url)):
             self.add_error("endpoint_url", problem)

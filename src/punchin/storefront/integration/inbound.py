@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 
 from punchin.cxml.envelope import Credential, Document
 from punchin.cxml.errors import BadRequest, Forbidden
+from punchin.cxml.policy import ReadingPolicy
 from punchin.storefront.documents.models import CxmlDocument
 from punchin.storefront.integration.models import PurchasingSystem
 from punchin.web.inbound import Endpoint, InboundClaimBase, Received, holder_of
@@ -61,6 +62,9 @@ class PurchasingSystemAuthenticator:
 
     def name(self, sender: PurchasingSystem) -> str:
         return str(sender)
+
+    def reading(self, sender: PurchasingSystem) -> ReadingPolicy:
+        return ReadingPolicy(sender.reading_policy)
 
 
 PURCHASING_SYSTEMS = PurchasingSystemAuthenticator()

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from django.db import models
 
 from punchin.storefront.accounts.models import BusinessAccount
+from punchin.web.inbound import reading_policy_field
 
 
 class SystemKind(models.TextChoices):
@@ -79,6 +80,7 @@ class PurchasingSystem(models.Model):
     )
     # Where order documents go (ConfirmationRequest, ShipNoticeRequest,
     # InvoiceDetailRequest); blank: the Punch-in endpoint's origin + DEFAULT_PATHS.
+    reading_policy = reading_policy_field()
     confirmation_url = models.URLField("ConfirmationRequest URL", max_length=500, blank=True)
     ship_notice_url = models.URLField("ShipNoticeRequest URL", max_length=500, blank=True)
     invoice_url = models.URLField("InvoiceDetailRequest URL", max_length=500, blank=True)

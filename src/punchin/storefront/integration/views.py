@@ -14,10 +14,12 @@ from django.views.decorators.http import require_POST
 from punchin.storefront.accounts.models import Member
 from punchin.storefront.accounts.services import member_of
 from punchin.storefront.cart.views import base_url
+from punchin.storefront.documents.models import CxmlDocument
 from punchin.storefront.integration.forms import PurchasingSystemForm
 from punchin.storefront.integration.models import PurchasingSystem
 from punchin.storefront.integration.services import ConfigurationError, store_pem, system_of
 from punchin.storefront.submissions.services import send_test_request
+from punchin.web.documents import repaired_counts
 
 
 def _admin(request: HttpRequest) -> Member:
@@ -61,7 +63,13 @@ def configure(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "integration/configure.html",
-        {"form": form, "system": instance if instance.pk else None},
+        {
+            "form": form,
+            "system": instance if instance.pk else None,
+            "repaired": repaired_counts(CxmlDocument, [str(instance)]).get(str(instance), 0)
+            if instance.pk
+            else 0,
+        },
     )
 
 
