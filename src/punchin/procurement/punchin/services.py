@@ -28,7 +28,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpResponse
 from django.utils import timezone
 
-from punchin.cxml import CXMLError, Limits, read
+from punchin.cxml import CXMLError, Limits, read, response_document
 from punchin.cxml.common import URL
 from punchin.cxml.envelope import Document, Message
 from punchin.cxml.errors import BadRequest, LocalProtocolError, NotImplementedRequest
@@ -48,7 +48,7 @@ from punchin.procurement.punchin.models import PunchInRequest, State
 from punchin.procurement.punchin.poom import fetch_poom
 from punchin.procurement.requisitions.cart import Cart, read_cart
 from punchin.procurement.requisitions.services import create_draft
-from punchin.web.cxmlhttp import cxml_response, response_document, status_response
+from punchin.web.cxmlhttp import cxml_response, status_response
 from punchin.web.inbound import body_digest, check_same_body, request_of, stored_answer
 
 _CLAIM_POLL_SECONDS = 0.05
