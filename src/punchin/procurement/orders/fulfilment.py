@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.http import HttpResponse
 
 from punchin.cxml.envelope import Document
-from punchin.cxml.errors import BadRequest, Conflict, CXMLError
+from punchin.cxml.errors import BadRequest, Conflict, ExpectationFailed
 from punchin.cxml.fulfill import (
     ConfirmationRequest,
     ConfirmationStatusType,
@@ -42,11 +42,6 @@ from punchin.web.inbound import request_of
 
 # What a supplier confirms it will deliver; backordered and rejected quantities are not.
 _CONFIRMED_TYPES = frozenset({ConfirmationStatusType.ACCEPT, ConfirmationStatusType.DETAIL})
-
-
-class ExpectationFailed(CXMLError):
-    code = 417
-    text = "Expectation Failed"
 
 
 def _order(partner: SupplierPartner, order_id: str | None) -> PurchaseOrder:

@@ -18,7 +18,7 @@ from django.utils import timezone
 from punchin.cxml import parse
 from punchin.cxml.common import Address, Comments
 from punchin.cxml.envelope import Document, Message
-from punchin.cxml.errors import BadRequest, Conflict, CXMLError
+from punchin.cxml.errors import BadRequest, Conflict, ExpectationFailed
 from punchin.cxml.order import OrderRequest, OrderRequestType
 from punchin.cxml.punchout import ItemIn, ItemOut, PunchOutOrderMessage
 from punchin.cxml.statusupdate import DocumentStatus, StatusUpdateRequest
@@ -36,13 +36,6 @@ from punchin.storefront.submissions.models import Approval, PunchInSubmission
 from punchin.storefront.submissions.services import parse_line_reference
 from punchin.web.cxmlhttp import status_response
 from punchin.web.inbound import request_of
-
-
-class ExpectationFailed(CXMLError):
-    """The document names something this store does not know (cXML 417)."""
-
-    code = 417
-    text = "Expectation Failed"
 
 
 # --- StatusUpdateRequest -------------------------------------------------------------
