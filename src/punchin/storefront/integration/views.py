@@ -17,7 +17,7 @@ from punchin.storefront.cart.views import base_url
 from punchin.storefront.integration.forms import PurchasingSystemForm
 from punchin.storefront.integration.models import PurchasingSystem
 from punchin.storefront.integration.services import ConfigurationError, store_pem, system_of
-from punchin.storefront.submissions.services import send_test_request
+from punchin.storefront.submissions.testrequest import send_test_request
 
 
 def _admin(request: HttpRequest) -> Member:

@@ -32,11 +32,10 @@ from punchin.storefront.orders.models import (
     PurchaseOrderLine,
     State,
 )
+from punchin.storefront.submissions.documents import parse_line_reference
 from punchin.storefront.submissions.models import Approval, PunchInSubmission
-from punchin.storefront.submissions.services import parse_line_reference
 from punchin.web.cxmlhttp import status_response
 from punchin.web.inbound import request_of
-
 
 # --- StatusUpdateRequest -------------------------------------------------------------
 

@@ -36,7 +36,7 @@ from punchin.storefront.orders.models import (
     PurchaseOrderLine,
     next_state,
 )
-from punchin.storefront.submissions.services import parties
+from punchin.storefront.submissions.documents import parties
 from punchin.web.delivery.services import enqueue
 from punchin.web.documents import Direction
 
