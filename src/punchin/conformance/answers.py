@@ -8,10 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
-from punchin.cxml import Document
+from punchin.cxml import Document, response_status, start_page_url, status_line
 from punchin.cxml.common import Status
-from punchin.cxml.envelope import Response
-from punchin.cxml.punchout import PunchOutSetupResponse
 from punchin.cxml.status import Outcome, lookup, outcome
 from punchin.transport import HttpReply
 
@@ -45,24 +43,11 @@ def check_http_status(status: int) -> Finding:
     return failed(HTTP_STATUS, f"{status}; an accepted Punch-in answers 200 (P23)")
 
 
-def response_status(document: Document | None) -> Status | None:
-    """The answer's ``Response/Status``, if it is a cXML Response."""
-    if document is not None and isinstance(document.body, Response):
-        return document.body.status
-    return None
-
-
-def brief(status: Status) -> str:
-    """``403 Forbidden: <detail>``."""
-    detail = f": {status.detail.strip()}" if status.detail.strip() else ""
-    return f"{status.code} {status.text}{detail}"
-
-
 def describe(status: Status) -> str:
-    """``brief`` with what the code means and what the supplier does next (P23)."""
+    """``status_line`` with what the code means and what the supplier does next (P23)."""
     entry = lookup(status.code)
     meaning = f" ({entry.meaning.rstrip('.')})" if entry else ""
-    return f"{brief(status)}{meaning}; {_NEXT_STEP[outcome(status.code)]}"
+    return f"{status_line(status)}{meaning}; {_NEXT_STEP[outcome(status.code)]}"
 
 
 def check_status(document: Document | None) -> Finding:
@@ -110,11 +95,9 @@ def check_flags(url: str) -> Finding:
 
 def check_start_page(document: Document) -> list[Finding]:
     """On Status 200 the answer must carry a StartPage URL (P22), with its flags."""
-    body = document.body
-    payload = body.payload if isinstance(body, Response) else None
-    if not isinstance(payload, PunchOutSetupResponse) or not payload.start_page.url.value.strip():
+    url = start_page_url(document)
+    if not url:
         return [failed(START_PAGE, "Status 200 without PunchOutSetupResponse/StartPage/URL (P22)")]
-    url = payload.start_page.url.value.strip()
     return [check_start_page_url(url), check_flags(url)]
 
 

@@ -11,12 +11,11 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from punchin.cxml import reply_status
 from punchin.transport import BadReply, CxmlClient, RedirectRefused, TransportError, UrlPolicy
 
-from .answers import response_status
 from .findings import Report, failed, passed
 from .poom import check_poom
-from .reading import read_cxml
 from .urls import check_url
 
 POOM_URL = "PoomUrl"
@@ -51,7 +50,7 @@ async def check_poom_url(
             report.add(failed(FETCH, f"{exc.detail}: an e-procurement system does not follow it"))
             return report
         except BadReply as exc:
-            status = response_status(read_cxml(exc.excerpt, None, None).document)
+            status = reply_status(exc.excerpt)
             said = f", cXML Status {status.code} {status.text}" if status else ""
             hint = " (expired? a PoomUrl answers for one minute, P19)" if exc.status == 500 else ""
             report.add(failed(FETCH, f"HTTP {exc.status}{said}{hint}"))

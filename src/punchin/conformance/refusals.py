@@ -13,13 +13,19 @@ is reported alongside.
 
 from __future__ import annotations
 
-from punchin.cxml import CXMLError, Document, read
-from punchin.cxml.punchout import PunchOutSetupResponse
+from punchin.cxml import (
+    CXMLError,
+    Document,
+    read,
+    reply_status,
+    response_status,
+    start_page_url,
+    status_line,
+)
 from punchin.cxml.status import Outcome
 from punchin.cxml.status import outcome as outcome_of
 from punchin.transport import HttpReply
 
-from .answers import brief, response_status
 from .findings import Finding, Verdict, failed, passed, warned
 
 WRONG_SECRET = "Refuses a wrong SharedSecret"  # noqa: S105 (a check name)
@@ -36,12 +42,12 @@ def _document(reply: HttpReply) -> Document | None:
 
 def check_refusal(check: str, reply: HttpReply, expected: int, fact: str) -> Finding:
     """The cXML Status must be ``expected``; the HTTP status alone earns a WARN."""
-    status = response_status(_document(reply))
+    status = reply_status(reply.body)
     http = f"HTTP {reply.status}"
     if status is not None and status.code == expected:
-        return passed(check, f"{http}, cXML {brief(status)}")
+        return passed(check, f"{http}, cXML {status_line(status)}")
     if status is not None:
-        return failed(check, f"{http}, cXML {brief(status)}; expected {expected} ({fact})")
+        return failed(check, f"{http}, cXML {status_line(status)}; expected {expected} ({fact})")
     if reply.status == expected:
         return warned(check, f"{http} but no cXML Status in the body ({fact})")
     return failed(check, f"{http} and no cXML Status; expected {expected} ({fact})")
@@ -62,12 +68,6 @@ def check_malformed(reply: HttpReply) -> Finding:
     return check_refusal(MALFORMED, reply, 400, "P23")
 
 
-def _start_page(document: Document | None) -> str | None:
-    body = document.body if document is not None else None
-    payload = getattr(body, "payload", None)
-    return payload.start_page.url.value if isinstance(payload, PunchOutSetupResponse) else None
-
-
 def check_replay(first: HttpReply, again: HttpReply, poom_refetched: int) -> Finding:
     """The same answer, byte for byte at best; the same Status and StartPage at least.
 
@@ -81,12 +81,12 @@ def check_replay(first: HttpReply, again: HttpReply, poom_refetched: int) -> Fin
         same = (
             was is not None
             and now is not None
-            and (was.code, _start_page(before)) == (now.code, _start_page(after))
+            and (was.code, start_page_url(before)) == (now.code, start_page_url(after))
         )
         if not same and was is not None and outcome_of(was.code) is Outcome.TRANSIENT:
             return passed(REPLAY, f"processed anew after a transient {was.code}, as P23 expects")
         if not same:
-            shown = brief(now) if now is not None else "no cXML Status"
+            shown = status_line(now) if now is not None else "no cXML Status"
             return failed(
                 REPLAY,
                 f"a different answer the second time (HTTP {again.status}, {shown}): "

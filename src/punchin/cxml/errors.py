@@ -70,6 +70,13 @@ class PayloadTooLarge(RemoteProtocolError):
     text = "Payload Too Large"
 
 
+class ExpectationFailed(RemoteProtocolError):
+    """The document names something we do not know: an order, a cart or a document."""
+
+    code = 417
+    text = "Expectation Failed"
+
+
 class NotImplementedRequest(RemoteProtocolError):
     """A request type, version or mode this server does not implement."""
 

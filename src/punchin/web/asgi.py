@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
+from punchin.cxml import http_status_for, response_document, serialize
+from punchin.cxml.errors import PayloadTooLarge
 from punchin.web import clients
 
 Scope = MutableMapping[str, Any]
@@ -22,12 +24,6 @@ Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
-
-_TOO_LARGE = (
-    b'<?xml version="1.0" encoding="UTF-8"?>\n<cXML payloadID="limit@punchin" '
-    b'timestamp="1970-01-01T00:00:00+00:00"><Response><Status code="413" '
-    b'text="Payload Too Large">request body exceeds the limit</Status></Response></cXML>\n'
-)
 
 
 class SharedClient:
@@ -96,15 +92,17 @@ class BodyLimit:
 
     @staticmethod
     async def _refuse(send: Send) -> None:
+        error = PayloadTooLarge("request body exceeds the limit")
+        body = serialize(response_document(error.code, error.text, error.detail))
         await send(
             {
                 "type": "http.response.start",
-                "status": 413,
+                "status": http_status_for(error.code),
                 "headers": [
                     (b"content-type", b"text/xml; charset=UTF-8"),
-                    (b"content-length", str(len(_TOO_LARGE)).encode()),
+                    (b"content-length", str(len(body)).encode()),
                     (b"connection", b"close"),
                 ],
             }
         )
-        await send({"type": "http.response.body", "body": _TOO_LARGE})
+        await send({"type": "http.response.body", "body": body})

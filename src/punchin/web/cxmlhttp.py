@@ -10,48 +10,21 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
 
 from django.http import HttpRequest, HttpResponse
 
-from punchin.cxml import Document, serialize
-from punchin.cxml.common import Status
-from punchin.cxml.envelope import Response, ResponsePayload
+from punchin.cxml import Document, http_status_for, response_document, response_status, serialize
 from punchin.cxml.errors import CXMLError
-from punchin.cxml.payload_id import new_payload_id
-from punchin.cxml.status import standard_text
 
 log = logging.getLogger("punchin.web")
 
 CXML_CONTENT_TYPE = "text/xml; charset=UTF-8"
-# HTTP statuses that mirror a cXML code; any other code travels in an HTTP 200
-# (the cXML Status is what partners act on: docs/protocol.md S0).
-_HTTP_MIRRORED = frozenset({400, 401, 403, 404, 406, 409, 412, 413, 417, 500})
-
-
-def response_document(
-    code: int,
-    text: str | None = None,
-    detail: str = "",
-    payload: ResponsePayload | None = None,
-    lang: str = "en-US",
-) -> Document:
-    return Document(
-        payload_id=new_payload_id(),
-        timestamp=datetime.now(UTC).replace(microsecond=0),
-        lang=lang,
-        body=Response(
-            status=Status(code=code, text=text or standard_text(code), detail=detail, lang=lang),
-            payload=payload,
-        ),
-    )
 
 
 def cxml_response(document: Document) -> HttpResponse:
     """The HTTP answer carrying ``document``, a cXML Response."""
-    body = document.body
-    code = body.status.code if isinstance(body, Response) else 200
-    http_status = code if code in _HTTP_MIRRORED else (200 if code < 400 else 400)
+    status = response_status(document)
+    http_status = http_status_for(status.code) if status is not None else 200
     return HttpResponse(serialize(document), status=http_status, content_type=CXML_CONTENT_TYPE)
 
 

@@ -45,14 +45,13 @@ from django.utils.crypto import salted_hmac
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from punchin.cxml import CXMLError, Limits, read
+from punchin.cxml import CXMLError, Limits, read, response_document
 from punchin.cxml.envelope import Document, Request, Response
 from punchin.cxml.errors import BadRequest, Conflict, LocalProtocolError, NotImplementedRequest
 from punchin.cxml.policy import ReadingPolicy, accept, describe
 from punchin.cxml.status import Outcome, outcome
 from punchin.cxml.validate import DTD_DIR_ENV, NoDTDDirectory, dtd_directory
 from punchin.web.cxmlhttp import CXML_CONTENT_TYPE, cxml_endpoint, cxml_response
-from punchin.web.cxmlhttp import response_document as status_document
 from punchin.web.documents import CxmlDocumentBase, Direction
 
 log = logging.getLogger("punchin.web.inbound")
@@ -275,7 +274,7 @@ def _stored(claim: InboundClaimBase) -> _Answer:
 
 
 def _refusal(exc: CXMLError) -> Document:
-    return status_document(exc.code, exc.text, exc.detail)
+    return response_document(exc.code, exc.text, exc.detail)
 
 
 @dataclass(frozen=True)
@@ -324,7 +323,9 @@ class Endpoint(Generic[S, P]):
             answer = _Answer(cxml_response(_refusal(exc)), _refusal(exc))
         except Exception:
             log.exception("unexpected failure in %s", request.path)
-            document = status_document(500, None, "unexpected failure; the request can be retried")
+            document = response_document(
+                500, None, "unexpected failure; the request can be retried"
+            )
             answer = _Answer(cxml_response(document), document)
         await sync_to_async(_note_answer)(entry, answer)
         return answer.http

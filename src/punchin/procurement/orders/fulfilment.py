@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
+from punchin.cxml import response_document
 from punchin.cxml.envelope import Document
-from punchin.cxml.errors import BadRequest, Conflict, CXMLError
+from punchin.cxml.errors import BadRequest, Conflict, ExpectationFailed
 from punchin.cxml.fulfill import (
     ConfirmationRequest,
     ConfirmationStatusType,
@@ -35,17 +36,11 @@ from punchin.procurement.orders.models import (
 )
 from punchin.procurement.orders.services import move_order
 from punchin.procurement.partners.models import SharedSecret, SupplierPartner
-from punchin.web.cxmlhttp import response_document
 from punchin.web.inbound import Received
 from punchin.web.statemachine import InvalidTransition
 
 # What a supplier confirms it will deliver; backordered and rejected quantities are not.
 _CONFIRMED_TYPES = frozenset({ConfirmationStatusType.ACCEPT, ConfirmationStatusType.DETAIL})
-
-
-class ExpectationFailed(CXMLError):
-    code = 417
-    text = "Expectation Failed"
 
 
 def _order(partner: SupplierPartner, order_id: str | None) -> PurchaseOrder:

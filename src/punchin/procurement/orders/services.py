@@ -19,7 +19,7 @@ from django.utils import timezone
 from punchin.cxml import Document
 from punchin.cxml.order import OrderRequestType
 from punchin.procurement.accounts.models import AddressRole, OrganisationAddress
-from punchin.procurement.orders import cxml
+from punchin.procurement.orders import order_documents
 from punchin.procurement.orders.models import (
     MACHINE,
     OPEN,
@@ -67,8 +67,10 @@ def send_decision(
     """Queue the StatusUpdateRequest that tells the supplier the cart's fate (P8)."""
     partner = requisition.supplier
     url = _checked(partner, partner.status_update_url, "status update")
-    document = cxml.status_update(requisition, approved=approved, comment=comment, by=by.email)
-    decision = cxml.APPROVED if approved else cxml.REJECTED
+    document = order_documents.status_update(
+        requisition, approved=approved, comment=comment, by=by.email
+    )
+    decision = order_documents.APPROVED if approved else order_documents.REJECTED
     return _send(partner, document, url, f"{requisition.number} {decision}")
 
 
@@ -138,7 +140,7 @@ def _send_order(
 ) -> None:
     lines = list(order.lines.select_related("requisition_line").order_by("line_number"))
     live = lines if type == OrderRequestType.DELETE else [ln for ln in lines if ln.quantity > 0]
-    document = cxml.order_request(
+    document = order_documents.order_request(
         order, live, type=type, previous_payload_id=previous, comment=comment
     )
     delivery = _send(

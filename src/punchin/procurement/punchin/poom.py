@@ -16,8 +16,7 @@ import time
 
 from django.conf import settings
 
-from punchin.cxml import CXMLError, parse
-from punchin.cxml.envelope import Response
+from punchin.cxml import reply_status, status_line
 from punchin.cxml.errors import BadRequest, LocalProtocolError
 from punchin.procurement.partners.models import SupplierPartner
 from punchin.transport import BadReply, TransportError, UrlPolicy, UrlRefused
@@ -26,18 +25,6 @@ from punchin.web.clients import cxml_client
 
 def policy_for(partner: SupplierPartner) -> UrlPolicy:
     return UrlPolicy(frozenset(partner.allowed_hosts), allow_loopback_http=settings.PUNCHIN_DEV)
-
-
-def _cxml_status(data: bytes) -> str | None:
-    """``"500 Internal Server Error: <detail>"`` if ``data`` is a cXML Response."""
-    try:
-        body = parse(data, lenient=True).body
-    except CXMLError:
-        return None
-    if not isinstance(body, Response):
-        return None
-    status = body.status
-    return f"{status.code} {status.text}" + (f": {status.detail}" if status.detail else "")
 
 
 async def fetch_poom(partner: SupplierPartner, url: str) -> bytes:
@@ -54,10 +41,11 @@ async def fetch_poom(partner: SupplierPartner, url: str) -> bytes:
     except UrlRefused as exc:
         raise BadRequest(f"PoomUrl refused: {exc.detail}") from None
     except BadReply as exc:
-        status = _cxml_status(exc.excerpt)
+        status = reply_status(exc.excerpt)
         if status is not None:
             raise BadRequest(
-                f"PoomUrl answered cXML Status {status} (a PoomUrl is valid for one minute)"
+                f"PoomUrl answered cXML Status {status_line(status)} "
+                "(a PoomUrl is valid for one minute)"
             ) from None
         if exc.transient:
             raise LocalProtocolError(

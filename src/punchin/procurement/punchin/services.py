@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 
-from punchin.cxml import CXMLError, Limits, read
+from punchin.cxml import CXMLError, Limits, read, response_document
 from punchin.cxml.common import URL
 from punchin.cxml.envelope import Document, Message
 from punchin.cxml.errors import BadRequest, NotImplementedRequest
@@ -38,7 +38,6 @@ from punchin.procurement.partners.models import SharedSecret
 from punchin.procurement.punchin.poom import fetch_poom
 from punchin.procurement.requisitions.cart import Cart, read_cart
 from punchin.procurement.requisitions.services import create_draft
-from punchin.web.cxmlhttp import response_document
 from punchin.web.inbound import Received
 
 SetupRequest = Received[SharedSecret, PunchOutSetupRequest]

@@ -18,7 +18,7 @@ from punchin.storefront.documents.models import CxmlDocument
 from punchin.storefront.integration.forms import PurchasingSystemForm
 from punchin.storefront.integration.models import PurchasingSystem
 from punchin.storefront.integration.services import ConfigurationError, store_pem, system_of
-from punchin.storefront.submissions.services import send_test_request
+from punchin.storefront.submissions.testrequest import send_test_request
 from punchin.web.documents import repaired_counts
 
 

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from punchin.cxml import parse
+from punchin.cxml import parse, response_document
 from punchin.cxml.common import Address, Comments
 from punchin.cxml.envelope import Document, Message
-from punchin.cxml.errors import BadRequest, Conflict, CXMLError
+from punchin.cxml.errors import BadRequest, Conflict, ExpectationFailed
 from punchin.cxml.order import OrderRequest, OrderRequestType
 from punchin.cxml.punchout import ItemIn, ItemOut, PunchOutOrderMessage
 from punchin.cxml.statusupdate import DocumentStatus, StatusUpdateRequest
@@ -30,19 +30,10 @@ from punchin.storefront.orders.models import (
     PurchaseOrderLine,
     State,
 )
+from punchin.storefront.submissions.documents import parse_line_reference
 from punchin.storefront.submissions.models import Approval, PunchInSubmission
-from punchin.storefront.submissions.services import parse_line_reference
-from punchin.web.cxmlhttp import response_document
 from punchin.web.inbound import Received
 from punchin.web.statemachine import InvalidTransition
-
-
-class ExpectationFailed(CXMLError):
-    """The document names something this store does not know (cXML 417)."""
-
-    code = 417
-    text = "Expectation Failed"
-
 
 # --- StatusUpdateRequest -------------------------------------------------------------
 

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from punchin.storefront.cart.models import Order
 from punchin.storefront.documents.models import CxmlDocument
 from punchin.storefront.orders.models import PurchaseOrder
-from punchin.storefront.submissions import services
+from punchin.storefront.submissions import attempts
 from punchin.storefront.submissions.models import Poom, PunchInSubmission
 from punchin.web.cxmlhttp import CXML_CONTENT_TYPE, cxml_endpoint, status_response
 
@@ -23,22 +23,22 @@ def page(request: HttpRequest, pk: int) -> HttpResponse:
     submission = get_object_or_404(PunchInSubmission, pk=pk, user=request.user)
     context = {
         "submission": submission,
-        "progress": services.progress(submission),
+        "progress": attempts.progress(submission),
         "attempts": submission.attempt_log.select_related("response"),
     }
     return render(request, "submissions/page.html", context)
 
 
-def _claim(request: HttpRequest, pk: int) -> services.Claim | services.Progress | None:
+def _claim(request: HttpRequest, pk: int) -> attempts.Claim | attempts.Progress | None:
     """The buyer's session and user, the ownership check and the claim: one hop from
     the event loop for all of them (each hop costs more than its query). None if
     nobody is signed in."""
     if not request.user.is_authenticated:
         return None
     submission = get_object_or_404(
-        PunchInSubmission.objects.select_related(*services.CLAIM_RELATED), pk=pk, user=request.user
+        PunchInSubmission.objects.select_related(*attempts.CLAIM_RELATED), pk=pk, user=request.user
     )
-    return services.claim(submission)
+    return attempts.claim(submission)
 
 
 @require_POST
@@ -48,7 +48,7 @@ async def attempt(request: HttpRequest, pk: int) -> HttpResponse:
     claimed = await sync_to_async(_claim)(request, pk)
     if claimed is None:
         return JsonResponse({"error": "sign in first"}, status=403)
-    progress = await services.attempt(claimed) if isinstance(claimed, services.Claim) else claimed
+    progress = await attempts.attempt(claimed) if isinstance(claimed, attempts.Claim) else claimed
     if "application/json" in request.headers.get("Accept", ""):
         return JsonResponse(progress.as_json())
     if progress.redirect_url:

@@ -1,15 +1,11 @@
 """What a partner's answer means for a delivery: delivered, retry later, or stop.
 
-P23 and docs/protocol.md S1.4 decide on the cXML Status in the body, whatever the HTTP
-status: 2xx delivered, 500/550/551/560 (and other 5xx) transient, everything else
-permanent. Without a cXML Status the HTTP status decides, cautiously:
-
-- 5xx without cXML (a proxy's or a maintenance page) is transient: the partner's
-  server is not there yet, it may be soon.
-- 4xx without cXML is permanent: the request itself is refused.
-- 2xx without cXML is NOT delivered: a cXML endpoint answers a cXML Response, so the
-  URL points at something else (a web page, a login form). Retrying cannot help and
-  the document may have gone nowhere, so it needs a person.
+``punchin.cxml.reply_outcome`` decides (P23, docs/protocol.md S1.4): the cXML Status in the
+body, whatever the HTTP status; without one, 5xx is transient (a proxy's or a
+maintenance page: the partner's server may be back soon) and anything else permanent.
+A 2xx without cXML is NOT delivered: a cXML endpoint answers a cXML Response, so the
+URL points at something else (a web page, a login form) and the document needs a person.
+This module adds the words a person reads.
 
 Transport errors carry their own ``transient`` flag (timeouts and connection errors
 retry; TLS failures, redirects, refused URLs and oversized answers stop).
@@ -19,10 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from punchin.cxml import CXMLError, read
-from punchin.cxml.common import Status
-from punchin.cxml.envelope import Response
-from punchin.cxml.status import Outcome, outcome
+from punchin.cxml import reply_outcome, reply_status, status_line
+from punchin.cxml.status import Outcome
 from punchin.transport import TransportError
 
 
@@ -42,35 +36,23 @@ class Verdict:
         return self.status_code if self.status_code is not None else self.http_status
 
 
-def _cxml_status(body: bytes) -> Status | None:
-    """The Status of a cXML Response in ``body``, read leniently (P24), or None."""
-    try:
-        document = read(body, lenient=True).document
-    except CXMLError:
-        return None
-    return document.body.status if isinstance(document.body, Response) else None
-
-
 def classify_reply(http_status: int, body: bytes) -> Verdict:
-    status = _cxml_status(body)
+    status = reply_status(body)
+    kind = reply_outcome(http_status, status)
     if status is not None:
-        detail = f"cXML {status.code} {status.text}"
-        if status.detail.strip():
-            detail += f": {status.detail.strip()}"
         return Verdict(
-            outcome(status.code),
-            detail,
+            kind,
+            f"cXML {status_line(status)}",
             http_status=http_status,
             status_code=status.code,
             status_text=status.text,
         )
-    if http_status >= 500:
-        kind, why = Outcome.TRANSIENT, "the partner's server is unavailable; retrying"
+    if kind is Outcome.TRANSIENT:
+        why = "the partner's server is unavailable; retrying"
     elif 200 <= http_status < 300:
-        kind = Outcome.PERMANENT
         why = "a cXML endpoint answers a cXML Response; check the partner's URL"
     else:
-        kind, why = Outcome.PERMANENT, "the partner refused the request"
+        why = "the partner refused the request"
     return Verdict(kind, f"HTTP {http_status} without a cXML Response: {why}", http_status)
 
 
