@@ -141,9 +141,11 @@ cXML endpoints
   Procurement  ConfirmationRequest                       POST {procurement.url}/cxml/confirmation
   Procurement  ShipNoticeRequest                         POST {procurement.url}/cxml/shipnotice
   Procurement  InvoiceDetailRequest                      POST {procurement.url}/cxml/invoice
+  Procurement  ProfileRequest (what it takes, and where)  POST {procurement.url}/cxml/profile
   Storefront   PoomUrl (PunchOutOrderMessage, 60 s)       GET  {storefront.url}/cxml/poom/<token>
   Storefront   StatusUpdateRequest (approved/rejected)   POST {storefront.url}/cxml/status
   Storefront   OrderRequest (purchase orders)            POST {storefront.url}/cxml/order
+  Storefront   ProfileRequest (what it takes, and where)  POST {storefront.url}/cxml/profile
 
 Demo logins (password for all: {pw})
   Storefront   {credentials.PUNCHIN_BUYER:<34} Punch-in buyer: "Submit order for approval"

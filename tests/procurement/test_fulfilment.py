@@ -45,6 +45,8 @@ from punchin.cxml.invoice import (
     NetAmount,
 )
 from punchin.cxml.payload_id import new_payload_id, now
+from punchin.cxml.punchout import ProfileRequest, ProfileResponse
+from punchin.cxml.validate import validate
 from punchin.procurement.orders import services
 from punchin.procurement.orders.match import match_order
 from punchin.procurement.orders.models import PurchaseOrder, Shipment, State
@@ -462,3 +464,27 @@ def test_spend_page_figures_come_from_the_orders(client: Client, db: None) -> No
         assert found == rows, section
     assert page.count("<svg") == 4
     assert "<script" not in page  # nothing fetched from a CDN
+
+
+def test_a_profile_request_lists_every_endpoint_a_supplier_posts_to(
+    server: LiveASGIServer, dtd_dir: Any
+) -> None:
+    answer = post(server.url + "/cxml/profile", document(ProfileRequest()), authorization=basic())
+
+    assert answer.status == 200, answer.body
+    assert validate(answer.body, dtd_dir) == []
+    body = parse(answer.body).body
+    assert isinstance(body, Response)
+    assert isinstance(body.payload, ProfileResponse)
+    assert {t.request_name: t.url.value for t in body.payload.transactions} == {
+        name: server.url + path
+        for name, path in (
+            ("PunchOutSetupRequest", "/cxml/punchin"),
+            ("ConfirmationRequest", "/cxml/confirmation"),
+            ("ShipNoticeRequest", "/cxml/shipnotice"),
+            ("InvoiceDetailRequest", "/cxml/invoice"),
+            ("ProfileRequest", "/cxml/profile"),
+        )
+    }
+    wrong = document(ProfileRequest(), secret="guess")
+    assert post(server.url + "/cxml/profile", wrong, authorization=basic()).status == 403

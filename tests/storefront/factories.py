@@ -14,7 +14,7 @@ from punchin.cxml import Document, parse, serialize
 from punchin.cxml.common import DocumentReference, Status, Total
 from punchin.cxml.envelope import Message, Request
 from punchin.cxml.order import OrderRequest, OrderRequestHeader, OrderRequestType
-from punchin.cxml.punchout import ItemOut, PunchOutOrderMessage
+from punchin.cxml.punchout import ItemOut, ProfileRequest, PunchOutOrderMessage
 from punchin.cxml.statusupdate import DocumentStatus, StatusUpdateRequest
 from punchin.storefront.cart import services as cart
 from punchin.storefront.cart.services import Checkout
@@ -65,7 +65,7 @@ def cart_items(submission: PunchInSubmission) -> list[ItemOut]:
 
 
 def from_procurement(
-    payload: OrderRequest | StatusUpdateRequest,
+    payload: OrderRequest | StatusUpdateRequest | ProfileRequest,
     payload_id: str,
     *,
     secret: str = demo.SHARED_SECRET,

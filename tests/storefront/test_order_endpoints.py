@@ -15,10 +15,11 @@ from typing import Any
 
 import pytest
 
-from punchin.cxml import serialize
+from punchin.cxml import parse, serialize
 from punchin.cxml.common import Comments, ItemID, Money, SupplierPartAuxiliaryID, UnitPrice
+from punchin.cxml.envelope import Response
 from punchin.cxml.order import OrderRequestType
-from punchin.cxml.punchout import ItemOut
+from punchin.cxml.punchout import ItemOut, ProfileRequest, ProfileResponse
 from punchin.cxml.validate import validate
 from punchin.storefront.documents.models import CxmlDocument
 from punchin.storefront.integration.models import PurchasingSystem
@@ -418,3 +419,26 @@ def test_strict_reading_refuses_a_dtd_invalid_order_with_406(
     assert "not valid against its DTD" in status_of(answer).detail
     assert not PurchaseOrder.objects.exists()
     assert post(storefront.url + "/cxml/order", serialize(_order(cart, "po-2@p")))[0] == 200
+
+
+# --- ProfileRequest ----------------------------------------------------------------------
+
+
+def test_a_profile_request_lists_what_the_store_takes_and_where(
+    cart: PunchInSubmission, storefront: LiveASGIServer, dtd_dir: Path
+) -> None:
+    profile = from_procurement(ProfileRequest(), "profile-1@procurement")
+    status, answer = post(storefront.url + "/cxml/profile", profile)
+
+    assert status == 200, answer
+    _valid(answer, dtd_dir)
+    body = parse(answer).body
+    assert isinstance(body, Response)
+    assert isinstance(body.payload, ProfileResponse)
+    assert {t.request_name: t.url.value for t in body.payload.transactions} == {
+        "StatusUpdateRequest": storefront.url + "/cxml/status",
+        "OrderRequest": storefront.url + "/cxml/order",
+        "ProfileRequest": storefront.url + "/cxml/profile",
+    }
+    stranger = from_procurement(ProfileRequest(), "profile-2@p", secret="guess")
+    assert post(storefront.url + "/cxml/profile", stranger)[0] == 403

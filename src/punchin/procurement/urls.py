@@ -6,6 +6,7 @@ from django.urls import include, path
 from punchin.procurement.orders.endpoints import (
     confirmation_endpoint,
     invoice_endpoint,
+    profile_endpoint,
     ship_notice_endpoint,
 )
 
@@ -16,6 +17,7 @@ urlpatterns = [
     path("cxml/confirmation", confirmation_endpoint, name="cxml-confirmation"),
     path("cxml/shipnotice", ship_notice_endpoint, name="cxml-shipnotice"),
     path("cxml/invoice", invoice_endpoint, name="cxml-invoice"),
+    path("cxml/profile", profile_endpoint, name="cxml-profile"),
     path("approvals/", include("punchin.procurement.approvals.urls")),
     path("orders/", include("punchin.procurement.orders.urls")),
     path("spend/", include("punchin.procurement.spend.urls")),

@@ -6,6 +6,7 @@ app_name = "orders"
 urlpatterns = [
     path("cxml/status", views.status_endpoint, name="status_endpoint"),
     path("cxml/order", views.order_endpoint, name="order_endpoint"),
+    path("cxml/profile", views.profile_endpoint, name="profile_endpoint"),
     path("staff/orders/", views.order_list, name="staff_list"),
     path("staff/orders/<int:pk>/", views.order_detail, name="staff_detail"),
     path("staff/orders/<int:pk>/confirm", views.confirm, name="confirm"),

@@ -12,12 +12,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from punchin.cxml.order import OrderRequest
+from punchin.cxml.punchout import ProfileRequest
 from punchin.cxml.statusupdate import StatusUpdateRequest
 from punchin.storefront.integration.inbound import endpoint
 from punchin.storefront.orders import receive, services
 from punchin.storefront.orders.forms import ConfirmForm, InvoiceForm, RejectForm, ShipForm, noon
 from punchin.storefront.orders.models import InboundRequest, PurchaseOrder, State
 from punchin.web.delivery.models import OutboundDelivery
+from punchin.web.profile import profile
 
 # --- cXML endpoints ------------------------------------------------------------------
 
@@ -27,6 +29,14 @@ status_endpoint = endpoint(StatusUpdateRequest, receive.status_update, InboundRe
 
 order_endpoint = endpoint(OrderRequest, receive.order_request, InboundRequest)
 """``POST /cxml/order``: a purchase order, its change or its cancellation (P8)."""
+
+PROFILE = {
+    "StatusUpdateRequest": "orders:status_endpoint",
+    "OrderRequest": "orders:order_endpoint",
+    "ProfileRequest": "orders:profile_endpoint",
+}
+profile_endpoint = endpoint(ProfileRequest, profile(PROFILE), InboundRequest)
+"""``POST /cxml/profile``: which requests the store takes, and where (docs/protocol.md S12)."""
 
 
 # --- staff pages ---------------------------------------------------------------------
