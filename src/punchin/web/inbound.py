@@ -461,6 +461,19 @@ async def _release(claimed: InboundClaimBase) -> None:
     )
 
 
+_LEARNT = (
+    "answer",
+    "status_code",
+    "status_text",
+    "detail",
+    "payload_id",
+    "document_type",
+    "peer",
+    "repairs",
+    "updated_at",
+)
+
+
 def _note_answer(entry: CxmlDocumentBase, answer: _Answer) -> None:
     """The log row learns what we answered, from the typed answer (never re-parsed)."""
     entry.answer = answer.http.content
@@ -475,4 +488,7 @@ def _note_answer(entry: CxmlDocumentBase, answer: _Answer) -> None:
             f"{answer.copy_of.created_at.isoformat()}: answered as the first time"
         )
     entry.status_text = entry.status_text[:255]
-    entry.save()
+    if entry.pk is None:  # refused before the sender was known: one write
+        entry.save()
+    else:  # the body is stored already: only what was learnt since
+        entry.save(update_fields=_LEARNT)
