@@ -1,5 +1,5 @@
 """A fake cXML partner on loopback (aiohttp.web in a thread of its own) and the
-target resolver the test settings name.
+target resolver the tests' app registers.
 
 The partner applies each payloadID once, as a real receiver does: a payloadID it
 has applied is answered 200 again at once, without applying it twice. What it answers
@@ -23,18 +23,22 @@ from punchin.cxml.envelope import Response
 from punchin.cxml.status import standard_text
 from punchin.transport import UrlPolicy
 from punchin.web.delivery.exceptions import UnknownPartner
-from punchin.web.delivery.services import Target
+from punchin.web.delivery.targets import Target
 
 USER_AGENT = "Punchin Tests PunchIn 1.0"
 
 
-def resolve(partner_key: str) -> Target:
-    if partner_key == "nobody":
-        raise UnknownPartner("not configured")
-    return Target(
-        policy=UrlPolicy(frozenset({"127.0.0.1"}), allow_loopback_http=True),
-        user_agent=USER_AGENT,
-    )
+class LoopbackTargets:
+    """The tests' ``TargetResolver`` (registered by ``tests.delivery.apps``): every
+    partner on loopback, except "nobody"."""
+
+    def target(self, partner_key: str) -> Target:
+        if partner_key == "nobody":
+            raise UnknownPartner("not configured")
+        return Target(
+            policy=UrlPolicy(frozenset({"127.0.0.1"}), allow_loopback_http=True),
+            user_agent=USER_AGENT,
+        )
 
 
 def free_port() -> int:

@@ -13,13 +13,13 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from punchin.web.delivery import sending
+from punchin.web.delivery import sending, tasks
 from punchin.web.delivery.exceptions import InvalidTransition, PayloadIdReused
 from punchin.web.delivery.models import DeliveryAttempt, OutboundDelivery
-from punchin.web.delivery.services import enqueue, move, retry_now
+from punchin.web.delivery.outbox import enqueue, retry_now
+from punchin.web.delivery.services import move
 from punchin.web.delivery.signals import delivery_settled
 from punchin.web.delivery.states import TRANSITIONS, State
-from punchin.web.delivery.tasks import deliver
 from tests.delivery.conftest import drain, order, run_worker, state
 from tests.delivery.partner import USER_AGENT, Answer, FakePartner, free_port
 
@@ -214,7 +214,7 @@ def test_an_expired_claim_is_taken_over_and_its_attempt_marked_lost(
 ) -> None:
     """What a SIGKILLed worker leaves behind: ``sending``, a lease, an attempt in flight."""
     delivery = queued(partner)
-    claimed = sending.claim(delivery.pk)
+    claimed = tasks.claim(delivery.pk)
     assert claimed is not None
     DBTaskResult.objects.update(status="RUNNING", started_at=timezone.now() - timedelta(hours=1))
     run_worker()
@@ -235,7 +235,7 @@ def test_two_workers_claiming_at_once_send_once(partner: FakePartner) -> None:
     def worker() -> None:
         try:
             barrier.wait()
-            results.append(deliver.call(delivery.pk))
+            results.append(tasks.deliver.call(delivery.pk))
         finally:
             connection.close()
 
@@ -268,7 +268,7 @@ def test_backoff_is_exponential_capped_and_jittered(settings: Any) -> None:
     settings.PUNCHIN_DELIVERY_BACKOFF = 5
     settings.PUNCHIN_DELIVERY_BACKOFF_CAP = 3600
     for attempts, ceiling in [(1, 5), (2, 10), (5, 80), (12, 3600), (500, 3600)]:
-        delays = [sending.backoff(attempts) for _ in range(200)]
+        delays = [tasks.backoff(attempts) for _ in range(200)]
         assert all(0 <= d <= ceiling for d in delays)
         assert max(delays) > ceiling / 2  # spread over the range, not fixed
         assert len(set(delays)) > 150

@@ -11,7 +11,7 @@ import pytest
 from django.db import transaction
 
 from punchin.web.delivery.models import DeliveryAttempt, OutboundDelivery
-from punchin.web.delivery.services import enqueue
+from punchin.web.delivery.outbox import enqueue
 from tests.delivery.conftest import Workers, order, state, wait_for
 from tests.delivery.partner import Answer, FakePartner
 
