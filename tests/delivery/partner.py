@@ -9,6 +9,7 @@ otherwise comes from ``script``, one ``Answer`` per new request, then 200 OK.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
 import threading
 from collections import Counter
@@ -26,6 +27,7 @@ from punchin.web.delivery.exceptions import UnknownPartner
 from punchin.web.delivery.targets import Target
 
 USER_AGENT = "Punchin Tests PunchIn 1.0"
+HOLD = 1.5  # seconds; the test settings give a send 2 s
 
 
 class LoopbackTargets:
@@ -77,6 +79,12 @@ class FakePartner:
     bodies: list[bytes] = field(default_factory=list)
     applied: Counter[str] = field(default_factory=Counter)
     arrived: threading.Event = field(default_factory=threading.Event)
+    # Hold the first answers until this many requests are in at once (or for HOLD
+    # seconds, under the senders' timeout): proof that that many senders took part.
+    together: int = 0
+    in_flight: int = 0
+    peak: int = 0  # the most requests in at once
+    gathered: asyncio.Event = field(default_factory=asyncio.Event)
 
     @property
     def url(self) -> str:
@@ -106,6 +114,19 @@ class FakePartner:
         self.headers.append(dict(request.headers))
         self.bodies.append(body)
         self.arrived.set()
+        self.in_flight += 1
+        self.peak = max(self.peak, self.in_flight)
+        try:
+            if self.in_flight >= self.together:
+                self.gathered.set()
+            if not self.gathered.is_set():
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self.gathered.wait(), HOLD)
+            return await self._answer(payload_id)
+        finally:
+            self.in_flight -= 1
+
+    async def _answer(self, payload_id: str) -> web.Response:
         if self.applied[payload_id]:
             return _xml(cxml_answer(200, "already received"), 200)
         answer = self.script.pop(0) if self.script else Answer()
