@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import random
 import signal
 import subprocess
 import sys
@@ -13,11 +14,14 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
+from django_tasks_db.compat import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from punchin.cxml import Document
 from punchin.cxml.payload_id import new_payload_id
 from punchin.web.delivery.models import OutboundDelivery
+from punchin.web.delivery.outbox import enqueue
 from tests.cxml.builders import order_request, request_document
 from tests.delivery.partner import FakePartner
 
@@ -79,6 +83,33 @@ def state(delivery: OutboundDelivery) -> str:
     return delivery.state
 
 
+class TopOfRange(random.Random):
+    """A jitter source (``tasks.jitter``) that always draws the top of the range, so
+    every backoff is its full ceiling."""
+
+    def uniform(self, a: float, b: float) -> float:
+        return b
+
+
+def after_a_sweep(url: str) -> OutboundDelivery:
+    """Return once the workers have done all they had to do and a sweep has run since
+    the call: the positive signal a test waits for before it asserts that something
+    did not happen. The sign of the sweep is a marker delivery to ``url`` whose task is
+    deleted with the enqueue, so only a sweep can queue it; it is returned delivered.
+    """
+    with transaction.atomic():
+        marker = enqueue(order(), partner_key="supplier", url=url)
+        DBTaskResult.objects.filter(id=OutboundDelivery.objects.get(pk=marker.pk).task_id).delete()
+    busy = (TaskResultStatus.READY, TaskResultStatus.RUNNING)
+    wait_for(
+        lambda: (
+            state(marker) == "delivered"
+            and not DBTaskResult.objects.filter(status__in=busy).exists()
+        )
+    )
+    return marker
+
+
 class Workers:
     """Real ``delivery_worker`` processes on the test database."""
 
@@ -117,6 +148,10 @@ class Workers:
         log.close()
         self.processes.append(process)
         return process
+
+    def wait_started(self) -> None:
+        """Until every worker started has entered its loop (db_worker logs it)."""
+        wait_for(lambda: self.logs().count("Starting worker") == len(self.processes))
 
     def logs(self) -> str:
         return "\n".join(p.read_text() for p in sorted(self.log_dir.glob("worker-*.log")))

@@ -1,5 +1,5 @@
 """A fake cXML partner on loopback (aiohttp.web in a thread of its own) and the
-target resolver the test settings name.
+target resolver the tests' app registers.
 
 The partner applies each payloadID once, as a real receiver does: a payloadID it
 has applied is answered 200 again at once, without applying it twice. What it answers
@@ -9,6 +9,7 @@ otherwise comes from ``script``, one ``Answer`` per new request, then 200 OK.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
 import threading
 from collections import Counter
@@ -23,18 +24,23 @@ from punchin.cxml.envelope import Response
 from punchin.cxml.status import standard_text
 from punchin.transport import UrlPolicy
 from punchin.web.delivery.exceptions import UnknownPartner
-from punchin.web.delivery.services import Target
+from punchin.web.delivery.targets import Target
 
 USER_AGENT = "Punchin Tests PunchIn 1.0"
+HOLD = 1.5  # seconds; the test settings give a send 2 s
 
 
-def resolve(partner_key: str) -> Target:
-    if partner_key == "nobody":
-        raise UnknownPartner("not configured")
-    return Target(
-        policy=UrlPolicy(frozenset({"127.0.0.1"}), allow_loopback_http=True),
-        user_agent=USER_AGENT,
-    )
+class LoopbackTargets:
+    """The tests' ``TargetResolver`` (registered by ``tests.delivery.apps``): every
+    partner on loopback, except "nobody"."""
+
+    def target(self, partner_key: str) -> Target:
+        if partner_key == "nobody":
+            raise UnknownPartner("not configured")
+        return Target(
+            policy=UrlPolicy(frozenset({"127.0.0.1"}), allow_loopback_http=True),
+            user_agent=USER_AGENT,
+        )
 
 
 def free_port() -> int:
@@ -73,6 +79,12 @@ class FakePartner:
     bodies: list[bytes] = field(default_factory=list)
     applied: Counter[str] = field(default_factory=Counter)
     arrived: threading.Event = field(default_factory=threading.Event)
+    # Hold the first answers until this many requests are in at once (or for HOLD
+    # seconds, under the senders' timeout): proof that that many senders took part.
+    together: int = 0
+    in_flight: int = 0
+    peak: int = 0  # the most requests in at once
+    gathered: asyncio.Event = field(default_factory=asyncio.Event)
 
     @property
     def url(self) -> str:
@@ -102,6 +114,19 @@ class FakePartner:
         self.headers.append(dict(request.headers))
         self.bodies.append(body)
         self.arrived.set()
+        self.in_flight += 1
+        self.peak = max(self.peak, self.in_flight)
+        try:
+            if self.in_flight >= self.together:
+                self.gathered.set()
+            if not self.gathered.is_set():
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self.gathered.wait(), HOLD)
+            return await self._answer(payload_id)
+        finally:
+            self.in_flight -= 1
+
+    async def _answer(self, payload_id: str) -> web.Response:
         if self.applied[payload_id]:
             return _xml(cxml_answer(200, "already received"), 200)
         answer = self.script.pop(0) if self.script else Answer()

@@ -13,7 +13,7 @@ from punchin.web.settings_base import DJANGO_APPS, base_settings
 _base = base_settings("delivery-tests", "tests.delivery")
 globals().update(_base)
 
-INSTALLED_APPS = list(DJANGO_APPS)
+INSTALLED_APPS = [*DJANGO_APPS, "tests.delivery.apps.DeliveryTestsConfig"]
 
 _db = _base["DATABASES"]["default"]
 if _db["ENGINE"] == "django.db.backends.sqlite3":
@@ -27,7 +27,6 @@ if os.environ.get("PUNCHIN_DELIVERY_TEST_DB"):
     _db["NAME"] = os.environ["PUNCHIN_DELIVERY_TEST_DB"]
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-PUNCHIN_DELIVERY_TARGET_RESOLVER = "tests.delivery.partner.resolve"
 PUNCHIN_DELIVERY_BACKOFF = 0.05
 PUNCHIN_DELIVERY_BACKOFF_CAP = 0.4
 PUNCHIN_DELIVERY_TIMEOUT = 2.0

@@ -3,6 +3,7 @@ fake partner on loopback."""
 
 from __future__ import annotations
 
+import random
 import threading
 from collections.abc import Iterator
 from datetime import timedelta
@@ -10,18 +11,19 @@ from typing import Any
 
 import pytest
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from punchin.web.delivery import sending
+from punchin.web.delivery import sending, tasks
 from punchin.web.delivery.exceptions import PayloadIdReused
 from punchin.web.delivery.models import DeliveryAttempt, OutboundDelivery
-from punchin.web.delivery.services import enqueue, move, retry_now
+from punchin.web.delivery.outbox import enqueue, retry_now
+from punchin.web.delivery.services import move
 from punchin.web.delivery.signals import delivery_settled
 from punchin.web.delivery.states import TRANSITIONS, State
-from punchin.web.delivery.tasks import deliver
 from punchin.web.statemachine import InvalidTransition
-from tests.delivery.conftest import drain, order, run_worker, state
+from tests.delivery.conftest import TopOfRange, drain, order, run_worker, state
 from tests.delivery.partner import USER_AGENT, Answer, FakePartner, free_port
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -167,13 +169,18 @@ def test_answers_retrying_cannot_fix_need_attention(
     assert len(partner.requests) == 1
 
 
-def test_past_the_horizon_it_needs_attention(settings: Any) -> None:
-    settings.PUNCHIN_DELIVERY_HORIZON = 0.5
+def test_past_the_horizon_it_needs_attention() -> None:
     url = f"http://127.0.0.1:{free_port()}/cxml"  # nobody listens: connection refused
     with transaction.atomic():
         delivery = enqueue(order(), partner_key="supplier", url=url)
+    run_worker()
+    assert state(delivery) == "pending"  # within the horizon (60 s here): retried
+    # An hour passes for the delivery: its horizon started an hour earlier.
+    OutboundDelivery.objects.filter(pk=delivery.pk).update(
+        horizon_start=F("horizon_start") - timedelta(hours=1)
+    )
     drain(lambda: state(delivery) == "needs_attention")
-    assert delivery.last_error.startswith(f"gave up after {delivery.attempts} attempts over")
+    assert delivery.last_error.startswith(f"gave up after {delivery.attempts} attempts over 60 min")
     assert "ConnectFailed" in delivery.last_error
     assert delivery.attempts >= 2
     assert set(DeliveryAttempt.objects.values_list("outcome", flat=True)) == {"retry"}
@@ -211,11 +218,12 @@ def test_a_lost_task_is_found_by_the_sweep(partner: FakePartner) -> None:
 
 
 def test_an_expired_claim_is_taken_over_and_its_attempt_marked_lost(
-    partner: FakePartner,
+    partner: FakePartner, settings: Any
 ) -> None:
     """What a SIGKILLed worker leaves behind: ``sending``, a lease, an attempt in flight."""
+    settings.PUNCHIN_DELIVERY_LEASE_MARGIN = 60  # the lease holds until the test ends it
     delivery = queued(partner)
-    claimed = sending.claim(delivery.pk)
+    claimed = tasks.claim(delivery.pk)
     assert claimed is not None
     DBTaskResult.objects.update(status="RUNNING", started_at=timezone.now() - timedelta(hours=1))
     run_worker()
@@ -236,7 +244,7 @@ def test_two_workers_claiming_at_once_send_once(partner: FakePartner) -> None:
     def worker() -> None:
         try:
             barrier.wait()
-            results.append(deliver.call(delivery.pk))
+            results.append(tasks.deliver.call(delivery.pk))
         finally:
             connection.close()
 
@@ -250,13 +258,19 @@ def test_two_workers_claiming_at_once_send_once(partner: FakePartner) -> None:
     assert state(delivery) == "delivered"
 
 
-def test_a_retry_waits_for_its_backoff(partner: FakePartner, settings: Any) -> None:
+def test_a_retry_waits_for_its_backoff(
+    partner: FakePartner, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     settings.PUNCHIN_DELIVERY_BACKOFF = 30
+    settings.PUNCHIN_DELIVERY_BACKOFF_CAP = 3600  # the test settings cap it at 0.4 s
+    monkeypatch.setattr(tasks, "jitter", TopOfRange())  # the full 30 s, not a draw near 0
     partner.script = [Answer(500)]
     delivery = queued(partner)
     run_worker()
     delivery.refresh_from_db()
     assert delivery.state == "pending"
+    (first,) = DeliveryAttempt.objects.all()
+    assert delivery.next_attempt_at >= first.started_at + timedelta(seconds=30)
     assert delivery.next_attempt_at > timezone.now()
     run_worker()
     run_worker()
@@ -265,11 +279,17 @@ def test_a_retry_waits_for_its_backoff(partner: FakePartner, settings: Any) -> N
     assert (task.status, task.run_after) == ("READY", delivery.next_attempt_at)
 
 
-def test_backoff_is_exponential_capped_and_jittered(settings: Any) -> None:
+def test_backoff_is_exponential_capped_and_jittered(
+    settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     settings.PUNCHIN_DELIVERY_BACKOFF = 5
     settings.PUNCHIN_DELIVERY_BACKOFF_CAP = 3600
-    for attempts, ceiling in [(1, 5), (2, 10), (5, 80), (12, 3600), (500, 3600)]:
-        delays = [sending.backoff(attempts) for _ in range(200)]
+    cases = [(1, 5), (2, 10), (5, 80), (12, 3600), (500, 3600)]
+    monkeypatch.setattr(tasks, "jitter", TopOfRange())
+    assert [tasks.backoff(attempts) for attempts, _ in cases] == [c for _, c in cases]
+    monkeypatch.setattr(tasks, "jitter", random.Random(7))  # the same draws every run
+    for attempts, ceiling in cases:
+        delays = [tasks.backoff(attempts) for _ in range(200)]
         assert all(0 <= d <= ceiling for d in delays)
         assert max(delays) > ceiling / 2  # spread over the range, not fixed
         assert len(set(delays)) > 150

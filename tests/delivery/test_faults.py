@@ -11,8 +11,8 @@ import pytest
 from django.db import transaction
 
 from punchin.web.delivery.models import DeliveryAttempt, OutboundDelivery
-from punchin.web.delivery.services import enqueue
-from tests.delivery.conftest import Workers, order, state, wait_for
+from punchin.web.delivery.outbox import enqueue
+from tests.delivery.conftest import Workers, after_a_sweep, order, state, wait_for
 from tests.delivery.partner import Answer, FakePartner
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -34,8 +34,8 @@ def test_partner_down_then_up_receives_it_exactly_once(workers: Workers) -> None
         back = time.monotonic()
         wait_for(lambda: state(delivery) == "delivered")
         print(f"delivered {time.monotonic() - back:.3f} s after the partner came back")
-        time.sleep(0.5)  # no late duplicate
-        assert partner.requests == [delivery.payload_id]
+        marker = after_a_sweep(partner.url)  # no late duplicate
+        assert partner.requests == [delivery.payload_id, marker.payload_id]
         assert partner.applied[delivery.payload_id] == 1
         errors = set(
             DeliveryAttempt.objects.exclude(outcome="delivered").values_list("error", flat=True)
@@ -73,22 +73,28 @@ def test_a_400_stops_retries_with_real_workers(workers: Workers, partner: FakePa
     delivery = queued(partner.url)
     workers.start()
     wait_for(lambda: state(delivery) == "needs_attention")
-    time.sleep(1)  # several sweeps later, still one request
-    assert partner.requests == [delivery.payload_id]
+    marker = after_a_sweep(partner.url)  # a sweep later, still one request
+    assert partner.requests == [delivery.payload_id, marker.payload_id]
     delivery.refresh_from_db()
     assert "ShipTo address NY-01 is unknown" in delivery.last_error
 
 
 def test_three_workers_deliver_each_document_once(workers: Workers, partner: FakePartner) -> None:
-    deliveries = [queued(partner.url) for _ in range(30)]
-    partner.script = [Answer(500), Answer(None, 503, body=b"busy")] * 5  # some retries too
     for _ in range(3):
         workers.start()
+    workers.wait_started()
+    # The first answers wait until three requests are in at once: one per worker, as a
+    # worker runs one task at a time.
+    partner.together = 3
+    partner.script = [Answer(500), Answer(None, 503, body=b"busy")] * 5  # some retries too
+    deliveries = [queued(partner.url) for _ in range(30)]
     wait_for(lambda: OutboundDelivery.objects.filter(state="delivered").count() == 30, timeout=60)
-    time.sleep(0.5)
-    assert sorted(partner.applied) == sorted(d.payload_id for d in deliveries)
+    marker = after_a_sweep(partner.url)
+    assert sorted(partner.applied) == sorted(d.payload_id for d in [*deliveries, marker])
     assert set(partner.applied.values()) == {1}
-    assert len(partner.requests) == 30 + 10  # one per document, one per scripted failure
+    # One per document, one per scripted failure.
+    assert len(partner.requests) == 30 + 10 + 1
     # Every worker took part (tasks are spread by skip-locked claims).
+    assert partner.peak == 3
     workers_used = set(DeliveryAttempt.objects.values_list("worker", flat=True))
-    assert len(workers_used) >= 2
+    assert len(workers_used) == 3

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.test import Client
 
 from punchin.web.delivery.models import OutboundDelivery
-from punchin.web.delivery.services import enqueue
+from punchin.web.delivery.outbox import enqueue
 from tests.cxml.builders import SHARED_SECRET
 from tests.delivery.conftest import drain, order, state
 from tests.delivery.partner import Answer, FakePartner

@@ -183,7 +183,7 @@ def test_a_400_stops_retries_and_needs_attention_with_the_partners_text(
     eventually(
         lambda: staff.delivery(f"{po} v2 update").state == "needs_attention", "needs attention"
     )
-    time.sleep(2)  # several sweeps and poll rounds later: still the one attempt
+    eventually(lambda: queue_idle(cluster), "an idle queue")  # no retry waits or runs
     refused = staff.delivery(f"{po} v2 update")
     assert (refused.state, refused.attempts) == ("needs_attention", 1)
     detail = staff.procurement.get(f"{cluster.procurement.url}/deliveries/{refused.id}/")
@@ -238,6 +238,19 @@ def point_orders_at(cluster: Cluster, url: str) -> None:
         "from punchin.procurement.partners.models import SupplierPartner; "
         f"SupplierPartner.objects.update(order_url={url!r})",
     )
+
+
+def queue_idle(cluster: Cluster) -> bool:
+    """No delivery task of procurement's is ready or running: the worker has finished
+    all it was given (a retry would be a ready task)."""
+    out = cluster.manage(
+        "procurement",
+        "shell",
+        "-c",
+        "from django_tasks_db.models import DBTaskResult; "
+        "print(DBTaskResult.objects.filter(status__in=('READY', 'RUNNING')).count())",
+    )
+    return out.split()[-1] == "0"
 
 
 def stored_document(cluster: Cluster, delivery: int) -> bytes:

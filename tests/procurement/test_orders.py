@@ -24,7 +24,7 @@ from punchin.procurement.partners.models import SupplierPartner
 from punchin.procurement.site.templatetags.quantities import quantity
 from punchin.web import demo
 from punchin.web.delivery.models import OutboundDelivery
-from punchin.web.delivery.sending import attempt
+from punchin.web.delivery.tasks import attempt
 from tests.delivery.partner import Answer, FakePartner
 from tests.procurement import flow
 

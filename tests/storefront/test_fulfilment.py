@@ -17,7 +17,7 @@ from punchin.cxml.invoice import InvoiceDetailRequest
 from punchin.cxml.validate import validate
 from punchin.storefront.documents.models import CxmlDocument
 from punchin.storefront.integration.models import PurchasingSystem
-from punchin.storefront.integration.services import delivery_target
+from punchin.storefront.integration.services import PurchasingSystemTargets
 from punchin.storefront.orders import receive, services
 from punchin.storefront.orders.models import PurchaseOrder, State
 from punchin.storefront.orders.services import FulfilmentError, LineChange
@@ -219,19 +219,19 @@ def test_configured_urls_win_over_the_defaults(
         "ConfirmationRequest": "http://127.0.0.1:8002/cxml/confirmation",
         "ShipNoticeRequest": "http://127.0.0.1:8003/asn",
     }
-    target = delivery_target(str(system.pk))
+    target = PurchasingSystemTargets().target(str(system.pk))
     assert target.policy is not None
     assert target.policy.allowed_hosts == frozenset({"127.0.0.1"})
 
 
 def test_the_delivery_target_is_the_integrations_auth(system: PurchasingSystem) -> None:
-    target = delivery_target(str(system.pk))
+    target = PurchasingSystemTargets().target(str(system.pk))
 
     assert isinstance(target.auth, BasicAuth)
     assert target.user_agent.endswith("PunchIn 1.0")
     for unknown in ("999999", "not-a-number"):
         with pytest.raises(UnknownPartner):
-            delivery_target(unknown)
+            PurchasingSystemTargets().target(unknown)
 
 
 def test_a_failed_action_leaves_nothing_behind(order: PurchaseOrder) -> None:

@@ -11,6 +11,7 @@ import asyncio
 import base64
 import socket
 import time
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from typing import Any
 import aiohttp
 import pytest
 from aiohttp import web
+from django.utils import timezone
 
 from punchin.cxml import parse
 from punchin.cxml.envelope import Message, Request, Response
@@ -27,7 +29,7 @@ from punchin.storefront.cart import services as cart
 from punchin.storefront.cart.services import Checkout
 from punchin.storefront.documents.models import CxmlDocument
 from punchin.storefront.submissions import services as submissions
-from punchin.storefront.submissions.models import Attempt, PunchInSubmission, State
+from punchin.storefront.submissions.models import Attempt, Poom, PunchInSubmission, State
 from punchin.web import demo
 from punchin.web.testing import LiveASGIServer
 
@@ -194,7 +196,7 @@ def test_poom_url_answers_500_after_the_ttl(
     acme: Acme, dev: Any, storefront: LiveASGIServer, procurement: Any
 ) -> None:
     """P19: the PoomUrl answers for the TTL after the send, then a cXML Status 500."""
-    dev.PUNCHIN_POOM_TTL = 1
+    dev.PUNCHIN_POOM_TTL = 45  # the fetches below take far less, however busy the machine
     fake = procurement(answering(200))
     acme.configure(fake.url)
     submission = submit(acme, storefront.url)
@@ -203,11 +205,15 @@ def test_poom_url_answers_500_after_the_ttl(
     setup = parse(fake.received[0].body).body.payload
     assert isinstance(setup, PunchOutSetupRequest)
     poom_url = setup.extrinsic("PoomUrl") or ""
+    (sent,) = Attempt.objects.filter(submission=submission)
+    poom = Poom.objects.get(submission=submission)
+    assert poom.expires_at == sent.started_at + timedelta(seconds=45)
 
     fresh = Browser(storefront.url).get(poom_url)
     assert fresh.status == 200
     assert parse(fresh.body).payload_id == submission.payload_id
-    time.sleep(1.1)
+    # The TTL runs out: its end is moved to now rather than slept through.
+    Poom.objects.filter(pk=poom.pk).update(expires_at=timezone.now())
     expired = Browser(storefront.url).get(poom_url)
     assert expired.status == 500
     answer = parse(expired.body)

@@ -58,8 +58,7 @@ PUNCHIN_START_PAGE_TTL_SECONDS = 300
 PUNCHIN_CA_FILE = os.environ.get("PUNCHIN_CA_FILE") or None
 
 # Outbound documents (StatusUpdateRequest, OrderRequest) go through the durable queue;
-# the partner key is the supplier partner's id (punchin.procurement.partners.delivery).
-PUNCHIN_DELIVERY_TARGET_RESOLVER = "punchin.procurement.partners.delivery.target"
+# how to reach a supplier partner is registered by punchin.procurement.partners.
 # The staff pages of the queue (/deliveries/) in the site's own layout and navigation.
 PUNCHIN_DELIVERY_BASE_TEMPLATE = "procurement/base.html"
 DEFAULT_FROM_EMAIL = os.environ.get("PUNCHIN_FROM_EMAIL", "procurement@punchin.invalid")

@@ -55,8 +55,5 @@ PUNCHIN_SETUP_BACKOFF = float(os.environ.get("PUNCHIN_SETUP_BACKOFF", "2"))
 PUNCHIN_SETUP_TIMEOUT = float(os.environ.get("PUNCHIN_SETUP_TIMEOUT", "20"))
 PUNCHIN_CA_FILE = os.environ.get("PUNCHIN_CA_FILE") or None
 PUNCHIN_MAX_BODY_BYTES = 10 * 1024 * 1024
-# Confirmations, ship notices and invoices go out through the durable queue; the
-# partner key is the purchasing system's id (punchin.web.delivery).
-PUNCHIN_DELIVERY_TARGET_RESOLVER = "punchin.storefront.integration.services.delivery_target"
 # The staff pages of the queue (/deliveries/) in the site's own layout and navigation.
 PUNCHIN_DELIVERY_BASE_TEMPLATE = "storefront/base.html"

@@ -1,7 +1,7 @@
 """Purchase orders: created on approval, changed or cancelled later, each step sent.
 
 Every function here runs inside the caller's transaction (or opens one) and queues
-its cXML document with ``punchin.web.delivery.services.enqueue`` in that same
+its cXML document with ``punchin.web.delivery.outbox.enqueue`` in that same
 transaction: the state change and the document to send commit together, so a crash
 can lose neither one without the other (issue 4, "nothing lost").
 """
@@ -33,7 +33,7 @@ from punchin.procurement.partners.delivery import partner_key
 from punchin.procurement.partners.models import SupplierPartner
 from punchin.procurement.requisitions.models import Requisition
 from punchin.web.delivery.models import OutboundDelivery
-from punchin.web.delivery.services import enqueue
+from punchin.web.delivery.outbox import enqueue
 from punchin.web.statemachine import InvalidTransition
 
 

@@ -1,4 +1,4 @@
-"""``PUNCHIN_DELIVERY_TARGET_RESOLVER`` for procurement: how to reach a supplier partner.
+"""Procurement's delivery ``TargetResolver``: how to reach a supplier partner.
 
 ``partner_key`` is the partner's primary key. Read at send time, so the queue holds no
 HTTP credential and an admin's change of password applies to the next attempt. The
@@ -16,7 +16,7 @@ from punchin.procurement.partners.models import OutboundAuth, SupplierPartner
 from punchin.transport import BasicAuth, BearerAuth, UrlPolicy
 from punchin.transport.auth import Auth
 from punchin.web.delivery.exceptions import UnknownPartner
-from punchin.web.delivery.services import Target
+from punchin.web.delivery.targets import Target
 
 USER_AGENT = "punchin procurement 1.0"
 
@@ -33,22 +33,25 @@ def _auth(partner: SupplierPartner) -> Auth | None:
     return None
 
 
-def target(key: str) -> Target:
-    partner = (
-        SupplierPartner.objects.filter(pk=int(key)).first()
-        if key.isascii() and key.isdigit()
-        else None
-    )
-    if partner is None:
-        raise UnknownPartner(f"no supplier partner {key}")
-    try:
-        auth = _auth(partner)
-    except ValueError as exc:
-        raise UnknownPartner(f"{partner}: outbound authentication: {exc}") from None
-    hosts = {urlsplit(u).hostname or "" for u in (partner.status_update_url, partner.order_url)}
-    return Target(
-        auth=auth,
-        policy=UrlPolicy(frozenset(hosts - {""}), allow_loopback_http=settings.PUNCHIN_DEV),
-        user_agent=USER_AGENT,
-        ca_file=settings.PUNCHIN_CA_FILE,
-    )
+class SupplierTargets:
+    """Registered by ``PartnersConfig.ready``; the partner key is ``partner_key(partner)``."""
+
+    def target(self, partner_key: str) -> Target:
+        partner = (
+            SupplierPartner.objects.filter(pk=int(partner_key)).first()
+            if partner_key.isascii() and partner_key.isdigit()
+            else None
+        )
+        if partner is None:
+            raise UnknownPartner(f"no supplier partner {partner_key}")
+        try:
+            auth = _auth(partner)
+        except ValueError as exc:
+            raise UnknownPartner(f"{partner}: outbound authentication: {exc}") from None
+        hosts = {urlsplit(u).hostname or "" for u in (partner.status_update_url, partner.order_url)}
+        return Target(
+            auth=auth,
+            policy=UrlPolicy(frozenset(hosts - {""}), allow_loopback_http=settings.PUNCHIN_DEV),
+            user_agent=USER_AGENT,
+            ca_file=settings.PUNCHIN_CA_FILE,
+        )

@@ -22,7 +22,7 @@ from punchin.transport import BasicAuth, BearerAuth, ClientCertificate, UrlPolic
 from punchin.transport.errors import TransportError
 from punchin.transport.policy import check_url
 from punchin.web.delivery.exceptions import UnknownPartner
-from punchin.web.delivery.services import Target
+from punchin.web.delivery.targets import Target
 
 PEM_MAX_BYTES = 64 * 1024
 
@@ -91,31 +91,33 @@ def system_of(account: BusinessAccount | None) -> PurchasingSystem | None:
     return PurchasingSystem.objects.filter(account=account).first()
 
 
-def delivery_target(partner_key: str) -> Target:
-    """``PUNCHIN_DELIVERY_TARGET_RESOLVER``: how to reach the purchasing system whose
-    id is ``partner_key``, read at send time (the queue holds no secret).
+class PurchasingSystemTargets:
+    """The storefront's delivery ``TargetResolver`` (registered by
+    ``IntegrationConfig.ready``): the partner key is the purchasing system's id.
 
     The order documents go with the integration's own P10 authentication, to the
     hosts of its configured URLs only.
     """
-    system = (
-        PurchasingSystem.objects.filter(pk=int(partner_key)).first()
-        if partner_key.isascii() and partner_key.isdigit()
-        else None
-    )
-    if system is None:
-        raise UnknownPartner(f"no purchasing system {partner_key}")
-    try:
-        auth = transport_auth(system)
-    except ConfigurationError as exc:
-        raise UnknownPartner(f"{system}: {exc}") from None
-    urls = (system.endpoint_url, *(system.document_url(f) for f in system.DEFAULT_PATHS))
-    return Target(
-        auth=auth,
-        policy=UrlPolicy(
-            frozenset(URL(url).raw_host or "" for url in urls),
-            allow_loopback_http=settings.PUNCHIN_DEV,
-        ),
-        user_agent=user_agent(),
-        ca_file=settings.PUNCHIN_CA_FILE,
-    )
+
+    def target(self, partner_key: str) -> Target:
+        system = (
+            PurchasingSystem.objects.filter(pk=int(partner_key)).first()
+            if partner_key.isascii() and partner_key.isdigit()
+            else None
+        )
+        if system is None:
+            raise UnknownPartner(f"no purchasing system {partner_key}")
+        try:
+            auth = transport_auth(system)
+        except ConfigurationError as exc:
+            raise UnknownPartner(f"{system}: {exc}") from None
+        urls = (system.endpoint_url, *(system.document_url(f) for f in system.DEFAULT_PATHS))
+        return Target(
+            auth=auth,
+            policy=UrlPolicy(
+                frozenset(URL(url).raw_host or "" for url in urls),
+                allow_loopback_http=settings.PUNCHIN_DEV,
+            ),
+            user_agent=user_agent(),
+            ca_file=settings.PUNCHIN_CA_FILE,
+        )

@@ -2,7 +2,7 @@
 
 Each action runs in one transaction with the order's row locked: it checks the move
 against the state table, records what was done, stores the cXML document in the log
-and hands it to the durable queue (``punchin.web.delivery.services.enqueue``). Either
+and hands it to the durable queue (``punchin.web.delivery.outbox.enqueue``). Either
 all of that commits or none of it, so a crash never leaves a shipment without its
 ship notice, nor a ship notice without its shipment.
 
@@ -36,7 +36,7 @@ from punchin.storefront.orders.models import (
     next_state,
 )
 from punchin.storefront.submissions.documents import parties
-from punchin.web.delivery.services import enqueue
+from punchin.web.delivery.outbox import enqueue
 from punchin.web.documents import Direction
 from punchin.web.statemachine import InvalidTransition
 

@@ -5,7 +5,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from .models import DeliveryAttempt, OutboundDelivery
-from .services import retry_now
+from .outbox import retry_now
 from .states import State
 
 

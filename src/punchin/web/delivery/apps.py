@@ -3,8 +3,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.apps import AppConfig
-from django.conf import settings
 from django.core import checks
+
+from . import targets
 
 
 class DeliveryConfig(AppConfig):
@@ -18,7 +19,7 @@ class DeliveryConfig(AppConfig):
 
 def check_settings(**kwargs: Any) -> list[checks.CheckMessage]:
     """The queue must share the deliveries' database (atomic enqueue), and each party
-    must say how to reach its partners."""
+    must say how to reach its partners (checks run after every app's ``ready``)."""
     from django_tasks import task_backends
     from django_tasks_db import DatabaseBackend
 
@@ -31,11 +32,11 @@ def check_settings(**kwargs: Any) -> list[checks.CheckMessage]:
                 id="delivery.E001",
             )
         )
-    if not getattr(settings, "PUNCHIN_DELIVERY_TARGET_RESOLVER", ""):
+    if targets.registered() is None:
         problems.append(
             checks.Warning(
-                "PUNCHIN_DELIVERY_TARGET_RESOLVER is not set: queued documents cannot be sent",
-                hint="the dotted path of resolve(partner_key) -> delivery.services.Target",
+                "no delivery TargetResolver is registered: queued documents cannot be sent",
+                hint="call punchin.web.delivery.targets.register(...) in an AppConfig.ready",
                 id="delivery.W001",
             )
         )

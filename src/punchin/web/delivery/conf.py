@@ -1,6 +1,5 @@
 """The delivery settings, with their defaults; read at each use so tests can change them.
 
-``PUNCHIN_DELIVERY_TARGET_RESOLVER``  dotted path of ``resolve(partner_key) -> Target``.
 ``PUNCHIN_DELIVERY_HORIZON``          seconds after enqueue (or "Retry now") during which
                                       transient failures are retried (default 24 h).
 ``PUNCHIN_DELIVERY_BACKOFF``          first backoff ceiling in seconds, doubled per attempt
@@ -48,10 +47,3 @@ def lease() -> timedelta:
 
 def max_answer() -> int:
     return int(getattr(settings, "PUNCHIN_DELIVERY_MAX_ANSWER", 2**20))
-
-
-def resolver_path() -> str:
-    path = getattr(settings, "PUNCHIN_DELIVERY_TARGET_RESOLVER", "")
-    if not path:
-        raise LookupError("settings.PUNCHIN_DELIVERY_TARGET_RESOLVER is not set")
-    return str(path)

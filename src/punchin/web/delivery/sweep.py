@@ -24,9 +24,8 @@ from django_tasks_db.models import DBTaskResult
 
 from . import conf
 from .models import OutboundDelivery
-from .services import queue
 from .states import State
-from .tasks import deliver
+from .tasks import deliver, queue
 
 log = logging.getLogger("punchin.delivery")
 

@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from .models import OutboundDelivery
-from .services import retry_now
+from .outbox import retry_now
 from .states import State
 
 PAGE_SIZE = 50
