@@ -179,4 +179,6 @@ DJANGO_APPS = [
     "django_tasks",
     "django_tasks_db",
     "punchin.web.delivery",
+    # Integration health pages (punchin.web.health): templates only, no models.
+    "punchin.web.health",
 ]

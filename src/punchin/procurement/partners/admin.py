@@ -1,4 +1,7 @@
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from punchin.procurement.partners.forms import (
     CertificatePinForm,
@@ -23,10 +26,15 @@ class CertificatePinInline(admin.TabularInline):
 @admin.register(SupplierPartner)
 class SupplierPartnerAdmin(admin.ModelAdmin):
     form = SupplierPartnerForm
-    list_display = ("name", "organisation", "sender_identity", "auth_scheme", "active")
+    list_display = ("name", "organisation", "sender_identity", "auth_scheme", "active", "health")
     list_filter = ("auth_scheme", "active")
     search_fields = ("name", "sender_identity", "from_identity")
     inlines = (SharedSecretInline, CertificatePinInline)
+
+    @admin.display(description="integration health")
+    def health(self, obj: SupplierPartner) -> SafeString:
+        return format_html('<a href="{}">health</a>', reverse("partners:health", args=[obj.pk]))
+
     fieldsets = (
         (None, {"fields": ("name", "organisation", "active")}),
         ("cXML identities", {"fields": ("credential_domain", "from_identity", "sender_identity")}),

@@ -21,10 +21,13 @@ from .states import State
 PAGE_SIZE = 50
 
 
-def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
-    # Each party may frame these pages with its own layout.
+def render_framed(
+    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    """Render ``template`` inside the party's layout (``PUNCHIN_DELIVERY_BASE_TEMPLATE``):
+    the staff pages here and the integration health pages (punchin.web.health.views)."""
     base = getattr(settings, "PUNCHIN_DELIVERY_BASE_TEMPLATE", "delivery/base.html")
-    return render(request, template, {"base_template": base, **context})
+    return render(request, template, {"base_template": base, **context}, status=status)
 
 
 def _partners() -> list[tuple[str, str]]:
@@ -63,7 +66,7 @@ def delivery_list(request: HttpRequest) -> HttpResponse:
         request.GET.get("page")
     )
     counts = dict(OutboundDelivery.objects.order_by().values_list("state").annotate(n=Count("pk")))
-    return _render(
+    return render_framed(
         request,
         "delivery/list.html",
         {
@@ -83,7 +86,7 @@ def delivery_list(request: HttpRequest) -> HttpResponse:
 @staff_member_required
 def delivery_detail(request: HttpRequest, pk: int) -> HttpResponse:
     delivery = get_object_or_404(OutboundDelivery, pk=pk)
-    return _render(
+    return render_framed(
         request,
         "delivery/detail.html",
         {
