@@ -236,3 +236,11 @@ def test_policy_page_for_admins_only(client: Client) -> None:
     )
     assert refused.status_code == 200  # a non-approver cannot be made an approver
     assert not ApprovalLevel.objects.filter(name="X").exists()
+
+
+def test_deleting_a_rule_that_is_not_a_number_changes_nothing(client: Client) -> None:
+    client.login(username=demo.PROCUREMENT_ADMIN, password=demo.PASSWORD)
+    levels = ApprovalLevel.objects.count()
+    reply = client.post(reverse("approvals:policy"), {"kind": "level", "delete": "abc"})
+    assert reply.status_code == 302
+    assert ApprovalLevel.objects.count() == levels

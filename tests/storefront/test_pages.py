@@ -215,3 +215,34 @@ def test_pages_escape_user_text(acme: Acme) -> None:
     page = Client().get("/products/OF-10001").content.decode()
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_adding_a_product_that_is_not_a_number_is_a_404_not_a_500(acme: Acme) -> None:
+    client = signed_in(demo.PUNCHIN_BUYER)
+    assert client.post("/cart/add", {"product": "abc", "quantity": 1}).status_code == 404
+    assert not CartLine.objects.exists()
+
+
+def test_adding_does_not_redirect_to_another_site(acme: Acme) -> None:
+    client = signed_in(demo.PUNCHIN_BUYER)
+    item = product("MR-40001")
+    for evil in ("https://evil.example/phish", "//evil.example/", "javascript:alert(1)"):
+        reply = client.post("/cart/add", {"product": item.pk, "next": evil})
+        assert reply.status_code == 302
+        assert reply["Location"] == item.get_absolute_url()
+    back = client.post("/cart/add", {"product": item.pk, "next": "/search?q=toner"})
+    assert back["Location"] == "/search?q=toner"
+
+
+def test_repeated_adds_stop_at_the_line_maximum(acme: Acme) -> None:
+    client = signed_in(demo.PUNCHIN_BUYER)
+    item = product("MR-40001")
+    for _ in range(3):
+        client.post("/cart/add", {"product": item.pk, "quantity": 5000})
+    assert CartLine.objects.get(cart__user=acme.buyer.user).quantity == 9999
+
+
+def test_a_signed_in_buyer_on_the_staff_pages_is_refused_not_looped(acme: Acme) -> None:
+    client = signed_in(demo.PUNCHIN_BUYER)
+    assert client.get("/staff/orders/").status_code == 403
+    assert Client().get("/staff/orders/").status_code == 302  # signed out: to the login

@@ -107,8 +107,9 @@ def policy(request: HttpRequest) -> HttpResponse:
     }
     if bound in forms:
         if request.POST.get("delete"):
+            rule = request.POST["delete"]
             _MODELS[bound].objects.filter(
-                organisation=organisation, pk=request.POST["delete"]
+                organisation=organisation, pk=int(rule) if rule.isdigit() else None
             ).delete()
             messages.success(request, "The rule was removed.")
             return redirect(f"{request.path}?organisation={organisation.pk}")

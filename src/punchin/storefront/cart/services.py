@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.db.models.functions import Least
 
 from punchin.storefront.accounts.models import BuyingGroup, Member, PurchasingMode
 from punchin.storefront.cart.models import Cart, CartLine, Order, OrderLine
@@ -50,7 +51,7 @@ def add(user: AbstractBaseUser, product: Product, quantity: int = 1) -> CartLine
             return CartLine.objects.create(cart=cart, product=product, quantity=quantity)
     except IntegrityError:  # the product is in the cart already
         CartLine.objects.filter(cart=cart, product=product).update(
-            quantity=F("quantity") + quantity
+            quantity=Least(F("quantity") + quantity, MAX_QUANTITY)
         )
         return CartLine.objects.get(cart=cart, product=product)
 

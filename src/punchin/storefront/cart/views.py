@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from punchin.storefront.accounts.models import BuyingGroup, Member, PurchasingMode
@@ -46,7 +47,7 @@ def cart_page(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def add(request: HttpRequest) -> HttpResponse:
-    product = get_object_or_404(Product, pk=request.POST.get("product"))
+    product = get_object_or_404(Product, pk=_int(request.POST.get("product"), 0))
     quantity = _int(request.POST.get("quantity"), 1)
     services.add(request.user, product, quantity)
     messages.success(
@@ -54,7 +55,12 @@ def add(request: HttpRequest) -> HttpResponse:
         f"{product.short_name} was added to your "
         f"{services.cart_noun(settings.PUNCHIN_MARKETPLACE).lower()}.",
     )
-    return redirect(request.POST.get("next") or product.get_absolute_url())
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = product.get_absolute_url()  # only back to this site: no open redirect
+    return redirect(back)
 
 
 @login_required

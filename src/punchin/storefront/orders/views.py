@@ -6,7 +6,10 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from django.contrib import messages
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.decorators import user_passes_test
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -41,9 +44,18 @@ profile_endpoint = endpoint(ProfileRequest, profile(PROFILE), InboundRequest)
 
 # --- staff pages ---------------------------------------------------------------------
 
+
 # The store's own people (Django staff users, e.g. the fulfilment team), signed in
 # through the site's login page.
-staff_member_required = user_passes_test(lambda user: user.is_active and user.is_staff)
+def _store_staff(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """Store staff pass; anyone else signed in is refused (403) rather than sent to a
+    login page that would send them straight back."""
+    if user.is_authenticated and not (user.is_active and getattr(user, "is_staff", False)):
+        raise PermissionDenied("These pages are for the store's staff.")
+    return user.is_authenticated
+
+
+staff_member_required = user_passes_test(_store_staff)
 
 
 @staff_member_required
