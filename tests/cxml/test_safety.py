@@ -25,10 +25,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from punchin.cxml import CXMLError, Document, Limits, parse, read
+from punchin.cxml import CXMLError, Document, Limits, parse, read, serialize
 from punchin.cxml.errors import BadRequest
 from punchin.cxml.safety import _parsers, check_bytes, parse_tree
 from punchin.cxml.validate import validate
+from tests.cxml import builders
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "cxml"
 SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "cxml" / "punchin-samples"
@@ -607,3 +608,42 @@ def test_mutated_documents_give_a_document_or_a_cxml_error(data: bytes, lenient:
 )
 def test_markup_soup_gives_a_document_or_a_cxml_error(tokens: list[str], lenient: bool) -> None:
     _assert_invariant("".join(tokens).encode(), lenient)
+
+
+@pytest.mark.parametrize(
+    ("doctype", "version"),
+    [
+        # Ariba's published examples and cxml-php's samples spell the host this way.
+        ('<!DOCTYPE cXML SYSTEM "http://xml.cXML.org/schemas/cXML/1.2.014/cXML.dtd">', "1.2.014"),
+        ('<!DOCTYPE cXML SYSTEM "https://xml.cxml.org/schemas/cXML/1.2.063/cXML.dtd">', "1.2.063"),
+        # cXML 1.1 documents (Ariba's older integrations) carry 1.1.010.
+        ('<!DOCTYPE cXML SYSTEM "http://xml.cXML.org/schemas/cXML/1.1.010/cXML.dtd">', "1.1.010"),
+        ('<!DOCTYPE cXML SYSTEM "http://xml.cxml.org/schemas/cXML/1.0/cXML.dtd">', "1.0"),
+        # A bare file name: the version comes from the root.
+        ('<!DOCTYPE cXML SYSTEM "cXML.dtd">', "1.2.063"),
+    ],
+)
+def test_doctypes_the_field_sends_are_read(doctype: str, version: str) -> None:
+    document = builders.request_document(builders.punchout_setup_request(), version=version)
+    _, rest = serialize(document).split(b"<cXML ", 1)
+    parsed = read(
+        b'<?xml version="1.0" encoding="UTF-8"?>\n' + doctype.encode() + b"\n<cXML " + rest
+    )
+    assert parsed.doctype is not None
+    assert parsed.document.version == version
+
+
+@pytest.mark.parametrize(
+    "doctype",
+    [
+        '<!DOCTYPE cXML SYSTEM "http://evil.example/cXML.dtd">',
+        '<!DOCTYPE cXML SYSTEM "http://xml.cxml.org.evil.example/schemas/cXML/1.2.014/cXML.dtd">',
+        '<!DOCTYPE cXML PUBLIC "-//x//y" "http://xml.cxml.org/schemas/cXML/1.2.014/cXML.dtd">',
+        '<!DOCTYPE cXML SYSTEM "cXML.dtd" [<!ENTITY x "y">]>',
+    ],
+)
+def test_doctypes_that_would_load_or_declare_something_are_refused(doctype: str) -> None:
+    data = serialize(builders.request_document(builders.punchout_setup_request()))
+    _, rest = data.split(b"<cXML ", 1)
+    with pytest.raises(BadRequest, match="only one DOCTYPE"):
+        read(doctype.encode() + b"\n<cXML " + rest)

@@ -8,11 +8,15 @@ Set PUNCHIN_SCREENSHOTS=1 to refresh docs/screenshots.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from punchin import demo
 from punchin.web import demo as logins
 from tests.e2e.conftest import DESKTOP, PHONE, Sites, screenshot
+from tests.e2e.servers import Cluster
 from tests.e2e.steps import log_in_to_procurement, sign_in
 
 # Run in each party's own process (``manage shell``): the log rows and deliveries the
@@ -66,6 +70,14 @@ URL = system.document_url("ship_notice_url")""",
     inbound="OrderRequest",
     outbound="ShipNoticeRequest",
 )
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sites]:
+    """Parties of their own: the traffic seeded here (a delivery needing attention
+    among it) must not show on the other journeys' pages."""
+    with Cluster.running(tmp_path_factory.mktemp("health")) as cluster:
+        yield Sites(cluster.storefront, cluster.procurement, cluster.data_dir / "servers.log")
 
 
 def _seed(sites: Sites, party: demo.Party, code: str) -> int:

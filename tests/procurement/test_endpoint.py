@@ -245,6 +245,26 @@ def test_without_the_secret_a_known_sender_and_an_unknown_one_get_the_same_answe
     assert storefront.fetched == []
 
 
+@pytest.mark.parametrize("secret", [demo.SHARED_SECRET, "guess"], ids=["known", "unknown"])
+def test_an_ariba_style_request_is_answered_on_its_credentials(
+    procurement: LiveASGIServer, storefront: FakeStorefront, secret: str
+) -> None:
+    """Ariba's published examples write the DOCTYPE host as xml.cXML.org, and cXML 1.1
+    documents carry version 1.1.010: read, then judged on the credentials, never 400."""
+    document = builders.setup_request("")
+    url = storefront.serve(document.payload_id, Page(builders.poom(document.payload_id)))
+    document = builders.setup_request(url, payload_id=document.payload_id, secret=secret)
+    _, rest = serialize(document).split(b"<cXML ", 1)
+    rest = re.sub(rb'version="[0-9.]+"', b'version="1.1.010"', rest, count=1)
+    ariba = (
+        b'<?xml version="1.0" encoding="UTF-8"?>\n'
+        b'<!DOCTYPE cXML SYSTEM "http://xml.cXML.org/schemas/cXML/1.1.010/cXML.dtd">\n'
+        b"<cXML " + rest
+    )
+    answer = post(endpoint(procurement), ariba, authorization=basic())
+    assert answer.status == (200 if secret == demo.SHARED_SECRET else 403), answer.body
+
+
 def test_two_sender_credentials_with_secrets_are_refused(
     procurement: LiveASGIServer, storefront: FakeStorefront
 ) -> None:

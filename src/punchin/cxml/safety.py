@@ -63,15 +63,20 @@ class Repair:
 class Doctype:
     """The DOCTYPE's SYSTEM identifier, split into the parts that pick a DTD."""
 
-    version: str
+    version: str  # empty for a bare file name: the root's version attribute decides
     dtd_file: str
 
 
-# cXML requires exactly this form (docs/protocol.md S0): a SYSTEM id on xml.cxml.org
-# and no internal subset (no "[" after the id).
+# The DOCTYPE cXML documents carry (docs/protocol.md S0): a SYSTEM id on xml.cxml.org,
+# never loaded. What makes a DOCTYPE dangerous is an internal subset (a "[" after the
+# id: entity and attribute declarations), not its system id, so the forms the field
+# sends are read: the host in any case (Ariba's examples write xml.cXML.org), http or
+# https, a two- or three-part version (cXML 1.0 and 1.1 carry 1.1.010), or a bare
+# file name ("cXML.dtd"), whose version then comes from the root element.
 _DOCTYPE = re.compile(
-    rb"<!DOCTYPE\s+cXML\s+SYSTEM\s+([\"'])https?://xml\.cxml\.org/schemas/cXML/"
-    rb"(?P<version>\d+\.\d+\.\d+)/(?P<file>[A-Za-z]+\.dtd)\1\s*>"
+    rb"<!DOCTYPE\s+cXML\s+SYSTEM\s+([\"'])"
+    rb"(?:https?://(?i:xml\.cxml\.org)/schemas/cXML/(?P<version>\d+\.\d+(?:\.\d+)?)/)?"
+    rb"(?P<file>[A-Za-z]+\.dtd)\1\s*>"
 )
 # Any markup declaration, wherever it stands (inside comments and CDATA too: a
 # legitimate cXML document never carries one except its DOCTYPE).
@@ -179,7 +184,7 @@ def _check_declarations(data: bytes) -> Doctype | None:
             "ids are refused",
             line=_line_of(data, bad.start()),
         )
-    return Doctype(match.group("version").decode(), match.group("file").decode())
+    return Doctype((match.group("version") or b"").decode(), match.group("file").decode())
 
 
 def _check_references(data: bytes, repairs: list[Repair] | None) -> bytes:

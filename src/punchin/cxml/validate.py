@@ -20,7 +20,7 @@ from punchin.cxml.errors import CXMLError
 from punchin.cxml.safety import Limits, check_bytes, parse_tree
 
 DTD_DIR_ENV = "PUNCHIN_CXML_DTD_DIR"
-_VERSION_ATTR = re.compile(rb"<cXML\b[^>]*?\sversion\s*=\s*[\"'](\d+\.\d+\.\d+)[\"']")
+_VERSION_ATTR = re.compile(rb"<cXML\b[^>]*?\sversion\s*=\s*[\"'](\d+\.\d+(?:\.\d+)?)[\"']")
 _FULFILL = re.compile(rb"<(?:ConfirmationRequest|ShipNoticeRequest)\b")
 _INVOICE = re.compile(rb"<InvoiceDetailRequest\b")
 
@@ -96,8 +96,13 @@ def validate(
         root = parse_tree(body)
     except CXMLError as exc:
         return [Problem(exc.detail, exc.line)]
-    if doctype is not None:
+    if doctype is not None and doctype.version:
         version, dtd_file = doctype.version, doctype.dtd_file
+    elif doctype is not None:  # a bare "cXML.dtd": the root names the version
+        found = _VERSION_ATTR.search(body)
+        if found is None:
+            return [Problem("the DOCTYPE names no version, nor does the cXML root", 1)]
+        version, dtd_file = found.group(1).decode(), doctype.dtd_file
     else:
         found = _VERSION_ATTR.search(body)
         if found is None:
