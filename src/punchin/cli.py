@@ -505,7 +505,8 @@ def check_poom_command(
     "--shared-secret",
     envvar="PUNCHIN_CHECK_SHARED_SECRET",
     show_envvar=True,
-    help="The SharedSecret the supplier must send (P16). Without it, only its presence is checked.",
+    help="The SharedSecret the supplier must send in its Sender's credential. Without it, "
+    "only its presence is checked.",
 )
 @click.option("--sender-identity", help="The Sender identity the supplier must send.")
 @click.option(
