@@ -81,7 +81,7 @@ class SupplierCheck:
     fetch_timeout: float = 10.0
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class _Received:
     body: bytes
     reading: SetupReading
@@ -216,21 +216,22 @@ class SupplierEndpoint:
         if again.body != first.body:  # a new document: read it as such
             findings.extend(again.reading.findings)
         if again.reading.poom_url is not None:
-            findings.append(await self._cart_again(again.reading))
+            findings.append(
+                await self._cart_again(again.reading.poom_url, again.reading.payload_id)
+            )
         self.report.add(in_step(RETRY, findings))
 
-    async def _cart_again(self, again: SetupReading) -> Finding:
+    async def _cart_again(self, poom_url: str, payload_id: str | None) -> Finding:
         """The retry is handled anew, so its PoomUrl must answer again (P19, P23)."""
-        assert again.poom_url is not None
         body, fetched = await fetch_poom(
-            self._client, again.poom_url, self.check.fetch_timeout, FETCH_AGENT
+            self._client, poom_url, self.check.fetch_timeout, FETCH_AGENT
         )
         if body is None:
             return failed(
                 CART_AGAIN,
                 f"{fetched.reason}: the PoomUrl must answer while the retry is handled (P19)",
             )
-        found = check_poom(body, None, self.check.dtd_dir, again.payload_id)
+        found = check_poom(body, None, self.check.dtd_dir, payload_id)
         problems = [f"{f.check}: {f.reason}" for f in found if f.verdict is Verdict.FAIL]
         if problems:
             return failed(CART_AGAIN, "; ".join(problems))
