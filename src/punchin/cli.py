@@ -281,11 +281,33 @@ def _auth(
     return None
 
 
-def _report(report: Report) -> None:
+def _report(report: Report, report_file: Path | None, command: str) -> None:
+    from punchin.conformance.reports import write_report
+
     for finding in report:
         click.echo(str(finding))
+    if report_file is not None:
+        write_report(report, report_file, f"punchin check {command}")
     click.echo(report.summary(), err=True)
     sys.exit(report.exit_code)
+
+
+def _report_suffix(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    if value is not None and value.suffix.lower() not in (".xml", ".json", ".html"):
+        raise click.BadParameter("FILE ends in .xml (JUnit), .json or .html")
+    return value
+
+
+def _report_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--report",
+        "report_file",
+        type=click.Path(dir_okay=False, writable=True, path_type=Path),
+        callback=_report_suffix,
+        metavar="FILE",
+        help="Also write the report to FILE: JUnit XML (.xml, for CI), JSON (.json) or "
+        "a readable HTML page (.html), by its extension.",
+    )(command)
 
 
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -361,6 +383,7 @@ _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
     "and malformed XML (400).",
 )
 @_dtd_dir_option
+@_report_option
 def check_punchin_endpoint_command(
     url: str,
     from_identity: str,
@@ -383,6 +406,7 @@ def check_punchin_endpoint_command(
     timeout: float,
     probe_refusals: bool,
     dtd_dir: Path | None,
+    report_file: Path | None,
 ) -> None:
     """Punch in to the e-procurement endpoint at URL, acting as the supplier.
 
@@ -425,7 +449,7 @@ def check_punchin_endpoint_command(
         timeout=timeout,
         probe_refusals=probe_refusals,
     )
-    _report(asyncio.run(check_punchin_endpoint(config)))
+    _report(asyncio.run(check_punchin_endpoint(config)), report_file, "punchin-endpoint")
 
 
 @check.command("poom")
@@ -437,8 +461,14 @@ def check_punchin_endpoint_command(
 @click.option("--ca-file", type=_FILE, help="Trust these CA certificates instead of the system's.")
 @click.option("--timeout", default=30.0, show_default=True, help="Seconds before giving up.")
 @_dtd_dir_option
+@_report_option
 def check_poom_command(
-    url: str, payload_id: str | None, ca_file: Path | None, timeout: float, dtd_dir: Path | None
+    url: str,
+    payload_id: str | None,
+    ca_file: Path | None,
+    timeout: float,
+    dtd_dir: Path | None,
+    report_file: Path | None,
 ) -> None:
     """Fetch a supplier's PoomUrl (the cart's URL) at URL as the e-procurement system would.
 
@@ -458,4 +488,110 @@ def check_poom_command(
             expected_payload_id=payload_id,
         )
     )
-    _report(report)
+    _report(report, report_file, "poom")
+
+
+@check.command("supplier")
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="Address the endpoint listens on."
+)
+@click.option("--port", default=8765, show_default=True, help="Its port (0: any free port).")
+@click.option(
+    "--public-url",
+    help="Base URL the supplier and the buyer's browser reach this endpoint at (e.g. an "
+    "https tunnel). Default: http://HOST:PORT.",
+)
+@click.option(
+    "--shared-secret",
+    envvar="PUNCHIN_CHECK_SHARED_SECRET",
+    show_envvar=True,
+    help="The SharedSecret the supplier must send in its Sender's credential. Without it, "
+    "only its presence is checked.",
+)
+@click.option("--sender-identity", help="The Sender identity the supplier must send.")
+@click.option(
+    "--basic",
+    metavar="USER:PASSWORD",
+    envvar="PUNCHIN_CHECK_BASIC",
+    show_envvar=True,
+    help="The HTTP basic authentication the supplier must send.",
+)
+@click.option(
+    "--bearer",
+    metavar="TOKEN",
+    envvar="PUNCHIN_CHECK_BEARER",
+    show_envvar=True,
+    help="The HTTP bearer token the supplier must send.",
+)
+@click.option("--ca-file", type=_FILE, help="Trust these CA certificates for the PoomUrl fetch.")
+@click.option("--wait", default=300.0, show_default=True, help="Seconds to wait for the punch-in.")
+@click.option(
+    "--retry-wait",
+    default=120.0,
+    show_default=True,
+    help="Seconds to wait for the retry after our 500.",
+)
+@click.option(
+    "--landing-wait",
+    default=10.0,
+    show_default=True,
+    help="Seconds to wait for the browser at the StartPage.",
+)
+@_dtd_dir_option
+@_report_option
+def check_supplier_command(
+    host: str,
+    port: int,
+    public_url: str | None,
+    shared_secret: str | None,
+    sender_identity: str | None,
+    basic: str | None,
+    bearer: str | None,
+    ca_file: Path | None,
+    wait: float,
+    retry_wait: float,
+    landing_wait: float,
+    dtd_dir: Path | None,
+    report_file: Path | None,
+) -> None:
+    """Be the e-procurement endpoint a supplier punches in to, and grade each step.
+
+    Listens on http://HOST:PORT/cxml/punchin: point the supplier's Punch-in endpoint
+    URL there ("Configure Purchasing System") and punch in. The first
+    PunchOutSetupRequest is checked (the headers, the credentials and SharedSecret,
+    payloadID, BuyerCookie, the UserEmail and PoomUrl Extrinsics, operation create,
+    DTD), its cart is fetched from the PoomUrl and checked (the same payloadID, lines,
+    Total, DTD), and the answer is cXML Status 500, which asks the supplier to retry.
+    The retry must carry the same payloadID and a PoomUrl that still answers; it gets
+    200 with a StartPage, where the buyer's browser should then arrive.
+    """
+    from punchin.conformance import Expected, SupplierCheck, check_supplier
+
+    expected = Expected(
+        shared_secret=shared_secret,
+        sender_identity=sender_identity,
+        authorization=_authorization(_auth(basic, bearer, None, None)),
+    )
+    config = SupplierCheck(
+        host=host,
+        port=port,
+        public_url=public_url,
+        expected=expected,
+        dtd_dir=_dtd_directory(dtd_dir),
+        ca_file=str(ca_file) if ca_file else None,
+        wait=wait,
+        retry_wait=retry_wait,
+        landing_wait=landing_wait,
+    )
+
+    def ready(url: str) -> None:
+        click.echo(f"Point the supplier's Punch-in endpoint URL at {url} and punch in.", err=True)
+
+    _report(asyncio.run(check_supplier(config, ready)), report_file, "supplier")
+
+
+def _authorization(auth: Auth | None) -> str | None:
+    """The ``Authorization`` header value ``auth`` sends (None: nothing to compare)."""
+    from punchin.transport import BasicAuth, BearerAuth
+
+    return auth.header() if isinstance(auth, BasicAuth | BearerAuth) else None

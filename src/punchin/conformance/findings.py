@@ -1,8 +1,10 @@
 """What a conformance check reports: one finding per line, PASS, WARN, FAIL or INFO.
 
 A finding names the check and gives the reason in words an integration engineer can
-act on (which fact of docs/protocol.md, what was seen). The report's exit code is 0 unless
-some finding failed, so the tool fits in a shell script or a CI job.
+act on (which fact of docs/protocol.md, what was seen); a run made of steps (``punchin
+check supplier``: the request, the cart, the retry, ...) names the step too. The
+report's exit code is 0 unless some finding failed, so the tool fits in a shell script
+or a CI job.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import enum
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 
 class Verdict(enum.Enum):
@@ -25,25 +27,32 @@ class Finding:
     check: str
     verdict: Verdict
     reason: str
+    step: str = ""
 
     def __str__(self) -> str:
-        return f"{self.verdict.value}  {self.check}: {self.reason}"
+        step = f"[{self.step}] " if self.step else ""
+        return f"{self.verdict.value}  {step}{self.check}: {self.reason}"
 
 
-def passed(check: str, reason: str) -> Finding:
-    return Finding(check, Verdict.PASS, reason)
+def passed(check: str, reason: str, step: str = "") -> Finding:
+    return Finding(check, Verdict.PASS, reason, step)
 
 
-def warned(check: str, reason: str) -> Finding:
-    return Finding(check, Verdict.WARN, reason)
+def warned(check: str, reason: str, step: str = "") -> Finding:
+    return Finding(check, Verdict.WARN, reason, step)
 
 
-def failed(check: str, reason: str) -> Finding:
-    return Finding(check, Verdict.FAIL, reason)
+def failed(check: str, reason: str, step: str = "") -> Finding:
+    return Finding(check, Verdict.FAIL, reason, step)
 
 
-def info(check: str, reason: str) -> Finding:
-    return Finding(check, Verdict.INFO, reason)
+def info(check: str, reason: str, step: str = "") -> Finding:
+    return Finding(check, Verdict.INFO, reason, step)
+
+
+def in_step(step: str, findings: Iterable[Finding]) -> list[Finding]:
+    """``findings`` as findings of ``step``: the same checks run at several steps."""
+    return [replace(f, step=step) for f in findings]
 
 
 @dataclass(slots=True)
@@ -61,9 +70,14 @@ class Report:
     def __iter__(self) -> Iterator[Finding]:
         return iter(self.findings)
 
-    def verdict_of(self, check: str) -> Verdict | None:
-        """The worst verdict among the findings of ``check`` (None if it never ran)."""
-        verdicts = {f.verdict for f in self.findings if f.check == check}
+    def verdict_of(self, check: str, step: str | None = None) -> Verdict | None:
+        """The worst verdict among the findings of ``check`` (at ``step`` when given;
+        None if it never ran)."""
+        verdicts = {
+            f.verdict
+            for f in self.findings
+            if f.check == check and (step is None or f.step == step)
+        }
         for worst in (Verdict.FAIL, Verdict.WARN, Verdict.PASS, Verdict.INFO):
             if worst in verdicts:
                 return worst

@@ -14,13 +14,35 @@ from pathlib import Path
 from punchin.cxml import reply_status
 from punchin.transport import BadReply, CxmlClient, RedirectRefused, TransportError, UrlPolicy
 
-from .findings import Report, failed, passed
+from .findings import Finding, Report, failed, passed
 from .poom import check_poom
 from .urls import check_url
 
 POOM_URL = "PoomUrl"
 FETCH = "Fetch"
 _ANY_HOST = UrlPolicy(frozenset({"*"}), allow_loopback_http=True)
+
+
+async def fetch_poom(
+    client: CxmlClient, url: str, timeout: float, user_agent: str
+) -> tuple[bytes | None, Finding]:
+    """GET ``url`` once as an e-procurement system fetches a cart: the body (None on
+    failure) and the finding of the fetch."""
+    started = time.monotonic()
+    try:
+        body = await client.fetch(
+            url, policy=_ANY_HOST, deadline=started + timeout, retries=0, user_agent=user_agent
+        )
+    except RedirectRefused as exc:
+        return None, failed(FETCH, f"{exc.detail}: an e-procurement system does not follow it")
+    except BadReply as exc:
+        status = reply_status(exc.excerpt)
+        said = f", cXML Status {status.code} {status.text}" if status else ""
+        hint = " (expired? a PoomUrl answers for one minute, P19)" if exc.status == 500 else ""
+        return None, failed(FETCH, f"HTTP {exc.status}{said}{hint}")
+    except TransportError as exc:
+        return None, failed(FETCH, exc.detail)
+    return body, passed(FETCH, f"{len(body)} bytes in {time.monotonic() - started:.2f} s")
 
 
 async def check_poom_url(
@@ -36,28 +58,9 @@ async def check_poom_url(
     ``expected_payload_id`` is the PunchOutSetupRequest's, when known (P15)."""
     report = Report()
     report.add(check_url(POOM_URL, url))
-    started = time.monotonic()
     async with CxmlClient(ca_file) as client:
-        try:
-            body = await client.fetch(
-                url,
-                policy=_ANY_HOST,
-                deadline=started + timeout,
-                retries=0,
-                user_agent=user_agent,
-            )
-        except RedirectRefused as exc:
-            report.add(failed(FETCH, f"{exc.detail}: an e-procurement system does not follow it"))
-            return report
-        except BadReply as exc:
-            status = reply_status(exc.excerpt)
-            said = f", cXML Status {status.code} {status.text}" if status else ""
-            hint = " (expired? a PoomUrl answers for one minute, P19)" if exc.status == 500 else ""
-            report.add(failed(FETCH, f"HTTP {exc.status}{said}{hint}"))
-            return report
-        except TransportError as exc:
-            report.add(failed(FETCH, exc.detail))
-            return report
-    report.add(passed(FETCH, f"{len(body)} bytes in {time.monotonic() - started:.2f} s"))
-    report.add(check_poom(body, None, dtd_dir, expected_payload_id))
+        body, fetched = await fetch_poom(client, url, timeout, user_agent)
+    report.add(fetched)
+    if body is not None:
+        report.add(check_poom(body, None, dtd_dir, expected_payload_id))
     return report
