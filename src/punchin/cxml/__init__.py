@@ -7,5 +7,17 @@ from punchin.cxml.document import Parsed, parse, read, serialize
 from punchin.cxml.envelope import Document
 from punchin.cxml.errors import CXMLError
 from punchin.cxml.safety import Limits, Repair
+from punchin.cxml.validate import Problem, validate
 
-__all__ = ["CXMLError", "Document", "Limits", "Parsed", "Repair", "parse", "read", "serialize"]
+__all__ = [
+    "CXMLError",
+    "Document",
+    "Limits",
+    "Parsed",
+    "Problem",
+    "Repair",
+    "parse",
+    "read",
+    "serialize",
+    "validate",
+]
