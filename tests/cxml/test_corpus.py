@@ -19,7 +19,11 @@ from punchin.cxml.validate import validate
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "cxml"
 EXPECTED: dict[str, dict[str, Any]] = tomllib.loads((DATA / "expected.toml").read_text())
-FILES = sorted(path.relative_to(DATA).as_posix() for path in DATA.glob("*/*.xml"))
+FILES = sorted(
+    path.relative_to(DATA).as_posix()
+    for folder in ("valid", "invalid", "hostile")
+    for path in (DATA / folder).glob("*.xml")
+)
 
 
 def resolve(value: Any, path: str) -> Any:

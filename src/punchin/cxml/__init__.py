@@ -17,12 +17,14 @@ from punchin.cxml.reply import (
     status_line,
 )
 from punchin.cxml.safety import Limits, Repair
+from punchin.cxml.validate import Problem, validate
 
 __all__ = [
     "CXMLError",
     "Document",
     "Limits",
     "Parsed",
+    "Problem",
     "Repair",
     "http_status_for",
     "parse",
@@ -35,4 +37,5 @@ __all__ = [
     "setup_outcome",
     "start_page_url",
     "status_line",
+    "validate",
 ]

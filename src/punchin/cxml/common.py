@@ -21,7 +21,7 @@ from punchin.cxml.binding import (
     texts,
 )
 from punchin.cxml.status import standard_text
-from punchin.cxml.values import DATETIME, DECIMAL, UINT
+from punchin.cxml.values import AMOUNT, DECIMAL, OPTIONAL_DATETIME, UINT
 
 
 @element("Money")
@@ -29,7 +29,7 @@ from punchin.cxml.values import DATETIME, DECIMAL, UINT
 class Money(Element):
     """An amount in an ISO 4217 currency; ``Decimal``, never float."""
 
-    amount: Decimal = content(DECIMAL)
+    amount: Decimal = content(AMOUNT)
     currency: str = attr("currency")
     alternate_amount: Decimal | None = attr("alternateAmount", DECIMAL, default=None)
     alternate_currency: str | None = attr("alternateCurrency", default=None)
@@ -244,7 +244,7 @@ class TaxDetail(Element):
     extrinsics: tuple[Extrinsic, ...] = many(Extrinsic)
     percentage_rate: Decimal | None = attr("percentageRate", DECIMAL, default=None)
     purpose: str | None = attr("purpose", default=None)
-    tax_point_date: datetime | None = attr("taxPointDate", DATETIME, default=None)
+    tax_point_date: datetime | None = attr("taxPointDate", OPTIONAL_DATETIME, default=None)
 
 
 @element(
@@ -304,7 +304,7 @@ class OrderReference(Element):
 
     document_reference: DocumentReference = one(DocumentReference)
     order_id: str | None = attr("orderID", default=None)
-    order_date: datetime | None = attr("orderDate", DATETIME, default=None)
+    order_date: datetime | None = attr("orderDate", OPTIONAL_DATETIME, default=None)
 
 
 @element("IdReference", order=("Creator", "Description"))

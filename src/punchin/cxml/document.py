@@ -39,7 +39,7 @@ def read(data: bytes, *, lenient: bool = False, limits: Limits | None = None) ->
     if root.tag != "cXML":
         raise BadRequest(f"root element is {root.tag!r}; expected 'cXML'", line=root.sourceline)
     document = read_element(Document, root, ReadContext(limits, repairs))
-    if document.version is None and doctype is not None and doctype.version:
+    if document.version is None and doctype is not None and doctype.version is not None:
         # The DTD's default for the attribute is the DTD's own version.
         document = replace(document, version=doctype.version)
     return Parsed(document, tuple(repairs or ()), doctype)

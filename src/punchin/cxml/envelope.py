@@ -24,7 +24,7 @@ from punchin.cxml.punchout import (
     PunchOutSetupResponse,
 )
 from punchin.cxml.statusupdate import StatusUpdateRequest
-from punchin.cxml.values import DATETIME, PAYLOAD_ID
+from punchin.cxml.values import DATETIME, OPTIONAL_DATETIME, PAYLOAD_ID
 
 
 @element("Identity")
@@ -33,7 +33,9 @@ class Identity(Element):
     """ANY content; the whole text counts (a comment cannot split it: docs/security.md row 8)."""
 
     value: str = content(default="")
-    last_changed_timestamp: datetime | None = attr("lastChangedTimestamp", DATETIME, default=None)
+    last_changed_timestamp: datetime | None = attr(
+        "lastChangedTimestamp", OPTIONAL_DATETIME, default=None
+    )
 
 
 @element("SharedSecret")

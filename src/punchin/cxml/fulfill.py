@@ -30,7 +30,7 @@ from punchin.cxml.common import (
     UnitPrice,
 )
 from punchin.cxml.punchout import ItemIn
-from punchin.cxml.values import DATETIME, DECIMAL, UINT
+from punchin.cxml.values import DATETIME, DECIMAL, OPTIONAL_DATETIME, UINT
 
 
 class ConfirmationType(StrEnum):
@@ -118,8 +118,8 @@ class ConfirmationStatus(Element):
     quantity: Decimal = attr("quantity", DECIMAL)
     type: str = attr("type")  # ConfirmationStatusType
     unit_of_measure: str = text("UnitOfMeasure")
-    shipment_date: datetime | None = attr("shipmentDate", DATETIME, default=None)
-    delivery_date: datetime | None = attr("deliveryDate", DATETIME, default=None)
+    shipment_date: datetime | None = attr("shipmentDate", OPTIONAL_DATETIME, default=None)
+    delivery_date: datetime | None = attr("deliveryDate", OPTIONAL_DATETIME, default=None)
     item_in: ItemIn | None = one(ItemIn, default=None)
     unit_price: UnitPrice | None = one(UnitPrice, default=None)
     tax: Tax | None = one(Tax, default=None)
@@ -184,8 +184,8 @@ class ShipNoticeHeader(Element):
     shipment_id: str = attr("shipmentID")
     notice_date: datetime = attr("noticeDate", DATETIME)
     operation: str = attr("operation", default="new")  # new | update | delete
-    shipment_date: datetime | None = attr("shipmentDate", DATETIME, default=None)
-    delivery_date: datetime | None = attr("deliveryDate", DATETIME, default=None)
+    shipment_date: datetime | None = attr("shipmentDate", OPTIONAL_DATETIME, default=None)
+    delivery_date: datetime | None = attr("deliveryDate", OPTIONAL_DATETIME, default=None)
     shipment_type: str | None = attr("shipmentType", default=None)  # actual | planned
     fulfillment_type: str | None = attr("fulfillmentType", default=None)  # partial | complete
     document_reference: DocumentReference | None = one(DocumentReference, default=None)
@@ -210,7 +210,9 @@ class ShipmentIdentifier(Element):
 
     value: str = content()
     domain: str | None = attr("domain", default=None)
-    tracking_number_date: datetime | None = attr("trackingNumberDate", DATETIME, default=None)
+    tracking_number_date: datetime | None = attr(
+        "trackingNumberDate", OPTIONAL_DATETIME, default=None
+    )
     tracking_url: str | None = attr("trackingURL", default=None)
 
 
@@ -246,7 +248,7 @@ class ShipControl(Element):
     contacts: tuple[Contact, ...] = many(Contact)
     comments: tuple[Comments, ...] = many(Comments)
     extrinsics: tuple[Extrinsic, ...] = many(Extrinsic)
-    start_date: datetime | None = attr("startDate", DATETIME, default=None)
+    start_date: datetime | None = attr("startDate", OPTIONAL_DATETIME, default=None)
 
 
 @element(

@@ -35,7 +35,7 @@ from punchin.cxml.common import (
     UnitPrice,
 )
 from punchin.cxml.punchout import SupplierOrderInfo
-from punchin.cxml.values import DATETIME, DECIMAL, UINT
+from punchin.cxml.values import DATETIME, DECIMAL, OPTIONAL_DATETIME, UINT
 
 
 class InvoicePurpose(StrEnum):
@@ -185,7 +185,7 @@ class OrderIDInfo(Element):
     """The order by its buyer PO number alone, when its payloadID is unknown."""
 
     order_id: str = attr("orderID")
-    order_date: datetime | None = attr("orderDate", DATETIME, default=None)
+    order_date: datetime | None = attr("orderDate", OPTIONAL_DATETIME, default=None)
 
 
 @element(
@@ -277,7 +277,7 @@ class InvoiceDetailItem(Element):
     unit_of_measure: str = text("UnitOfMeasure")
     unit_price: UnitPrice = one(UnitPrice)
     item_reference: InvoiceDetailItemReference = one(InvoiceDetailItemReference)
-    reference_date: datetime | None = attr("referenceDate", DATETIME, default=None)
+    reference_date: datetime | None = attr("referenceDate", OPTIONAL_DATETIME, default=None)
     price_basis_quantity: PriceBasisQuantity | None = one(PriceBasisQuantity, default=None)
     subtotal_amount: SubtotalAmount | None = one(SubtotalAmount, default=None)
     tax: Tax | None = one(Tax, default=None)

@@ -61,21 +61,26 @@ class Repair:
 
 @dataclass(frozen=True, slots=True)
 class Doctype:
-    """The DOCTYPE's SYSTEM identifier, split into the parts that pick a DTD."""
+    """The DOCTYPE's SYSTEM identifier, split into the parts that pick a DTD.
 
-    version: str  # empty for a bare file name: the root's version attribute decides
+    ``version`` is None for a bare ``cXML.dtd`` (Oracle's XML Gateway writes one): the
+    root's ``version`` attribute then picks the DTD.
+    """
+
+    version: str | None
     dtd_file: str
 
 
-# The DOCTYPE cXML documents carry (docs/protocol.md S0): a SYSTEM id on xml.cxml.org,
-# never loaded. What makes a DOCTYPE dangerous is an internal subset (a "[" after the
-# id: entity and attribute declarations), not its system id, so the forms the field
-# sends are read: the host in any case (Ariba's examples write xml.cXML.org), http or
-# https, a two- or three-part version (cXML 1.0 and 1.1 carry 1.1.010), or a bare
-# file name ("cXML.dtd"), whose version then comes from the root element.
+# The forms partners send (docs/protocol.md S0; the field traits in
+# tests/data/cxml/field/traits.toml): a SYSTEM id on xml.cxml.org over http or https,
+# the host in any case (host names are case-insensitive: Ariba's examples write
+# xml.cXML.org), any version (1.0, 1.1.010, 1.2.063), or a bare file name. The id is
+# never loaded, so only its form matters; an id elsewhere (file:, another host) is a
+# probe that a tool re-validating the stored document would fetch, and is refused.
+# No internal subset: no "[" after the id.
 _DOCTYPE = re.compile(
     rb"<!DOCTYPE\s+cXML\s+SYSTEM\s+([\"'])"
-    rb"(?:https?://(?i:xml\.cxml\.org)/schemas/cXML/(?P<version>\d+\.\d+(?:\.\d+)?)/)?"
+    rb"(?:(?i:https?://xml\.cxml\.org)/schemas/cXML/(?P<version>\d+\.\d+(?:\.\d+)?)/)?"
     rb"(?P<file>[A-Za-z]+\.dtd)\1\s*>"
 )
 # Any markup declaration, wherever it stands (inside comments and CDATA too: a
@@ -140,6 +145,14 @@ def check_bytes(
             "are allowed"
         )
     doctype = _check_declarations(data)
+    if doctype is not None and doctype.version is None and repairs is not None:
+        repairs.append(
+            Repair(
+                f"DOCTYPE names {doctype.dtd_file!r} without a version: the DTD is the "
+                "one of the cXML version attribute",
+                _line_of(data, data.find(b"<!DOCTYPE")),
+            )
+        )
     return _check_references(data, repairs), doctype
 
 
@@ -179,12 +192,13 @@ def _check_declarations(data: bytes) -> Doctype | None:
         bad = second if match is not None and second is not None else first
         raise BadRequest(
             "only one DOCTYPE, of the form <!DOCTYPE cXML SYSTEM "
-            '"http://xml.cxml.org/schemas/cXML/<version>/<file>.dtd"> before the root, '
-            "is allowed; internal subsets, entity declarations and other system or public "
-            "ids are refused",
+            '"http(s)://xml.cxml.org/schemas/cXML/<version>/<file>.dtd"> (or a bare '
+            '"cXML.dtd") before the root, is allowed; internal subsets, entity declarations '
+            "and other system or public ids are refused",
             line=_line_of(data, bad.start()),
         )
-    return Doctype((match.group("version") or b"").decode(), match.group("file").decode())
+    version = match.group("version")
+    return Doctype(version.decode() if version else None, match.group("file").decode())
 
 
 def _check_references(data: bytes, repairs: list[Repair] | None) -> bytes:

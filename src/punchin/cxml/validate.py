@@ -87,8 +87,9 @@ def validate(
 ) -> list[Problem]:
     """Problems that make ``data`` invalid against the DTD it declares; empty if valid.
 
-    The version comes from the DOCTYPE's SYSTEM id, else the root's ``version``; the
-    file from the DOCTYPE, else from the payload (Fulfill.dtd, InvoiceDetail.dtd).
+    The version comes from the DOCTYPE's SYSTEM id, else (no DOCTYPE, or a bare
+    ``cXML.dtd``) the root's ``version``; the file from the DOCTYPE, else from the
+    payload (Fulfill.dtd, InvoiceDetail.dtd).
     """
     directory = dtd_directory(dtd_dir)
     try:
@@ -96,18 +97,15 @@ def validate(
         root = parse_tree(body)
     except CXMLError as exc:
         return [Problem(exc.detail, exc.line)]
-    if doctype is not None and doctype.version:
-        version, dtd_file = doctype.version, doctype.dtd_file
-    elif doctype is not None:  # a bare "cXML.dtd": the root names the version
+    version = doctype.version if doctype is not None else None
+    if version is None:
         found = _VERSION_ATTR.search(body)
         if found is None:
-            return [Problem("the DOCTYPE names no version, nor does the cXML root", 1)]
-        version, dtd_file = found.group(1).decode(), doctype.dtd_file
-    else:
-        found = _VERSION_ATTR.search(body)
-        if found is None:
-            return [Problem("no DOCTYPE and no cXML version attribute: cannot pick a DTD", 1)]
+            return [Problem("no version in the DOCTYPE or the cXML root: cannot pick a DTD", 1)]
         version = found.group(1).decode()
+    if doctype is not None:
+        dtd_file = doctype.dtd_file
+    else:
         dtd_file = (
             "Fulfill.dtd"
             if _FULFILL.search(body)

@@ -1,16 +1,21 @@
 """Codecs for cXML's typed attribute and text values: numbers, money, time.
 
 Money and quantities are ``Decimal`` parsed from a strict pattern (no exponent,
-comma, NaN or infinity: docs/security.md row 17). Times must carry their UTC offset;
-lenient mode assumes UTC for a zone-less time and reads a few non-ISO forms,
-recording each repair (P24).
+comma, NaN or infinity: docs/security.md row 17). Times must be ISO 8601 with their UTC
+offset (fractions of a second of any length are ISO 8601 too); lenient mode reads the
+other forms partners send (no offset: UTC; a date alone; Ruby's ``Time#to_s``; RFC 2822;
+a placeholder such as ``?`` where the time is optional) and records each repair (P24).
+Whatever is read carries an offset. We write whole seconds or milliseconds, never
+microseconds: cxml-php reads nothing finer.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import UTC, datetime
 from decimal import Decimal
+from email.utils import parsedate_to_datetime
 
 from lxml import etree
 
@@ -37,6 +42,22 @@ def _load_decimal(text: str, ctx: ReadContext, el: etree._Element) -> Decimal:
     return Decimal(text.strip())
 
 
+def _load_amount(text: str, ctx: ReadContext, el: etree._Element) -> Decimal:
+    """Money's content. ``<Money currency="USD"/>`` (Intershop carts, zero tax on Coupa
+    invoices) is DTD-valid (#PCDATA) but says no amount: lenient mode reads it as 0."""
+    if text.isascii() and text.replace(".", "", 1).isdecimal():  # the usual "500.00"
+        return Decimal(text)
+    if not text.strip():
+        if not ctx.lenient:
+            raise BadRequest(
+                f"{_where(el)} is empty: an amount is a decimal number (write 0 for none)",
+                line=el.sourceline,
+            )
+        ctx.repair(f"{_where(el)}: empty amount read as 0 {el.get('currency', '')}", el.sourceline)
+        return Decimal(0)
+    return _load_decimal(text, ctx, el)
+
+
 def dump_decimal(value: Decimal) -> str:
     """Plain notation always: ``Decimal('1E+2')`` is written ``100``."""
     return format(value, "f")
@@ -54,15 +75,18 @@ def _load_uint(text: str, ctx: ReadContext, el: etree._Element) -> int:
 
 
 # Forms seen from partners that are not ISO 8601 with an offset (lenient mode only).
+# Naive ones are read as UTC.
 _LENIENT_FORMATS = (
+    "%a %b %d %H:%M:%S %z %Y",  # Ruby's Time#to_s: "Mon May 19 18:29:48 +0000 2008"
     "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%dT%H:%M:%S",
-    "%Y-%m-%d",
     "%m/%d/%Y %H:%M:%S",
     "%m/%d/%Y",
     "%d.%m.%Y",
     "%Y%m%d",
 )
+# What templates leave in a time nobody filled in.
+_PLACEHOLDER = re.compile(r"\s*(?:\?+|-+|n/?a|null|none|tbd)?\s*", re.IGNORECASE)
+_ISO_RULE = "is not an ISO 8601 time with a UTC offset (e.g. 2021-03-12T10:07:48-08:00)"
 
 
 def parse_datetime(text: str) -> datetime | None:
@@ -74,41 +98,55 @@ def parse_datetime(text: str) -> datetime | None:
     return value if value.tzinfo is not None else None
 
 
-def _load_datetime(text: str, ctx: ReadContext, el: etree._Element) -> datetime:
+def _load_datetime(
+    text: str, ctx: ReadContext, el: etree._Element, *, optional: bool = False
+) -> datetime | None:
     value = parse_datetime(text)
     if value is not None:
         return value
     where = _where(el)
+    stripped = text.strip()
+    if _PLACEHOLDER.fullmatch(text) is not None:
+        if ctx.lenient and optional:
+            ctx.repair(f"{where}: placeholder time {stripped!r} read as absent", el.sourceline)
+            return None
+        needed = "optional: lenient mode reads it as absent" if optional else "required"
+        raise BadRequest(
+            f"{where}: {stripped!r} is a placeholder, not a time ({needed})", line=el.sourceline
+        )
     if ctx.lenient:
-        stripped = text.strip()
-        naive: datetime | None
-        try:
-            naive = datetime.fromisoformat(stripped)
-        except ValueError:
-            naive = _first_format(stripped)
-        if naive is not None:
-            ctx.repair(f"{where}: read {stripped!r} as {naive.isoformat()} UTC", el.sourceline)
-            return naive.replace(tzinfo=UTC)
-    raise BadRequest(
-        f"{where}: {text[:40]!r} is not an ISO 8601 time with a UTC offset "
-        "(e.g. 2021-03-12T10:07:48-08:00)",
-        line=el.sourceline,
-    )
+        read = _lenient_datetime(stripped)
+        if read is not None:
+            zone = " UTC" if read.tzinfo is None else ""
+            ctx.repair(f"{where}: read {stripped!r} as {read.isoformat()}{zone}", el.sourceline)
+            return read if read.tzinfo is not None else read.replace(tzinfo=UTC)
+    raise BadRequest(f"{where}: {text[:40]!r} {_ISO_RULE}", line=el.sourceline)
 
 
-def _first_format(text: str) -> datetime | None:
+def _lenient_datetime(text: str) -> datetime | None:
+    """ISO 8601 without offset or a date alone, then the known forms, then RFC 2822."""
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        pass
     for fmt in _LENIENT_FORMATS:
         try:
             return datetime.strptime(text, fmt)
         except ValueError:
             continue
-    return None
+    try:
+        return parsedate_to_datetime(text)  # "Mon, 19 May 2008 18:29:48 +0000"
+    except (TypeError, ValueError, IndexError):
+        return None
 
 
 def dump_datetime(value: datetime) -> str:
+    """ISO 8601 with the offset, in whole seconds (``2021-03-12T10:07:48-08:00``, what we
+    build), or milliseconds for a value read with a fraction; never microseconds, which
+    cxml-php cannot read."""
     if value.tzinfo is None:
         raise SerializationError("cXML times carry their UTC offset; got a naive datetime")
-    return value.isoformat()
+    return value.isoformat(timespec="milliseconds" if value.microsecond else "seconds")
 
 
 # The cXML root's payloadID is the key that makes a retry idempotent (docs/architecture.md),
@@ -141,5 +179,8 @@ def _dump_payload_id(value: str) -> str:
 
 DECIMAL = Codec(_load_decimal, dump_decimal)
 UINT = Codec(_load_uint, str)
+AMOUNT = Codec(_load_amount, dump_decimal)
 DATETIME = Codec(_load_datetime, dump_datetime)
+# For optional times only: lenient mode reads a placeholder as absent (None).
+OPTIONAL_DATETIME = Codec(functools.partial(_load_datetime, optional=True), dump_datetime)
 PAYLOAD_ID = Codec(_load_payload_id, _dump_payload_id)
