@@ -273,6 +273,10 @@ def _stored(claim: InboundClaimBase) -> _Answer:
     )
 
 
+def _answer_with(document: Document) -> _Answer:
+    return _Answer(cxml_response(document), document)
+
+
 def _refusal(exc: CXMLError) -> Document:
     return response_document(exc.code, exc.text, exc.detail)
 
@@ -320,13 +324,13 @@ class Endpoint(Generic[S, P]):
             answer = await self._answer(request, body, entry)
         except CXMLError as exc:
             log.info("refused %s %s: %s %s", request.method, request.path, exc.code, exc.detail)
-            answer = _Answer(cxml_response(_refusal(exc)), _refusal(exc))
+            answer = _answer_with(_refusal(exc))  # one document: sent and logged alike
         except Exception:
             log.exception("unexpected failure in %s", request.path)
             document = response_document(
                 500, None, "unexpected failure; the request can be retried"
             )
-            answer = _Answer(cxml_response(document), document)
+            answer = _answer_with(document)
         await sync_to_async(_note_answer)(entry, answer)
         return answer.http
 
@@ -366,7 +370,7 @@ class Endpoint(Generic[S, P]):
             refusal = _refusal(exc)
             if outcome(exc.code) is Outcome.TRANSIENT:
                 await _release(claimed)
-                return _Answer(cxml_response(refusal), refusal)
+                return _answer_with(refusal)
             return await sync_to_async(self._store)(received, claimed, refusal)
         except BaseException:
             await asyncio.shield(_release(claimed))
@@ -440,7 +444,7 @@ class Endpoint(Generic[S, P]):
         self, received: Received[S, P], claimed: InboundClaimBase, document: Document
     ) -> _Answer:
         """The answer on the claim, in the caller's transaction (or its own)."""
-        answer = _Answer(cxml_response(document), document)
+        answer = _answer_with(document)
         updated = self.claims._default_manager.filter(
             pk=claimed.pk, state=ClaimState.PROCESSING
         ).update(
