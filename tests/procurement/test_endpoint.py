@@ -605,9 +605,9 @@ def test_a_slow_cart_fetch_keeps_its_claim_while_a_copy_waits(
 ) -> None:
     """The holder renews its lease while it works: a copy arriving after the lease's
     first term waits for the answer instead of taking the claim over."""
-    settings.PUNCHIN_CLAIM_LEASE_SECONDS = 0.3
+    settings.PUNCHIN_CLAIM_LEASE_SECONDS = 1.0
     document = builders.setup_request("")
-    url = storefront.serve(document.payload_id, Page(builders.poom(document.payload_id), delay=1.5))
+    url = storefront.serve(document.payload_id, Page(builders.poom(document.payload_id), delay=3.5))
     data = serialize(builders.setup_request(url, payload_id=document.payload_id))
 
     async def both() -> list[tuple[int, bytes]]:
@@ -622,7 +622,7 @@ def test_a_slow_cart_fetch_keeps_its_claim_while_a_copy_waits(
             first = asyncio.ensure_future(one())
             while not storefront.fetched:  # the first copy is fetching the cart
                 await asyncio.sleep(0.01)
-            await asyncio.sleep(0.6)  # two lease terms: renewed, or it would be stale
+            await asyncio.sleep(2.0)  # two lease terms: renewed, or it would be stale
             copy = await one()
             return [await first, copy]
 
