@@ -356,7 +356,27 @@ def test_poom_url_on_a_foreign_host_is_refused_before_connecting(
     answer = post(endpoint(procurement), serialize(document), authorization=basic())
     assert answer.status == 400
     assert_valid(answer.body)
-    assert "PoomUrl refused" in status_of(answer)[2]
+    assert "PoomUrl not allowed" in status_of(answer)[2]
+    assert storefront.fetched == []
+
+
+def test_poom_url_on_another_port_of_the_allowed_host_is_refused_without_detail(
+    procurement: LiveASGIServer, storefront: FakeStorefront, assert_valid: Any
+) -> None:
+    # The partner allows 127.0.0.1:<store port>; procurement's own admin listens on
+    # another port of the same host. Not fetched, and the answer names neither.
+    document = builders.setup_request("")
+    storefront.serve(document.payload_id, Page(builders.poom(document.payload_id)))
+    port = urlsplit(procurement.url).port
+    url = f"http://127.0.0.1:{port}/admin/"
+    document = builders.setup_request(url, payload_id=document.payload_id)
+    answer = post(endpoint(procurement), serialize(document), authorization=basic())
+    assert answer.status == 400
+    assert_valid(answer.body)
+    text = status_of(answer)[2]
+    assert "PoomUrl not allowed" in text
+    assert str(port) not in text
+    assert "127.0.0.1" not in text
     assert storefront.fetched == []
 
 

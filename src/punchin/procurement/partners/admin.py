@@ -42,7 +42,7 @@ class SupplierPartnerAdmin(admin.ModelAdmin):
             "Authentication at our Punch-in endpoint (basic, bearer or client certificate)",
             {"fields": ("auth_scheme", "basic_user_id", "basic_password", "bearer_token")},
         ),
-        ("Carts: the hosts a PoomUrl may point to", {"fields": ("allowed_poom_hosts",)}),
+        ("Carts: the hosts and ports a PoomUrl may point to", {"fields": ("allowed_poom_hosts",)}),
         ("Reading their documents", {"fields": ("reading_policy",)}),
         (
             "Writing back to the supplier (approval decisions, purchase orders)",

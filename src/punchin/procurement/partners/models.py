@@ -55,7 +55,11 @@ class SupplierPartner(models.Model):
     basic_password_digest = models.CharField(max_length=64, blank=True, editable=False)
     bearer_token_digest = models.CharField(max_length=64, blank=True, editable=False)
     allowed_poom_hosts = models.TextField(
-        blank=True, help_text="host names a PoomUrl (the cart's URL) may point to, one per line"
+        blank=True,
+        help_text=(
+            "where a PoomUrl (the cart's URL) may point: host or host:port, one per line; "
+            "without a port only the default (443 for https)"
+        ),
     )
     status_update_url = models.URLField(
         blank=True,
