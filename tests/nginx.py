@@ -7,6 +7,7 @@ Also the TLS handshake probe those tests share.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import re
 import shutil
@@ -123,5 +124,15 @@ async def trickle(port: int, context: ssl.SSLContext) -> float:
         except (ConnectionError, ssl.SSLError):
             pass
         break  # end of stream or nginx's answer: the request was ended
-    writer.close()
+    await closed(writer)
     return time.monotonic() - started
+
+
+async def closed(writer: asyncio.StreamWriter) -> None:
+    """Close our end and wait for the transport to go, whatever state the server left
+    the connection in (an unclosed transport would be reported at teardown)."""
+    writer.close()
+    with contextlib.suppress(ConnectionError, ssl.SSLError, TimeoutError):
+        await asyncio.wait_for(writer.wait_closed(), 5)
+    if not writer.transport.is_closing():
+        writer.transport.abort()

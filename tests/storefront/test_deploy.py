@@ -24,6 +24,7 @@ from tests.nginx import (
     HEADER_TIMEOUT,
     NGINX,
     OLD_TLS,
+    closed,
     free_port,
     handshake,
     running_nginx,
@@ -75,7 +76,7 @@ async def _exchange(site: Site, request: bytes) -> bytes:
     writer.write(request)
     await writer.drain()
     answer = await asyncio.wait_for(reader.read(65536), 30)
-    writer.close()
+    await closed(writer)
     return answer
 
 
