@@ -38,23 +38,19 @@ from punchin.cxml.common import (
     Segment,
     Shipping,
     ShipTo,
-    Status,
     SupplierPartAuxiliaryID,
     Tax,
     Total,
     UnitPrice,
 )
 from punchin.cxml.order import OrderRequest, OrderRequestHeader, OrderRequestType
+from punchin.cxml.ordering import APPROVED, REJECTED, status_update_request
 from punchin.cxml.punchout import ItemOut
-from punchin.cxml.statusupdate import DocumentInfo, DocumentStatus, StatusUpdateRequest
 from punchin.procurement.accounts.models import OrganisationAddress
 from punchin.procurement.orders.models import PurchaseOrder, PurchaseOrderLine
 from punchin.procurement.partners.delivery import USER_AGENT
 from punchin.procurement.partners.models import SupplierPartner
 from punchin.procurement.requisitions.models import Requisition
-
-APPROVED = "approved"
-REJECTED = "rejected"
 
 
 def parties(partner: SupplierPartner) -> Parties:
@@ -71,28 +67,15 @@ def parties(partner: SupplierPartner) -> Parties:
 
 def status_update(requisition: Requisition, *, approved: bool, comment: str, by: str) -> Document:
     """P8: the cart of the PunchOutSetupRequest named by DocumentReference was approved
-    or rejected. ``Status`` 200 says the update itself is a normal one; the decision is
-    ``DocumentStatus@type``, the approver's comment its ``Comments``."""
+    or rejected (``punchin.cxml.ordering.status_update_request``)."""
     decision = APPROVED if approved else REJECTED
-    return request(
-        StatusUpdateRequest(
-            document_reference=DocumentReference(payload_id=requisition.source_payload_id),
-            status=Status(
-                code=200,
-                text="OK",
-                detail=f"Requisition {requisition.number} {decision} by {by}",
-                lang=LANG,
-            ),
-            specific_status=DocumentStatus(
-                type=decision,
-                document_info=DocumentInfo(
-                    document_id=requisition.number, document_type="requisition"
-                ),
-                comments=(Comments(text=comment, lang=LANG),) if comment else (),
-            ),
-            extrinsics=(Extrinsic(name="RequisitionID", value=requisition.number),),
-        ),
+    return status_update_request(
         parties(requisition.supplier),
+        requisition.source_payload_id,
+        approved=approved,
+        detail=f"Requisition {requisition.number} {decision} by {by}",
+        requisition_id=requisition.number,
+        comment=comment,
     )
 
 
