@@ -732,9 +732,19 @@ def _partner(
     )
 
 
+_PROFILE_HELP = (
+    "The partner's ProfileRequest endpoint: the URLs not given are taken from the requests "
+    "its ProfileResponse lists."
+)
+
+
 @check.command("order-endpoint")
-@click.argument("url")
-@click.option("--status-url", help="Where StatusUpdateRequests go. Without it, none is sent.")
+@click.argument("url", required=False)
+@click.option(
+    "--status-url",
+    help="Where StatusUpdateRequests go. Without it (or a profile listing it), none is sent.",
+)
+@click.option("--profile-url", help=_PROFILE_HELP)
 @click.option(
     "--from-cart",
     "cart_file",
@@ -750,15 +760,17 @@ def _partner(
 @_dtd_dir_option
 @_report_option
 def check_order_endpoint_command(
-    url: str,
+    url: str | None,
     status_url: str | None,
+    profile_url: str | None,
     cart_file: Path | None,
     order_id: str | None,
     dtd_dir: Path | None,
     report_file: Path | None,
     **given: Any,
 ) -> None:
-    """Write back to the supplier's order endpoint at URL, acting as the e-procurement system.
+    """Write back to the supplier's order endpoint at URL (or the one its profile lists),
+    acting as the e-procurement system.
 
     Approves the cart (StatusUpdateRequest to --status-url), orders every line of it
     (OrderRequest new), changes the order (update: one less of a line) and cancels it
@@ -773,6 +785,8 @@ def check_order_endpoint_command(
     from punchin.conformance.buyer import cart_of, sample_cart
     from punchin.cxml.payload_id import new_payload_id
 
+    if url is None and profile_url is None:
+        raise click.UsageError("give the order endpoint URL, or --profile-url")
     sent = _partner_document(cart_file) if cart_file is not None else None
     partner = _partner(sent, dtd_dir, **given)
     if sent is None:
@@ -783,12 +797,14 @@ def check_order_endpoint_command(
         except ValueError as exc:
             raise ConfigurationError(f"{cart_file}: {exc}") from None
     options = {"order_id": order_id} if order_id else {}
-    config = OrderEndpointCheck(url, partner, cart, status_url=status_url, **options)
+    config = OrderEndpointCheck(
+        partner, cart, order_url=url, status_url=status_url, profile_url=profile_url, **options
+    )
     _report(asyncio.run(check_order_endpoint(config)), report_file, "order-endpoint")
 
 
 @check.command("fulfilment-endpoint")
-@click.argument("url")
+@click.argument("url", required=False)
 @click.option(
     "--order",
     "order_file",
@@ -797,22 +813,30 @@ def check_order_endpoint_command(
     help="An OrderRequest the e-procurement system sent: the documents name its orderID, "
     "payloadID and lines.",
 )
-@click.option("--ship-notice-url", help="Where ShipNoticeRequests go. Without it, none is sent.")
-@click.option("--invoice-url", help="Where InvoiceDetailRequests go. Without it, none is sent.")
+@click.option(
+    "--ship-notice-url",
+    help="Where ShipNoticeRequests go. Without it (or a profile listing it), none is sent.",
+)
+@click.option(
+    "--invoice-url",
+    help="Where InvoiceDetailRequests go. Without it (or a profile listing it), none is sent.",
+)
+@click.option("--profile-url", help=_PROFILE_HELP)
 @_as_partner_options
 @_dtd_dir_option
 @_report_option
 def check_fulfilment_endpoint_command(
-    url: str,
+    url: str | None,
     order_file: Path,
     ship_notice_url: str | None,
     invoice_url: str | None,
+    profile_url: str | None,
     dtd_dir: Path | None,
     report_file: Path | None,
     **given: Any,
 ) -> None:
-    """Answer an order at the e-procurement system's confirmation endpoint URL, acting
-    as the supplier.
+    """Answer an order at the e-procurement system's confirmation endpoint URL (or the
+    one its profile lists), acting as the supplier.
 
     Confirms the order of --order (ConfirmationRequest accept), ships every line
     (ShipNoticeRequest to --ship-notice-url) and invoices it (InvoiceDetailRequest to
@@ -826,6 +850,8 @@ def check_fulfilment_endpoint_command(
     from punchin.conformance import FulfilmentEndpointCheck, check_fulfilment_endpoint
     from punchin.conformance.supplier import order_of
 
+    if url is None and profile_url is None:
+        raise click.UsageError("give the confirmation endpoint URL, or --profile-url")
     sent = _partner_document(order_file)
     try:
         order = order_of(sent)
@@ -837,5 +863,6 @@ def check_fulfilment_endpoint_command(
         confirmation_url=url,
         ship_notice_url=ship_notice_url,
         invoice_url=invoice_url,
+        profile_url=profile_url,
     )
     _report(asyncio.run(check_fulfilment_endpoint(config)), report_file, "fulfilment-endpoint")

@@ -341,3 +341,26 @@ def test_order_command_usage_errors(
     assert result.exit_code == 2, result.output
     assert error.replace("GARBAGE", str(files["GARBAGE"])) in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_profile_without_the_endpoints_fails(dtd_dir: Path) -> None:
+    """The receiver answers a ProfileRequest with a bare Status: nothing to post to."""
+
+    def run(fake: FakeReceiver, dtd_dir: Path) -> Report:
+        check = OrderEndpointCheck(
+            partner=Partner(BUYER, dtd_dir=dtd_dir), cart=cart(), profile_url=fake.url("profile")
+        )
+        return asyncio.run(check_order_endpoint(check))
+
+    report, fake = against(dtd_dir, run)
+    assert failures(report) == {("Profile", "Transactions"), ("OrderRequest new", "Endpoint URL")}
+    assert len(fake.applied) == 1  # the ProfileRequest; no order was sent
+
+
+def test_the_commands_need_an_endpoint_or_a_profile(tmp_path: Path) -> None:
+    order = tmp_path / "order.xml"
+    order.write_bytes(serialize(buyer.order_request(BUYER, cart(), "PO-7")))
+    for args in (["order-endpoint"], ["fulfilment-endpoint", "--order", str(order)]):
+        result = invoke("check", *args, "--from-identity", "A", "--to-identity", "B")
+        assert result.exit_code == 2, result.output
+        assert "or --profile-url" in result.output

@@ -4,7 +4,8 @@ Procurement runs under uvicorn, seeded as ``punchin demo`` seeds it; an approved
 requisition became a purchase order whose OrderRequest (the bytes queued for the
 supplier) is what the checker answers, as the supplier answers the order it received:
 it confirms, ships and invoices it, sends each document twice and probes the refusals.
-The order ends confirmed, shipped once and invoiced once.
+The order ends confirmed, shipped once and invoiced once. The command finds the
+endpoints in procurement's ProfileResponse.
 """
 
 from __future__ import annotations
@@ -103,7 +104,7 @@ def test_the_library_finds_procurement_conformant(server: LiveASGIServer, dtd_di
     assert order.state == State.CONFIRMED
 
 
-def test_the_command_reads_the_order_and_writes_junit(
+def test_the_command_finds_the_endpoints_reads_the_order_and_writes_junit(
     server: LiveASGIServer, dtd_dir: Path, tmp_path: Path
 ) -> None:
     order = flow.approved()
@@ -115,13 +116,10 @@ def test_the_command_reads_the_order_and_writes_junit(
         [
             "check",
             "fulfilment-endpoint",
-            f"{server.url}/cxml/confirmation",
+            "--profile-url",
+            f"{server.url}/cxml/profile",
             "--order",
             str(sent),
-            "--ship-notice-url",
-            f"{server.url}/cxml/shipnotice",
-            "--invoice-url",
-            f"{server.url}/cxml/invoice",
             "--dtd-dir",
             str(dtd_dir),
             "--report",
@@ -140,5 +138,6 @@ def test_the_command_reads_the_order_and_writes_junit(
     assert root.get("failures") == "0"
     suites = [suite.get("name") for suite in root]
     assert "punchin check fulfilment-endpoint: InvoiceDetailRequest" in suites
+    assert f"InvoiceDetailRequest {server.url}/cxml/invoice" in result.stdout
     # The identities came from the order: its To is the store, its From the buyer.
     assert order.shipments.count() == 1

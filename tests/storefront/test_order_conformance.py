@@ -4,7 +4,8 @@ The storefront runs under uvicorn (``LiveASGIServer``) with the demo account; a 
 submitted a cart, whose POOM (the bytes the store stored and served) is what the
 checker orders from, as an e-procurement system orders the cart it fetched (P8, P15).
 The checker approves the cart, orders it, changes and cancels the order, sends each
-document twice and probes the refusals; the store ends with one cancelled order.
+document twice and probes the refusals; the store ends with one cancelled order. The
+command finds the endpoints in the store's ProfileResponse.
 """
 
 from __future__ import annotations
@@ -95,7 +96,7 @@ def test_the_library_finds_the_storefront_conformant(
     assert cart.approval == Approval.APPROVED
 
 
-def test_the_command_reads_the_cart_and_writes_junit(
+def test_the_command_finds_the_endpoints_reads_the_cart_and_writes_junit(
     cart: PunchInSubmission, storefront: LiveASGIServer, dtd_dir: Path, tmp_path: Path
 ) -> None:
     poom = tmp_path / "cart.xml"
@@ -106,9 +107,8 @@ def test_the_command_reads_the_cart_and_writes_junit(
         [
             "check",
             "order-endpoint",
-            f"{storefront.url}/cxml/order",
-            "--status-url",
-            f"{storefront.url}/cxml/status",
+            "--profile-url",
+            f"{storefront.url}/cxml/profile",
             "--from-cart",
             str(poom),
             "--dtd-dir",
@@ -127,5 +127,6 @@ def test_the_command_reads_the_cart_and_writes_junit(
     suites = [suite.get("name") for suite in root]
     assert "punchin check order-endpoint: OrderRequest new" in suites
     assert "punchin check order-endpoint: Refusals" in suites
+    assert f"Transactions: StatusUpdateRequest {storefront.url}/cxml/status" in result.stdout
     # The identities came from the cart: its To is the buyer, its From the store.
     assert PurchaseOrder.objects.get().state == State.CANCELLED

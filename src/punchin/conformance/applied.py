@@ -21,7 +21,7 @@ from .findings import Finding, failed, passed, warned
 from .reading import check_content_type, read_cxml
 
 _NEXT_STEP = {
-    Outcome.SUCCESS: "applied",
+    Outcome.SUCCESS: "done",
     Outcome.PERMANENT: "refused for good: the sender fixes the document and does not send "
     "it again unchanged",
     Outcome.TRANSIENT: "not applied yet: the sender sends the same document again later",

@@ -10,7 +10,9 @@ the first answer):
 4. **Refusals**: a wrong SharedSecret, an unknown Sender, malformed XML, at the
    confirmation endpoint.
 
-An endpoint not given is not checked, and the report says so.
+Given the buyer's ProfileRequest endpoint, the checker asks it first (**Profile**) for
+the URLs not given; an endpoint neither given nor listed is not checked, and the report
+says so.
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ from punchin.transport import CxmlClient
 
 from .exchange import Exchange, Partner
 from .findings import Report, info
-from .orderendpoint import fresh_id
+from .orderendpoint import ENDPOINT, fresh_id
+from .profile import endpoints
 from .supplier import Order, confirmation, invoice, ship_notice
 from .urls import check_url
 
@@ -36,13 +39,15 @@ INVOICE = "InvoiceDetailRequest"
 
 @dataclass(frozen=True)
 class FulfilmentEndpointCheck:
-    """The endpoints (None: not checked) and the order the documents are about."""
+    """The order the documents are about, and the endpoints; one not given is taken from
+    the ProfileResponse of ``profile_url`` when given, else not checked."""
 
     partner: Partner
     order: Order
     confirmation_url: str | None = None
     ship_notice_url: str | None = None
     invoice_url: str | None = None
+    profile_url: str | None = None
 
 
 def _order_findings(order: Order) -> Report:
@@ -58,23 +63,34 @@ def _order_findings(order: Order) -> Report:
 
 async def check_fulfilment_endpoint(check: FulfilmentEndpointCheck) -> Report:
     """Confirm, ship and invoice the order, probe the refusals; report every finding."""
-    order = check.order
-    steps: list[tuple[str, str | None, Callable[[Parties], Document]]] = [
-        (CONFIRMATION, check.confirmation_url, lambda p: confirmation(p, order, fresh_id("CONF"))),
-        (SHIP_NOTICE, check.ship_notice_url, lambda p: ship_notice(p, order, fresh_id("SHIP"))),
-        (INVOICE, check.invoice_url, lambda p: invoice(p, order, fresh_id("INV"))),
-    ]
-    given = [(step, url, build) for step, url, build in steps if url is not None]
-    report = Report()
-    for step, endpoint, _ in given:
-        report.add(check_url(f"{step} endpoint URL", endpoint))
-    report.add(_order_findings(order))
+    order, report = check.order, Report()
     async with CxmlClient(check.partner.ca_file) as client:
         run = Exchange(check.partner, client, report)
+        routes = await endpoints(run, check.profile_url) if check.profile_url else {}
+        steps: list[tuple[str, str | None, Callable[[Parties], Document]]] = [
+            (
+                CONFIRMATION,
+                check.confirmation_url or routes.get(CONFIRMATION),
+                lambda p: confirmation(p, order, fresh_id("CONF")),
+            ),
+            (
+                SHIP_NOTICE,
+                check.ship_notice_url or routes.get(SHIP_NOTICE),
+                lambda p: ship_notice(p, order, fresh_id("SHIP")),
+            ),
+            (
+                INVOICE,
+                check.invoice_url or routes.get(INVOICE),
+                lambda p: invoice(p, order, fresh_id("INV")),
+            ),
+        ]
+        report.add(_order_findings(order))
+        given = [(step, url, build) for step, url, build in steps if url is not None]
         for step, url, build in steps:
             if url is None:
-                run.skip(step, "no endpoint URL given")
+                run.skip(step, "no endpoint URL given or listed in a profile")
             else:
+                report.add(check_url(ENDPOINT, url, step))
                 await run.apply(step, url, build(check.partner.parties))
         if given:  # the refusals at the first endpoint given, with its document
             _, endpoint, probe = given[0]

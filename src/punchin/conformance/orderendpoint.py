@@ -9,6 +9,9 @@ In order, each step one document, each sent twice (the copy must get the first a
 4. **OrderRequest delete**: the order cancelled, referring to the update;
 5. **Refusals**: a wrong SharedSecret, an unknown Sender, malformed XML.
 
+Given the supplier's ProfileRequest endpoint, the checker asks it first (**Profile**)
+for the URLs not given.
+
 A step whose predecessor was not applied is not sent (an update of an order the
 supplier does not have proves nothing), and says so.
 """
@@ -23,7 +26,8 @@ from punchin.transport import CxmlClient
 
 from .buyer import Cart, approval, fewer, order_request
 from .exchange import Exchange, Partner, applied
-from .findings import Report, info
+from .findings import Report, failed, info
+from .profile import endpoints
 from .urls import check_url
 
 CART = "Cart"
@@ -31,8 +35,7 @@ STATUS_UPDATE = "StatusUpdateRequest"
 NEW = "OrderRequest new"
 UPDATE = "OrderRequest update"
 DELETE = "OrderRequest delete"
-ORDER_URL = "Order endpoint URL"
-STATUS_URL = "Status endpoint URL"
+ENDPOINT = "Endpoint URL"
 
 
 def fresh_id(prefix: str) -> str:
@@ -43,13 +46,15 @@ def fresh_id(prefix: str) -> str:
 
 @dataclass(frozen=True)
 class OrderEndpointCheck:
-    """``order_url`` takes OrderRequests; ``status_url`` StatusUpdateRequests (None: not
-    checked). ``cart`` is the cart the orders are made of."""
+    """``order_url`` takes OrderRequests, ``status_url`` StatusUpdateRequests; one not
+    given is taken from the ProfileResponse of ``profile_url`` when given, else not
+    checked. ``cart`` is the cart the orders are made of."""
 
-    order_url: str
     partner: Partner
     cart: Cart
+    order_url: str | None = None
     status_url: str | None = None
+    profile_url: str | None = None
     order_id: str = field(default_factory=lambda: fresh_id("PUNCHIN-CHECK"))
 
 
@@ -77,45 +82,52 @@ async def check_order_endpoint(check: OrderEndpointCheck) -> Report:
     """Approve the cart, order it, change and cancel the order, probe the refusals; report
     every finding (see the module)."""
     report = Report()
-    report.add(check_url(ORDER_URL, check.order_url))
-    if check.status_url is not None:
-        report.add(check_url(STATUS_URL, check.status_url))
-    report.add(_cart_findings(check))
-    parties, cart, order_id = check.partner.parties, check.cart, check.order_id
     async with CxmlClient(check.partner.ca_file) as client:
         run = Exchange(check.partner, client, report)
-        if check.status_url is None:
-            run.skip(STATUS_UPDATE, "no status endpoint URL given")
+        routes = await endpoints(run, check.profile_url) if check.profile_url else {}
+        order_url = check.order_url or routes.get("OrderRequest")
+        status_url = check.status_url or routes.get("StatusUpdateRequest")
+        report.add(_cart_findings(check))
+        if status_url is None:
+            run.skip(STATUS_UPDATE, "no status endpoint URL given or listed in a profile")
         else:
-            await run.apply(STATUS_UPDATE, check.status_url, approval(parties, cart, order_id))
-        new = order_request(parties, cart, order_id)
-        if applied(await run.apply(NEW, check.order_url, new)):
-            update = order_request(
-                parties,
-                cart,
-                order_id,
-                type=OrderRequestType.UPDATE,
-                version=2,
-                previous=new.payload_id,
-                quantities=fewer(cart),
-            )
-            latest = new
-            if applied(await run.apply(UPDATE, check.order_url, update)):
-                latest = update
-            delete = order_request(
-                parties,
-                cart,
-                order_id,
-                type=OrderRequestType.DELETE,
-                version=3 if latest is update else 2,
-                previous=latest.payload_id,
-                quantities=fewer(cart) if latest is update else None,
-            )
-            await run.apply(DELETE, check.order_url, delete)
+            report.add(check_url(ENDPOINT, status_url, STATUS_UPDATE))
+            approve = approval(check.partner.parties, check.cart, check.order_id)
+            await run.apply(STATUS_UPDATE, status_url, approve)
+        if order_url is None:
+            report.add(failed(ENDPOINT, "none given, and no profile lists an OrderRequest", NEW))
         else:
-            for step in (UPDATE, DELETE):
-                run.skip(step, "the new order was not applied, so there is nothing to change")
-        await run.refusals(
-            check.order_url, lambda p: order_request(p, cart, fresh_id(f"{order_id}-REFUSED"))
-        )
+            report.add(check_url(ENDPOINT, order_url, NEW))
+            await _orders(run, check, order_url)
     return report
+
+
+async def _orders(run: Exchange, check: OrderEndpointCheck, url: str) -> None:
+    parties, cart, order_id = check.partner.parties, check.cart, check.order_id
+    new = order_request(parties, cart, order_id)
+    if not applied(await run.apply(NEW, url, new)):
+        for step in (UPDATE, DELETE):
+            run.skip(step, "the new order was not applied, so there is nothing to change")
+    else:
+        changed = fewer(cart)
+        update = order_request(
+            parties,
+            cart,
+            order_id,
+            type=OrderRequestType.UPDATE,
+            version=2,
+            previous=new.payload_id,
+            quantities=changed,
+        )
+        updated = applied(await run.apply(UPDATE, url, update))
+        delete = order_request(
+            parties,
+            cart,
+            order_id,
+            type=OrderRequestType.DELETE,
+            version=3 if updated else 2,
+            previous=(update if updated else new).payload_id,
+            quantities=changed if updated else None,
+        )
+        await run.apply(DELETE, url, delete)
+    await run.refusals(url, lambda p: order_request(p, cart, fresh_id(f"{order_id}-REFUSED")))
