@@ -38,6 +38,7 @@ from punchin.cxml.common import (
     Segment,
     Shipping,
     ShipTo,
+    ShortName,
     SupplierPartAuxiliaryID,
     Tax,
     Total,
@@ -104,7 +105,10 @@ def _quantity(value: Decimal) -> Decimal:
     return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
 
 
-def _item(order: PurchaseOrder, line: PurchaseOrderLine) -> ItemOut:
+def _item(order: PurchaseOrder, line: PurchaseOrderLine, *, omit_optional: bool) -> ItemOut:
+    """The line as the cart described it (its ShortName too); ``omit_optional`` leaves
+    out what some suppliers' readers reject (``Description/ShortName`` and
+    ``ItemOut@requestedDeliveryDate``, docs/compatibility.md)."""
     currency = order.currency
     source = line.requisition_line
     basis = None
@@ -114,7 +118,8 @@ def _item(order: PurchaseOrder, line: PurchaseOrderLine) -> ItemOut:
             conversion_factor=Decimal(1),
             unit_of_measure=line.unit_of_measure,
         )
-    when = line.requested_delivery_date
+    when = None if omit_optional else line.requested_delivery_date
+    short_name = "" if omit_optional else source.short_name.strip()
     return ItemOut(
         quantity=_quantity(line.quantity),
         line_number=line.line_number,
@@ -131,7 +136,13 @@ def _item(order: PurchaseOrder, line: PurchaseOrderLine) -> ItemOut:
             unit_price=UnitPrice(
                 money=Money(amount=line.unit_price.normalize(), currency=currency)
             ),
-            descriptions=(Description(text=line.description, lang=LANG),),
+            descriptions=(
+                Description(
+                    text=line.description,
+                    lang=LANG,
+                    short_name=ShortName(value=short_name) if short_name else None,
+                ),
+            ),
             unit_of_measure=line.unit_of_measure,
             price_basis_quantity=basis,
             classifications=(Classification(value=line.unspsc, domain="UNSPSC"),)
@@ -213,7 +224,10 @@ def order_request(
                 else None,
                 extrinsics=(Extrinsic(name="CostCenter", value=order.cost_centre),),
             ),
-            items=tuple(_item(order, line) for line in lines),
+            items=tuple(
+                _item(order, line, omit_optional=order.supplier.omit_optional_elements)
+                for line in lines
+            ),
         ),
         parties(order.supplier),
     )
