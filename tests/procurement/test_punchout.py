@@ -167,6 +167,8 @@ def test_the_admin_sets_a_supplier_up_for_punchout_and_requesters_see_it(
     entry.save()
     page = signed_in().get(reverse("punchout:shop")).content.decode()
     assert f"Shop at {partner}" not in page
+    for admin_page in ("punchoutsupplier/add/", "punchoutsupplier/", "punchoutsession/"):
+        assert admin.get(f"/admin/procurement_punchout/{admin_page}").status_code == 200
 
 
 def test_only_organisation_admins_change_punchout_settings(procurement: LiveASGIServer) -> None:
