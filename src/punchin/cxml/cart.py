@@ -25,6 +25,7 @@ from punchin.cxml.common import (
     ItemID,
     ManufacturerName,
     Money,
+    PriceBasisQuantity,
     ShortName,
     SupplierPartAuxiliaryID,
     Total,
@@ -54,39 +55,65 @@ class Line:
     manufacturer_part_id: str
     manufacturer_name: str
     url: str
-    lead_time_days: int
+    lead_time_days: int | None
+    # The unit price is for this many units (None or 1: per unit).
+    price_basis_quantity: Decimal | None = None
 
     @property
     def subtotal(self) -> Decimal:
-        return self.unit_price * self.quantity
+        return self.unit_price * self.quantity / (self.price_basis_quantity or 1)
+
+
+def item_id(line: Line) -> ItemID:
+    """The part, with the supplier's cookie that re-identifies it (SupplierPartAuxiliaryID)."""
+    aux = line.supplier_part_auxiliary_id
+    return ItemID(
+        supplier_part_id=line.supplier_part_id,
+        supplier_part_auxiliary_id=SupplierPartAuxiliaryID(value=aux) if aux else None,
+    )
+
+
+def item_detail(line: Line, currency: str, *, omit_optional: bool = False) -> ItemDetail:
+    """The line's ItemDetail, in a cart's ItemIn or a buyer's ItemOut alike; optional
+    parts the line lacks are left out rather than sent empty, and ``ShortName`` also
+    for a partner whose reader rejects it (docs/compatibility.md)."""
+    basis = None
+    if line.price_basis_quantity is not None and line.price_basis_quantity != 1:
+        basis = PriceBasisQuantity(
+            quantity=line.price_basis_quantity,
+            conversion_factor=Decimal(1),
+            unit_of_measure=line.unit_of_measure,
+        )
+    return ItemDetail(
+        unit_price=UnitPrice(money=Money(amount=line.unit_price, currency=currency)),
+        descriptions=(
+            Description(
+                text=line.description,
+                lang=LANG,
+                short_name=ShortName(value=line.short_name)
+                if line.short_name and not omit_optional
+                else None,
+            ),
+        ),
+        unit_of_measure=line.unit_of_measure,
+        price_basis_quantity=basis,
+        # At least one Classification (DTD 1.2.014 and later).
+        classifications=(Classification(domain="UNSPSC", value=line.unspsc),),
+        manufacturer_part_id=line.manufacturer_part_id or None,
+        manufacturer_name=ManufacturerName(value=line.manufacturer_name, lang=LANG)
+        if line.manufacturer_name
+        else None,
+        url=URL(value=line.url) if line.url else None,
+        lead_time=line.lead_time_days,
+    )
 
 
 def _item(number: int, line: Line, currency: str, *, omit_optional: bool) -> ItemIn:
     return ItemIn(
         quantity=Decimal(line.quantity),
         line_number=number,
-        item_id=ItemID(
-            supplier_part_id=line.supplier_part_id,
-            supplier_part_auxiliary_id=SupplierPartAuxiliaryID(
-                value=line.supplier_part_auxiliary_id
-            ),
-        ),
-        item_detail=ItemDetail(
-            unit_price=UnitPrice(money=Money(amount=line.unit_price, currency=currency)),
-            descriptions=(
-                Description(
-                    text=line.description,
-                    lang=LANG,
-                    short_name=None if omit_optional else ShortName(value=line.short_name),
-                ),
-            ),
-            unit_of_measure=line.unit_of_measure,
-            classifications=(Classification(domain="UNSPSC", value=line.unspsc),),
-            manufacturer_part_id=line.manufacturer_part_id,
-            manufacturer_name=ManufacturerName(value=line.manufacturer_name, lang=LANG),
-            url=URL(value=line.url),
-            lead_time=line.lead_time_days,
-        ),
+        item_id=item_id(line),
+        item_detail=item_detail(line, currency, omit_optional=omit_optional),
     )
 
 

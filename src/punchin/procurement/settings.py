@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "punchin.procurement.documents",
     "punchin.procurement.requisitions",
     "punchin.procurement.punchin",
+    "punchin.procurement.punchout",
     "punchin.procurement.approvals",
     "punchin.procurement.orders",
     "punchin.procurement.spend",
@@ -37,8 +38,9 @@ LOGIN_REDIRECT_URL = "requisitions:list"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Whole request bodies, enforced by ``punchin.web.asgi.BodyLimit`` before Django reads
-# them: a PunchOutSetupRequest is a few kilobytes; the cart is fetched, not posted.
-PUNCHIN_MAX_BODY_BYTES = 1024 * 1024
+# them: a PunchOutSetupRequest is a few kilobytes; a Punch-in cart is fetched, but a
+# PunchOut cart comes in the browser's form, Base64 (a third larger) or URL-encoded.
+PUNCHIN_MAX_BODY_BYTES = 4 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = PUNCHIN_MAX_BODY_BYTES
 
 PUNCHIN_TRUSTED_PROXIES = [
@@ -54,6 +56,11 @@ PUNCHIN_POOM_MAX_LINES = 1000
 # (docs/security.md row 12); the PoomUrl it points at would have expired long ago anyway.
 PUNCHIN_TIMESTAMP_TOLERANCE_SECONDS = 3600
 PUNCHIN_START_PAGE_TTL_SECONDS = 300
+# Classic PunchOut (punchin.procurement.punchout): how long the supplier waits for our
+# answer to its setup request, and how long a shopping session may take until its
+# cart comes back (it is refused after that).
+PUNCHIN_PUNCHOUT_SETUP_TIMEOUT = 20.0
+PUNCHIN_PUNCHOUT_SESSION_SECONDS = 2 * 3600
 # A CA bundle for fetching PoomUrls instead of the system's (tests, private CAs).
 PUNCHIN_CA_FILE = os.environ.get("PUNCHIN_CA_FILE") or None
 

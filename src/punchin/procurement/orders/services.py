@@ -19,6 +19,7 @@ from django.utils import timezone
 from punchin.cxml import Document
 from punchin.cxml.order import OrderRequestType
 from punchin.procurement.accounts.models import AddressRole, OrganisationAddress
+from punchin.procurement.accounts.services import default_address
 from punchin.procurement.orders import order_documents
 from punchin.procurement.orders.models import (
     MACHINE,
@@ -75,9 +76,7 @@ def send_decision(
 
 
 def _address(requisition: Requisition, role: AddressRole) -> OrganisationAddress | None:
-    return OrganisationAddress.objects.filter(
-        organisation=requisition.organisation, role=role, is_default=True
-    ).first()
+    return default_address(requisition.organisation, role)
 
 
 def create_purchase_order(requisition: Requisition, *, approver: AbstractUser) -> PurchaseOrder:

@@ -22,6 +22,8 @@ _UNIT_OF_MEASURE = re.compile(r"[A-Z0-9]{2,3}")
 _MAX_INTEGER_DIGITS = 14
 _MAX_DECIMALS = 4
 _MAX_REASONS = 10
+# operationAllowed names the highest later operation: create < inspect < edit.
+OPERATIONS_ALLOWED = ("create", "inspect", "edit")
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +57,8 @@ class Cart:
     supplier_total: Decimal
     tax: Decimal | None = None
     shipping: Decimal | None = None
+    # What the supplier lets us reopen the cart for later (docs/protocol.md S4).
+    operation_allowed: str = "create"
 
 
 def _fits(value: Decimal) -> bool:
@@ -148,6 +152,7 @@ def read_cart(message: PunchOutOrderMessage, max_lines: int) -> Cart:
         more = f" (and {len(reasons) - _MAX_REASONS} more)" if len(reasons) > _MAX_REASONS else ""
         raise BadRequest(f"cart refused: {shown}{more}")
     header = message.header
+    allowed = header.operation_allowed.strip()
     return Cart(
         currency,
         lines,
@@ -155,4 +160,6 @@ def read_cart(message: PunchOutOrderMessage, max_lines: int) -> Cart:
         header_money.amount,
         tax=header.tax.money.amount if header.tax else None,
         shipping=header.shipping.money.amount if header.shipping else None,
+        # A value the DTD does not list allows nothing more than an order (create).
+        operation_allowed=allowed if allowed in OPERATIONS_ALLOWED else "create",
     )
