@@ -14,7 +14,6 @@ import secrets
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from decimal import Decimal
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -246,7 +245,6 @@ def judge(reply: HttpReply, supplier: PunchOutSupplier) -> Verdict:
 async def send(began: Began) -> Verdict:
     """Post the setup request once; a network failure is a verdict too."""
     supplier = began.supplier
-    host = urlsplit(supplier.setup_url).hostname or ""
     try:
         auth = outbound_auth(supplier.partner)
     except ValueError as exc:
@@ -260,11 +258,13 @@ async def send(began: Began) -> Verdict:
                 user_agent=USER_AGENT,
                 timeout=settings.PUNCHIN_PUNCHOUT_SETUP_TIMEOUT,
                 max_bytes=MAX_ANSWER_BYTES,
-                policy=UrlPolicy(frozenset({host}), allow_loopback_http=settings.PUNCHIN_DEV),
+                policy=UrlPolicy.for_urls(
+                    [supplier.setup_url], allow_loopback_http=settings.PUNCHIN_DEV
+                ),
             )
     except TransportError as exc:
         outcome = Outcome.TRANSIENT if exc.transient else Outcome.PERMANENT
-        return Verdict(outcome, message=f"We could not reach {supplier}: {exc.detail}.")
+        return Verdict(outcome, message=f"We could not reach {supplier}: {exc.summary}.")
     return judge(reply, supplier)
 
 
