@@ -1,11 +1,13 @@
-"""The two documents a supplier sends in Punch-in, built from plain values.
+"""The documents a supplier sends about a cart, built from plain values.
 
-The cart (PunchOutOrderMessage) and the PunchOutSetupRequest that announces it, as
-P14-P21 describe: one payloadID for both (P15), the SharedSecret in the Sender's
-credential of the request only (P16), an empty BuyerCookie (P17), Extrinsics UserEmail
-and PoomUrl (P18), operation ``create``. Both declare cXML 1.2.063, the newest DTD we
-validate against; the request's content model is the same as in the 1.2.014 sample
-(P21, P25). The storefront sends them; ``punchin check`` sends them to test a partner.
+In Punch-in, the cart (PunchOutOrderMessage) and the PunchOutSetupRequest that
+announces it, as P14-P21 describe: one payloadID for both (P15), the SharedSecret in the
+Sender's credential of the request only (P16), an empty BuyerCookie (P17), Extrinsics
+UserEmail and PoomUrl (P18), operation ``create``. In classic PunchOut, the same cart
+with the session's BuyerCookie and the operation it allows next (P27, P32). All declare
+cXML 1.2.063, the newest DTD we validate against; the request's content model is the
+same as in the 1.2.014 sample (P21, P25). The storefront sends them; ``punchin check``
+sends them to test a partner.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from punchin.cxml.common import (
     ManufacturerName,
     Money,
     ShortName,
+    Status,
     SupplierPartAuxiliaryID,
     Total,
     UnitPrice,
@@ -91,24 +94,33 @@ def _item(number: int, line: Line, currency: str) -> ItemIn:
 
 
 def punch_out_order_message(
-    payload_id: str, parties: Parties, lines: Sequence[Line], currency: str
+    payload_id: str,
+    parties: Parties,
+    lines: Sequence[Line],
+    currency: str,
+    *,
+    buyer_cookie: str = "",
+    operation_allowed: str = "create",
+    status: Status | None = None,
 ) -> Document:
-    """The cart (P5), under the payloadID of its setup request (P15).
+    """The cart, with the Total, the sum of the lines. The SharedSecret stays out: this
+    document is served to whoever holds the PoomUrl, or travels through the browser.
 
-    BuyerCookie is empty as in the request (P17); the header allows ``create`` only
-    (a new requisition) and carries the Total, the sum of the lines. The SharedSecret
-    stays out: this document is served to whoever holds the PoomUrl.
+    Punch-in (P5): under the payloadID of its setup request (P15), BuyerCookie empty as
+    in the request (P17), ``create`` only (a new requisition). Classic PunchOut: the
+    session's BuyerCookie (P27), the operation its cart allows next (P32), and no lines
+    with Status 204 when the user ends the session without a cart (P34).
     """
     total = sum((line.subtotal for line in lines), Decimal("0"))
     cart = PunchOutOrderMessage(
-        buyer_cookie=BuyerCookie(),
+        buyer_cookie=BuyerCookie(value=buyer_cookie),
         header=PunchOutOrderMessageHeader(
-            operation_allowed="create",
+            operation_allowed=operation_allowed,
             total=Total(money=Money(amount=total, currency=currency)),
         ),
         items=tuple(_item(n, line, currency) for n, line in enumerate(lines, start=1)),
     )
-    return message(cart, parties, payload_id=payload_id)
+    return message(cart, parties, payload_id=payload_id, status=status)
 
 
 def punch_out_setup_request(
