@@ -34,7 +34,8 @@ class GroupForm(forms.ModelForm):
         fields = ("name", "direct", "punchin", "punchout", "members")
 
     def __init__(self, account: BusinessAccount, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("instance", BuyingGroup(account=account))
+        if kwargs.get("instance") is None:
+            kwargs["instance"] = BuyingGroup(account=account)
         super().__init__(*args, **kwargs)
         field = self.fields["members"]
         assert isinstance(field, forms.ModelMultipleChoiceField)
