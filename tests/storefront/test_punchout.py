@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import urllib.parse
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
@@ -375,6 +376,26 @@ def test_the_start_page_works_once(
     unknown = other.get("/punchout/start/not-a-token")
     assert unknown.status == 404
     assert "This PunchOut link is not valid" in unknown.text
+
+
+def test_of_tabs_racing_for_the_link_or_the_transfer_one_wins(
+    system: PurchasingSystem, storefront: LiveASGIServer, dtd_dir: Path
+) -> None:
+    """The session's machine: one sign-in per link, one cart per session."""
+    start = open_session(storefront, setup_request(), "race@p", dtd_dir)
+    browsers = [Browser(storefront.url) for _ in range(4)]
+    with ThreadPoolExecutor(4) as pool:
+        landed = sorted(pool.map(lambda b: b.get(start).status, browsers))
+    assert landed == [302, 410, 410, 410]
+    (winner,) = (b for b in browsers if "Shopping for Coupa" in b.get("/").text)
+    winner.post("/cart/add", {"product": str(product("OF-10001").pk)})
+    key = PunchOutSession.objects.get().key
+    with ThreadPoolExecutor(4) as pool:
+        ended = sorted(
+            pool.map(lambda _: winner.post(f"/punchout/{key}/transfer").status, range(4))
+        )
+    assert ended == [200, 409, 409, 409]
+    assert CxmlDocument.objects.filter(document_type="PunchOutOrderMessage").count() == 1
 
 
 def test_the_start_page_expires(

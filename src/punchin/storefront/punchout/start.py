@@ -59,9 +59,13 @@ def start(token: str, now: datetime) -> PunchOutSession:
                 "This PunchOut link has expired",
                 f"Links work for {minutes} minute{'s' if minutes != 1 else ''}. {again}",
             )
-        member = _member(session)
-        if not session.move(State.SHOPPING, user=member.user, started_at=now):
+        # Moved first: of two tabs (or processes) using the link, the second waits for
+        # the first's transaction and then finds nothing to move.
+        if not session.move(State.SHOPPING, started_at=now):
             raise used
+        member = _member(session)  # a refusal rolls the move back
+        PunchOutSession.objects.filter(pk=session.pk).update(user=member.user)
+        session.user = member.user
         _fill(session)
     return session
 
