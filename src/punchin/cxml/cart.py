@@ -64,7 +64,7 @@ class Line:
         return self.unit_price * self.quantity
 
 
-def _item(number: int, line: Line, currency: str) -> ItemIn:
+def _item(number: int, line: Line, currency: str, *, omit_optional: bool) -> ItemIn:
     return ItemIn(
         quantity=Decimal(line.quantity),
         line_number=number,
@@ -80,7 +80,7 @@ def _item(number: int, line: Line, currency: str) -> ItemIn:
                 Description(
                     text=line.description,
                     lang=LANG,
-                    short_name=ShortName(value=line.short_name),
+                    short_name=None if omit_optional else ShortName(value=line.short_name),
                 ),
             ),
             unit_of_measure=line.unit_of_measure,
@@ -102,6 +102,7 @@ def punch_out_order_message(
     buyer_cookie: str = "",
     operation_allowed: str = "create",
     status: Status | None = None,
+    omit_optional: bool = False,
 ) -> Document:
     """The cart, with the Total, the sum of the lines. The SharedSecret stays out: this
     document is served to whoever holds the PoomUrl, or travels through the browser.
@@ -110,6 +111,9 @@ def punch_out_order_message(
     in the request (P17), ``create`` only (a new requisition). Classic PunchOut: the
     session's BuyerCookie (P27), the operation its cart allows next (P32), and no lines
     with Status 204 when the user ends the session without a cart (P34).
+    ``omit_optional`` leaves out the optional elements some partners' readers reject
+    (``Description/ShortName``, docs/compatibility.md), for a partner whose settings ask
+    for it.
     """
     total = sum((line.subtotal for line in lines), Decimal("0"))
     cart = PunchOutOrderMessage(
@@ -118,7 +122,10 @@ def punch_out_order_message(
             operation_allowed=operation_allowed,
             total=Total(money=Money(amount=total, currency=currency)),
         ),
-        items=tuple(_item(n, line, currency) for n, line in enumerate(lines, start=1)),
+        items=tuple(
+            _item(n, line, currency, omit_optional=omit_optional)
+            for n, line in enumerate(lines, start=1)
+        ),
     )
     return message(cart, parties, payload_id=payload_id, status=status)
 

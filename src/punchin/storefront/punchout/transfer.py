@@ -73,6 +73,7 @@ def transfer(session: PunchOutSession, base_url: str, now: datetime, *, empty: b
             status=Status(code=204, text="No Content", detail=_CANCELLED, lang=LANG)
             if empty
             else None,
+            omit_optional=locked.system.omit_optional_elements,
         )
         raw = serialize(document)
         entry = CxmlDocument.objects.create(

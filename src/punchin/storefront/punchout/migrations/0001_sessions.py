@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("documents", "0003_reading_policy"),
-        ("integration", "0004_punchout_settings"),
+        ("integration", "0005_punchout_settings"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
