@@ -146,6 +146,7 @@ cXML endpoints
   Storefront   StatusUpdateRequest (approved/rejected)   POST {storefront.url}/cxml/status
   Storefront   OrderRequest (purchase orders)            POST {storefront.url}/cxml/order
   Storefront   ProfileRequest (what it takes, and where)  POST {storefront.url}/cxml/profile
+  Storefront   PunchOut (PunchOutSetupRequest)           POST {storefront.url}/cxml/punchout
 
 Demo logins (password for all: {pw})
   Storefront   {credentials.PUNCHIN_BUYER:<34} Punch-in buyer: "Submit order for approval"

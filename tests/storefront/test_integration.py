@@ -201,3 +201,25 @@ def test_strict_reading_is_offered_only_with_the_dtds(
     assert PurchasingSystem.objects.get().reading_policy == "strict"
     page = client.get(CONFIGURE).content.decode()
     assert re.search(r'<input[^>]*value="strict"[^>]*checked', page)
+
+
+def test_the_admin_sets_how_punchout_works(acme: Acme, settings: Any) -> None:
+    """PunchOut (P26-P33): where the purchasing system opens sessions, whether a new
+    user is created on their first visit, and the form field the cart goes back in."""
+    settings.PUNCHIN_DEV = True
+    client = admin_client()
+    page = client.get(CONFIGURE).content.decode()
+    assert '<code id="punchout-url">http://testserver/cxml/punchout</code>' in page
+    assert "Create PunchOut users on their first visit" in page
+    assert "cxml-base64" in page
+    assert client.post(CONFIGURE, form("http://127.0.0.1:8002/cxml/punchin")).status_code == 302
+    system = PurchasingSystem.objects.get()
+    assert (system.punchout_creates_users, system.punchout_cart_field) == (False, "cxml-urlencoded")
+    changed = form(
+        "http://127.0.0.1:8002/cxml/punchin",
+        punchout_creates_users="on",
+        punchout_cart_field="cxml-base64",
+    )
+    assert client.post(CONFIGURE, changed).status_code == 302
+    system.refresh_from_db()
+    assert (system.punchout_creates_users, system.punchout_cart_field) == (True, "cxml-base64")

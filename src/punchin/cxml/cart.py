@@ -1,11 +1,13 @@
-"""The two documents a supplier sends in Punch-in, built from plain values.
+"""The documents a supplier sends about a cart, built from plain values.
 
-The cart (PunchOutOrderMessage) and the PunchOutSetupRequest that announces it, as
-P14-P21 describe: one payloadID for both (P15), the SharedSecret in the Sender's
-credential of the request only (P16), an empty BuyerCookie (P17), Extrinsics UserEmail
-and PoomUrl (P18), operation ``create``. Both declare cXML 1.2.063, the newest DTD we
-validate against; the request's content model is the same as in the 1.2.014 sample
-(P21, P25). The storefront sends them; ``punchin check`` sends them to test a partner.
+In Punch-in, the cart (PunchOutOrderMessage) and the PunchOutSetupRequest that
+announces it, as P14-P21 describe: one payloadID for both (P15), the SharedSecret in the
+Sender's credential of the request only (P16), an empty BuyerCookie (P17), Extrinsics
+UserEmail and PoomUrl (P18), operation ``create``. In classic PunchOut, the same cart
+with the session's BuyerCookie and the operation it allows next (P27, P32). All declare
+cXML 1.2.063, the newest DTD we validate against; the request's content model is the
+same as in the 1.2.014 sample (P21, P25). The storefront sends them; ``punchin check``
+sends them to test a partner.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from punchin.cxml.common import (
     Money,
     PriceBasisQuantity,
     ShortName,
+    Status,
     SupplierPartAuxiliaryID,
     Total,
     UnitPrice,
@@ -123,21 +126,27 @@ def punch_out_order_message(
     lines: Sequence[Line],
     currency: str,
     *,
+    buyer_cookie: str = "",
+    operation_allowed: str = "create",
+    status: Status | None = None,
     omit_optional: bool = False,
 ) -> Document:
-    """The cart (P5), under the payloadID of its setup request (P15).
+    """The cart, with the Total, the sum of the lines. The SharedSecret stays out: this
+    document is served to whoever holds the PoomUrl, or travels through the browser.
 
-    BuyerCookie is empty as in the request (P17); the header allows ``create`` only
-    (a new requisition) and carries the Total, the sum of the lines. The SharedSecret
-    stays out: this document is served to whoever holds the PoomUrl. ``omit_optional``
-    leaves out the optional elements some partners' readers reject (``Description/
-    ShortName``, docs/compatibility.md), for a partner whose settings ask for it.
+    Punch-in (P5): under the payloadID of its setup request (P15), BuyerCookie empty as
+    in the request (P17), ``create`` only (a new requisition). Classic PunchOut: the
+    session's BuyerCookie (P27), the operation its cart allows next (P32), and no lines
+    with Status 204 when the user ends the session without a cart (P34).
+    ``omit_optional`` leaves out the optional elements some partners' readers reject
+    (``Description/ShortName``, docs/compatibility.md), for a partner whose settings ask
+    for it.
     """
     total = sum((line.subtotal for line in lines), Decimal("0"))
     cart = PunchOutOrderMessage(
-        buyer_cookie=BuyerCookie(),
+        buyer_cookie=BuyerCookie(value=buyer_cookie),
         header=PunchOutOrderMessageHeader(
-            operation_allowed="create",
+            operation_allowed=operation_allowed,
             total=Total(money=Money(amount=total, currency=currency)),
         ),
         items=tuple(
@@ -145,7 +154,7 @@ def punch_out_order_message(
             for n, line in enumerate(lines, start=1)
         ),
     )
-    return message(cart, parties, payload_id=payload_id)
+    return message(cart, parties, payload_id=payload_id, status=status)
 
 
 def punch_out_setup_request(

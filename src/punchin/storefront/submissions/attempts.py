@@ -174,7 +174,9 @@ def _conclude(submission: PunchInSubmission, verdict: Verdict, number: int) -> N
             lease_until=None,
         )
         # The cart now lives in the requisition; the storefront's copy is done.
-        CartLine.objects.filter(cart__in=Cart.objects.filter(user_id=submission.user_id)).delete()
+        CartLine.objects.filter(
+            cart__in=Cart.objects.filter(user_id=submission.user_id, punchout=None)
+        ).delete()
     elif verdict.outcome is Outcome.PERMANENT:
         submission.move(State.REFUSED, message=verdict.message, lease_until=None)
     elif number < submission.max_attempts:
