@@ -9,6 +9,7 @@ replayed payloadID answered the same without a second requisition, P15, P23) all
 from __future__ import annotations
 
 import asyncio
+import socket
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from click.testing import CliRunner
 from punchin.cli import main
 from punchin.conformance import EndpointCheck, Report, Verdict, check_punchin_endpoint
 from punchin.cxml.build import Parties
+from punchin.procurement.partners.models import SupplierPartner
 from punchin.procurement.requisitions.models import Requisition
 from punchin.transport import BasicAuth
 from punchin.web import demo
@@ -42,8 +44,21 @@ def not_passed(report: Report) -> list[str]:
     return [str(f) for f in report if f.verdict in JUDGED and f.verdict is not Verdict.PASS]
 
 
+@pytest.fixture
+def kit_port(procurement: LiveASGIServer) -> int:
+    """A port for the kit's PoomUrl server, allowed for the demo partner: the partner's
+    list names host and port, and the kit is not the store (docs/conformance.md)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    partner = SupplierPartner.objects.get()
+    partner.allowed_poom_hosts += f"\n127.0.0.1:{port}"
+    partner.save(update_fields=["allowed_poom_hosts"])
+    return port
+
+
 def test_the_library_finds_procurement_conformant(
-    procurement: LiveASGIServer, dtd_dir: Path
+    procurement: LiveASGIServer, dtd_dir: Path, kit_port: int
 ) -> None:
     check = EndpointCheck(
         url=f"{procurement.url}/cxml/punchin",
@@ -51,6 +66,7 @@ def test_the_library_finds_procurement_conformant(
         user_email=demo.PUNCHIN_BUYER,
         auth=BasicAuth(demo.ENDPOINT_USER, demo.ENDPOINT_PASSWORD),
         dtd_dir=dtd_dir,
+        poom_port=kit_port,
         probe_refusals=True,
     )
     report = asyncio.run(check_punchin_endpoint(check))
@@ -75,7 +91,7 @@ def test_the_library_finds_procurement_conformant(
 
 
 def test_the_command_finds_procurement_conformant(
-    procurement: LiveASGIServer, dtd_dir: Path
+    procurement: LiveASGIServer, dtd_dir: Path, kit_port: int
 ) -> None:
     result = CliRunner().invoke(
         main,
@@ -94,6 +110,8 @@ def test_the_command_finds_procurement_conformant(
             "--dtd-dir",
             str(dtd_dir),
             "--probe-refusals",
+            "--poom-port",
+            str(kit_port),
         ],
         env={
             "PUNCHIN_CHECK_SHARED_SECRET": demo.SHARED_SECRET,

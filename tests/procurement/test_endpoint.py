@@ -211,6 +211,43 @@ def test_a_request_from_an_unknown_sender_leaves_only_a_bounded_record(
     assert (entry.status_code, bytes(entry.answer)) == (403, answer.body)
 
 
+@pytest.mark.parametrize(
+    ("quota", "kept"),
+    [
+        ({"per_sender": 3, "per_address": 100, "overall": 100}, 6),  # 3 guesses, 3 garbage
+        ({"per_sender": 100, "per_address": 4, "overall": 100}, 4),
+        ({"per_sender": 100, "per_address": 100, "overall": 2}, 2),
+    ],
+    ids=["per-sender", "per-address", "overall"],
+)
+def test_records_of_unknown_senders_stop_at_their_quota_and_answers_do_not(
+    procurement: LiveASGIServer,
+    storefront: FakeStorefront,
+    settings: Any,
+    quota: dict[str, int],
+    kept: int,
+) -> None:
+    """The disk attack of issue 12: records of unauthenticated requests are bounded per
+    claimed Sender, per client address and overall, while every request still gets its
+    answer and the known partner's records are untouched (docs/security.md row 3)."""
+    settings.PUNCHIN_UNAUTHENTICATED_LOG_PER_HOUR = quota
+    guess = serialize(builders.setup_request("https://store.test/poom", secret="guess"))
+    for _ in range(5):
+        assert post(endpoint(procurement), guess, authorization=basic()).status == 403
+    for n in range(5):  # garbage claims no Sender
+        assert post(endpoint(procurement), b"<junk %d" % n, authorization=basic()).status == 400
+    claimed = CxmlDocument.objects.exclude(claimed_sender="")
+    assert claimed.count() == kept
+    assert set(claimed.values_list("claimed_sender", flat=True)) <= {
+        f"{demo.CREDENTIAL_DOMAIN}:{demo.STORE_IDENTITY}",
+        "(unreadable)",
+    }
+
+    answer, _ = punch_in(procurement, storefront)
+    assert answer.status == 200, answer.body
+    assert CxmlDocument.objects.filter(claimed_sender="", status_code=200).exists()
+
+
 def test_an_accepted_request_is_logged_whole_with_its_secret_masked(
     procurement: LiveASGIServer, storefront: FakeStorefront
 ) -> None:
@@ -356,7 +393,27 @@ def test_poom_url_on_a_foreign_host_is_refused_before_connecting(
     answer = post(endpoint(procurement), serialize(document), authorization=basic())
     assert answer.status == 400
     assert_valid(answer.body)
-    assert "PoomUrl refused" in status_of(answer)[2]
+    assert "PoomUrl not allowed" in status_of(answer)[2]
+    assert storefront.fetched == []
+
+
+def test_poom_url_on_another_port_of_the_allowed_host_is_refused_without_detail(
+    procurement: LiveASGIServer, storefront: FakeStorefront, assert_valid: Any
+) -> None:
+    # The partner allows 127.0.0.1:<store port>; procurement's own admin listens on
+    # another port of the same host. Not fetched, and the answer names neither.
+    document = builders.setup_request("")
+    storefront.serve(document.payload_id, Page(builders.poom(document.payload_id)))
+    port = urlsplit(procurement.url).port
+    url = f"http://127.0.0.1:{port}/admin/"
+    document = builders.setup_request(url, payload_id=document.payload_id)
+    answer = post(endpoint(procurement), serialize(document), authorization=basic())
+    assert answer.status == 400
+    assert_valid(answer.body)
+    text = status_of(answer)[2]
+    assert "PoomUrl not allowed" in text
+    assert str(port) not in text
+    assert "127.0.0.1" not in text
     assert storefront.fetched == []
 
 

@@ -57,8 +57,9 @@ def partner(seeded: None) -> SupplierPartner:
         payload_id="refused-1",
         detail="ConfirmationHeader: confirmID is required (line 12)",
     )
+    (origin,) = store.allowed_hosts  # the fake storefront's host:port
     _document(
-        "http://127.0.0.1:8001/poom/tok",
+        f"http://{origin}/poom/tok",
         "PunchOutOrderMessage",
         200,
         "OK",

@@ -187,7 +187,7 @@ def test_seed_demo_is_idempotent(seeded: None) -> None:
     assert SupplierPartner.objects.count() == 1
     assert get_user_model().objects.count() == 3
     partner = SupplierPartner.objects.get()
-    assert partner.allowed_hosts == ["127.0.0.1"]
+    assert partner.allowed_hosts == ["127.0.0.1:8001"]
     assert partner.shared_secrets.count() == 1
 
 

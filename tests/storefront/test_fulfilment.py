@@ -221,7 +221,7 @@ def test_configured_urls_win_over_the_defaults(
     }
     target = PurchasingSystemTargets().target(str(system.pk))
     assert target.policy is not None
-    assert target.policy.allowed_hosts == frozenset({"127.0.0.1"})
+    assert target.policy.allowed == frozenset({"127.0.0.1:8002", "127.0.0.1:8003"})
 
 
 def test_the_delivery_target_is_the_integrations_auth(system: PurchasingSystem) -> None:

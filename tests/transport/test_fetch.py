@@ -25,7 +25,12 @@ from punchin.transport.client import BACKOFF, _retry_after
 
 from .servers import Handler, serve, xml_reply
 
-DEV = UrlPolicy(frozenset({"127.0.0.1"}), allow_loopback_http=True)
+
+def dev(url: str) -> UrlPolicy:
+    """Development policy allowing exactly ``url``'s loopback host and port."""
+    return UrlPolicy.for_urls([url], allow_loopback_http=True)
+
+
 POOM = b"<cXML payloadID='1@x'><Message/></cXML>"
 
 
@@ -57,7 +62,7 @@ def run_fetch(script: Script, seconds: float = 10.0, **options: object) -> bytes
     async def scenario() -> bytes:
         async with serve(script) as url, CxmlClient() as client:
             deadline = time.monotonic() + seconds
-            return await client.fetch(url, policy=DEV, deadline=deadline, **options)  # type: ignore[arg-type]
+            return await client.fetch(url, policy=dev(url), deadline=deadline, **options)  # type: ignore[arg-type]
 
     return asyncio.run(scenario())
 
@@ -181,7 +186,9 @@ def test_connect_failures_are_retried_with_backoff_then_raised() -> None:
         async with CxmlClient() as client:
             with pytest.raises(ConnectFailed):
                 await client.fetch(
-                    "http://127.0.0.1:1/poom", policy=DEV, deadline=time.monotonic() + 10
+                    "http://127.0.0.1:1/poom",
+                    policy=dev("http://127.0.0.1:1/"),
+                    deadline=time.monotonic() + 10,
                 )
 
     started = time.monotonic()

@@ -56,10 +56,48 @@ def refusal(url: str, rule: UrlPolicy) -> str:
 def test_allowed_hosts_exact_case_insensitive_or_wildcard(
     entries: set[str], host: str, allowed: bool
 ) -> None:
-    assert UrlPolicy(frozenset(entries)).allows_host(host) is allowed
+    assert UrlPolicy(frozenset(entries)).allows(host, 443) is allowed
 
 
-def test_allowed_hosts_must_be_a_set_not_a_string() -> None:
+@pytest.mark.parametrize(
+    ("entry", "scheme", "port", "allowed"),
+    [
+        ("partner.example", "https", 443, True),
+        ("partner.example", "https", 8443, False),
+        ("partner.example", "http", 80, True),
+        ("partner.example", "http", 8080, False),
+        ("partner.example:8443", "https", 8443, True),
+        ("partner.example:8443", "https", 443, False),
+        ("*.partner.example:8443", "https", 8443, True),
+        ("*.partner.example:8443", "https", 9443, False),
+        ("https://partner.example:8443/cxml/poom", "https", 8443, True),
+        ("https://partner.example/cxml/poom", "https", 8443, False),
+        ("[2001:db8::1]:8443", "https", 8443, True),
+        ("*", "https", 9999, True),
+    ],
+)
+def test_allowed_entries_carry_the_port(entry: str, scheme: str, port: int, allowed: bool) -> None:
+    host = "2001:db8::1" if entry.startswith("[") else "poom.partner.example"
+    if not entry.startswith(("*", "[")):
+        host = "partner.example"
+    assert UrlPolicy(frozenset({entry})).allows(host, port, scheme) is allowed
+
+
+def test_another_port_of_an_allowed_host_is_refused() -> None:
+    # The attack of issue 12 item 7: the partner's PoomUrl points at our own admin on
+    # another port of the host we allow.
+    rule = UrlPolicy(frozenset({"127.0.0.1:8001"}), allow_loopback_http=True)
+    assert "not on the list" in refusal("http://127.0.0.1:8002/admin/", rule)
+    checked = asyncio.run(check_url("http://127.0.0.1:8001/poom/1", rule))
+    assert checked.port == 8001
+
+
+def test_policy_for_configured_urls_allows_exactly_their_hosts_and_ports() -> None:
+    rule = UrlPolicy.for_urls(["https://a.example/cxml", "http://b.example:8080/x", ""])
+    assert rule.allowed == frozenset({"a.example:443", "b.example:8080"})
+
+
+def test_allowed_entries_must_be_a_set_not_a_string() -> None:
     with pytest.raises(TypeError):
         UrlPolicy("partner.example")  # type: ignore[arg-type]
 
@@ -181,7 +219,7 @@ def test_connects_to_the_checked_address_not_a_fresh_dns_answer(
     async def scenario() -> None:
         async with serve(recorder) as url, CxmlClient() as client:
             named = url.replace("127.0.0.1", "partner.test")
-            rule = UrlPolicy(frozenset({"partner.test"}), allow_loopback_http=True)
+            rule = UrlPolicy.for_urls([named], allow_loopback_http=True)
             for _ in range(2):
                 reply = await client.post(named, b"<cXML/>", policy=rule)
                 assert reply.status == 200
@@ -210,7 +248,7 @@ def test_tls_uses_the_name_while_connecting_to_the_checked_address(
             CxmlClient(ca_file=pki.ca_file) as client,
         ):
             named = url.replace("127.0.0.1", "partner.test")
-            rule = UrlPolicy(frozenset({"partner.test"}), allow_loopback_http=True)
+            rule = UrlPolicy.for_urls([named], allow_loopback_http=True)
             assert (await client.post(named, b"<cXML/>", policy=rule)).status == 200
 
     asyncio.run(scenario())
@@ -222,7 +260,7 @@ def test_checked_requests_never_reuse_an_unchecked_connection() -> None:
 
     async def scenario() -> None:
         async with serve(recorder) as url, CxmlClient() as client:
-            rule = UrlPolicy(frozenset({"127.0.0.1"}), allow_loopback_http=True)
+            rule = UrlPolicy.for_urls([url], allow_loopback_http=True)
             await client.post(url, b"<cXML/>")
             await client.post(url, b"<cXML/>", policy=rule)
             await client.post(url, b"<cXML/>", policy=rule)
@@ -240,7 +278,6 @@ def test_concurrent_requests_keep_their_own_checked_addresses(
     on two loopback addresses each reach their own server."""
     fake_dns(monkeypatch, {"a.test": ["127.0.0.1"], "b.test": ["127.0.0.2"]})
     a, b = Recorder(), Recorder()
-    rule = UrlPolicy(frozenset({"a.test", "b.test"}), allow_loopback_http=True)
 
     async def scenario() -> None:
         async with (
@@ -249,6 +286,7 @@ def test_concurrent_requests_keep_their_own_checked_addresses(
             CxmlClient() as client,
         ):
             urls = [url_a.replace("127.0.0.1", "a.test"), url_b.replace("127.0.0.2", "b.test")]
+            rule = UrlPolicy.for_urls(urls, allow_loopback_http=True)
             replies = await asyncio.gather(
                 *(client.post(urls[i % 2], b"<cXML/>", policy=rule) for i in range(32))
             )

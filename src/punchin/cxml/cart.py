@@ -61,7 +61,7 @@ class Line:
         return self.unit_price * self.quantity
 
 
-def _item(number: int, line: Line, currency: str) -> ItemIn:
+def _item(number: int, line: Line, currency: str, *, omit_optional: bool) -> ItemIn:
     return ItemIn(
         quantity=Decimal(line.quantity),
         line_number=number,
@@ -77,7 +77,7 @@ def _item(number: int, line: Line, currency: str) -> ItemIn:
                 Description(
                     text=line.description,
                     lang=LANG,
-                    short_name=ShortName(value=line.short_name),
+                    short_name=None if omit_optional else ShortName(value=line.short_name),
                 ),
             ),
             unit_of_measure=line.unit_of_measure,
@@ -91,13 +91,20 @@ def _item(number: int, line: Line, currency: str) -> ItemIn:
 
 
 def punch_out_order_message(
-    payload_id: str, parties: Parties, lines: Sequence[Line], currency: str
+    payload_id: str,
+    parties: Parties,
+    lines: Sequence[Line],
+    currency: str,
+    *,
+    omit_optional: bool = False,
 ) -> Document:
     """The cart (P5), under the payloadID of its setup request (P15).
 
     BuyerCookie is empty as in the request (P17); the header allows ``create`` only
     (a new requisition) and carries the Total, the sum of the lines. The SharedSecret
-    stays out: this document is served to whoever holds the PoomUrl.
+    stays out: this document is served to whoever holds the PoomUrl. ``omit_optional``
+    leaves out the optional elements some partners' readers reject (``Description/
+    ShortName``, docs/compatibility.md), for a partner whose settings ask for it.
     """
     total = sum((line.subtotal for line in lines), Decimal("0"))
     cart = PunchOutOrderMessage(
@@ -106,7 +113,10 @@ def punch_out_order_message(
             operation_allowed="create",
             total=Total(money=Money(amount=total, currency=currency)),
         ),
-        items=tuple(_item(n, line, currency) for n, line in enumerate(lines, start=1)),
+        items=tuple(
+            _item(n, line, currency, omit_optional=omit_optional)
+            for n, line in enumerate(lines, start=1)
+        ),
     )
     return message(cart, parties, payload_id=payload_id)
 

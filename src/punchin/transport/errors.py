@@ -10,9 +10,14 @@ from __future__ import annotations
 
 
 class TransportError(Exception):
-    """Base of every error ``punchin.transport`` raises; never carries a secret."""
+    """Base of every error ``punchin.transport`` raises; never carries a secret.
+
+    ``detail`` is for our own log; ``summary`` is what may be told to the partner whose
+    URL it was, without addresses, ports or redirect targets (docs/security.md row 15).
+    """
 
     transient: bool = False
+    summary = "the request failed"
 
     def __init__(self, detail: str) -> None:
         super().__init__(detail)
@@ -23,26 +28,34 @@ class ConnectFailed(TransportError):
     """No connection: refused, reset, unreachable, name not resolved, closed mid-answer."""
 
     transient = True
+    summary = "could not connect"
 
 
 class Timeout(TransportError):
     """The peer did not answer (completely) within the time allowed."""
 
     transient = True
+    summary = "no complete answer in time"
 
 
 class TLSFailed(TransportError):
     """The TLS handshake failed: untrusted or mismatched certificate, old protocol,
     client certificate refused. A configuration problem, so not worth retrying."""
 
+    summary = "the TLS handshake failed"
+
 
 class ReplyTooLarge(TransportError):
     """The answer is longer than the caller's cap; reading stopped at the cap."""
+
+    summary = "the answer is too large"
 
 
 class RedirectRefused(TransportError):
     """The peer answered 3xx; cXML endpoints are never followed elsewhere
     (docs/security.md rows 15, 20)."""
+
+    summary = "it answered with a redirect, which is not followed"
 
     def __init__(self, status: int, location: str | None) -> None:
         super().__init__(f"HTTP {status} redirect to {location or '(no Location)'} not followed")
@@ -52,6 +65,8 @@ class RedirectRefused(TransportError):
 
 class UrlRefused(TransportError):
     """The URL fails the caller's ``UrlPolicy``; nothing was sent (docs/security.md row 15)."""
+
+    summary = "the URL is not allowed"
 
 
 class BadReply(TransportError):

@@ -6,8 +6,10 @@ admin; either could point at our own network. Before any byte is sent, a URL mus
 - use https (plain http only to a loopback address, and only when the policy is a
   development one, ``allow_loopback_http``);
 - carry no user name or password;
-- name a host on the policy's list (exact, case-insensitive; ``*.example.com`` for
-  any subdomain; ``*`` for any host, still subject to the address checks);
+- name a host and port on the policy's list (host exact, case-insensitive;
+  ``*.example.com`` for any subdomain; ``*`` for any host and port, still subject to
+  the address checks). An entry without a port allows only the scheme's default port,
+  so another service on an allowed host (an admin site on :8443) stays out of reach;
 - resolve only to public addresses: never loopback (outside development), private,
   link-local, cloud metadata (169.254.169.254), multicast, reserved or unspecified,
   also when hidden in an IPv4-mapped, 6to4 or NAT64 IPv6 address.
@@ -22,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from yarl import URL
@@ -44,32 +47,71 @@ def normalise_host(host: str) -> str:
     return host.lower().rstrip(".")
 
 
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _entry(text: str) -> tuple[str, int | None]:
+    """An allow-list entry as (host pattern, port or None for the scheme's default).
+
+    Accepted forms: ``host``, ``host:port``, ``[v6]:port``, ``*.domain[:port]``, ``*``,
+    or a URL (``https://host:8443/...``), which admins tend to paste.
+    """
+    text = text.strip()
+    if "://" in text:
+        url = URL(text)
+        return normalise_host(url.raw_host or ""), url.port
+    if text.startswith("["):
+        host, _, rest = text[1:].partition("]")
+        port = rest.removeprefix(":")
+        return normalise_host(host), int(port) if port.isdigit() else None
+    host, colon, port = text.rpartition(":")
+    if colon and port.isdigit() and ":" not in host:
+        return normalise_host(host), int(port)
+    return normalise_host(text), None
+
+
 @dataclass(frozen=True, slots=True)
 class UrlPolicy:
-    """The hosts a URL may name, and whether this is a development setup.
+    """The hosts and ports a URL may name, and whether this is a development setup.
 
-    ``allowed_hosts``: exact host names or IP literals, ``*.example.com`` for any
-    subdomain of example.com (not example.com itself), or ``*`` for any host.
-    ``allow_loopback_http``: development only; permits loopback addresses, and plain
-    http to them.
+    ``allowed``: entries as ``_entry`` reads them: exact host names or IP literals,
+    ``*.example.com`` for any subdomain of example.com (not example.com itself),
+    each with an optional port (default: the URL scheme's), or ``*`` for any host
+    and port. ``allow_loopback_http``: development only; permits loopback addresses,
+    and plain http to them.
     """
 
-    allowed_hosts: frozenset[str]
+    allowed: frozenset[str]
     allow_loopback_http: bool = False
 
     def __post_init__(self) -> None:
-        if isinstance(self.allowed_hosts, str):
-            raise TypeError("allowed_hosts is a set of host names, not one string")
-        hosts = frozenset(normalise_host(h.strip()) for h in self.allowed_hosts)
-        object.__setattr__(self, "allowed_hosts", hosts - {""})
+        if isinstance(self.allowed, str):
+            raise TypeError("allowed is a set of host[:port] entries, not one string")
+        object.__setattr__(self, "allowed", frozenset(e.strip() for e in self.allowed) - {""})
 
-    def allows_host(self, host: str) -> bool:
+    @classmethod
+    def for_urls(cls, urls: Iterable[str], *, allow_loopback_http: bool = False) -> UrlPolicy:
+        """The policy that allows exactly the hosts and ports of ``urls`` (the endpoint
+        URLs an admin configured), empty ones skipped."""
+        entries = set()
+        for url in filter(None, urls):
+            parsed = URL(url)
+            if parsed.raw_host:
+                entries.add(f"{parsed.raw_host}:{parsed.port}")
+        return cls(frozenset(entries), allow_loopback_http=allow_loopback_http)
+
+    def allows(self, host: str, port: int, scheme: str = "https") -> bool:
         host = normalise_host(host)
-        if "*" in self.allowed_hosts or host in self.allowed_hosts:
-            return True
-        return any(
-            entry.startswith("*.") and host.endswith(entry[1:]) for entry in self.allowed_hosts
-        )
+        default = _DEFAULT_PORTS.get(scheme)
+        for text in self.allowed:
+            if text == "*":
+                return True
+            pattern, allowed_port = _entry(text)
+            if (allowed_port if allowed_port is not None else default) != port:
+                continue
+            if host == pattern or (pattern.startswith("*.") and host.endswith(pattern[1:])):
+                return True
+        return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,9 +193,9 @@ async def check_url(url: str | URL, policy: UrlPolicy) -> CheckedUrl:
     if parsed.scheme == "http" and not policy.allow_loopback_http:
         raise UrlRefused("plain http refused: https is required")
     host = normalise_host(parsed.raw_host or "")
-    if not policy.allows_host(host):
-        raise UrlRefused(f"host {host!r} is not on the list of allowed hosts")
-    port = parsed.port or (443 if parsed.scheme == "https" else 80)
+    port = parsed.port or _DEFAULT_PORTS[parsed.scheme]
+    if not policy.allows(host, port, parsed.scheme):
+        raise UrlRefused(f"{host}:{port} is not on the list of allowed hosts and ports")
     literal = _literal(host)
     addresses = [str(literal)] if literal is not None else await lookup(host, port)
     if not addresses:

@@ -198,6 +198,12 @@ def base_settings(party: str, package: str) -> dict[str, Any]:
         # claim must be free well before that.
         "PUNCHIN_INFLIGHT_WAIT_SECONDS": 5.0,
         "PUNCHIN_CLAIM_LEASE_SECONDS": 6.0,
+        # Records of requests whose sender is unknown, kept per hour (inbound.within_quota).
+        "PUNCHIN_UNAUTHENTICATED_LOG_PER_HOUR": {
+            "per_sender": 200,
+            "per_address": 200,
+            "overall": 2000,
+        },
         "MIDDLEWARE": [
             "django.middleware.security.SecurityMiddleware",
             "csp.middleware.CSPMiddleware",

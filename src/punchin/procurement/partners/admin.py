@@ -42,7 +42,7 @@ class SupplierPartnerAdmin(admin.ModelAdmin):
             "Authentication at our Punch-in endpoint (basic, bearer or client certificate)",
             {"fields": ("auth_scheme", "basic_user_id", "basic_password", "bearer_token")},
         ),
-        ("Carts: the hosts a PoomUrl may point to", {"fields": ("allowed_poom_hosts",)}),
+        ("Carts: the hosts and ports a PoomUrl may point to", {"fields": ("allowed_poom_hosts",)}),
         ("Reading their documents", {"fields": ("reading_policy",)}),
         (
             "Writing back to the supplier (approval decisions, purchase orders)",
@@ -50,6 +50,7 @@ class SupplierPartnerAdmin(admin.ModelAdmin):
                 "fields": (
                     "status_update_url",
                     "order_url",
+                    "omit_optional_elements",
                     "buyer_identity",
                     "outbound_shared_secret",
                     "outbound_auth_scheme",

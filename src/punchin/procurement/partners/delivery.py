@@ -8,8 +8,6 @@ row 15): a delivery row whose URL was tampered with is refused before connecting
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from django.conf import settings
 
 from punchin.procurement.partners.models import OutboundAuth, SupplierPartner
@@ -48,10 +46,12 @@ class SupplierTargets:
             auth = _auth(partner)
         except ValueError as exc:
             raise UnknownPartner(f"{partner}: outbound authentication: {exc}") from None
-        hosts = {urlsplit(u).hostname or "" for u in (partner.status_update_url, partner.order_url)}
         return Target(
             auth=auth,
-            policy=UrlPolicy(frozenset(hosts - {""}), allow_loopback_http=settings.PUNCHIN_DEV),
+            policy=UrlPolicy.for_urls(
+                (partner.status_update_url, partner.order_url),
+                allow_loopback_http=settings.PUNCHIN_DEV,
+            ),
             user_agent=USER_AGENT,
             ca_file=settings.PUNCHIN_CA_FILE,
         )

@@ -13,6 +13,7 @@ from django.db.models.functions import Lower
 
 from punchin.procurement.accounts.models import Organisation
 from punchin.web.inbound import reading_policy_field
+from punchin.web.peers import omit_optional_field
 
 
 class AuthScheme(models.TextChoices):
@@ -51,11 +52,16 @@ class SupplierPartner(models.Model):
     )
     auth_scheme = models.CharField(max_length=16, choices=AuthScheme.choices)
     reading_policy = reading_policy_field()
+    omit_optional_elements = omit_optional_field()
     basic_user_id = models.CharField(max_length=150, blank=True)
     basic_password_digest = models.CharField(max_length=64, blank=True, editable=False)
     bearer_token_digest = models.CharField(max_length=64, blank=True, editable=False)
     allowed_poom_hosts = models.TextField(
-        blank=True, help_text="host names a PoomUrl (the cart's URL) may point to, one per line"
+        blank=True,
+        help_text=(
+            "where a PoomUrl (the cart's URL) may point: host or host:port, one per line; "
+            "without a port only the default (443 for https)"
+        ),
     )
     status_update_url = models.URLField(
         blank=True,

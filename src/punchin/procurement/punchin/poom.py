@@ -1,6 +1,6 @@
 """Fetching the cart from the PoomUrl (P5, P18, P19), and what each failure means (P23).
 
-Only hosts configured for the partner, only https (plain http to loopback in
+Only hosts and ports configured for the partner, only https (plain http to loopback in
 development), refused before connecting otherwise (docs/security.md row 15). The fetch
 has a deadline inside the PoomUrl's one-minute life and a size cap (row 16).
 
@@ -12,6 +12,7 @@ supplier's retry of the PunchOutSetupRequest is meaningful.
 
 from __future__ import annotations
 
+import logging
 import time
 
 from django.conf import settings
@@ -21,6 +22,8 @@ from punchin.cxml.errors import BadRequest, LocalProtocolError
 from punchin.procurement.partners.models import SupplierPartner
 from punchin.transport import BadReply, TransportError, UrlPolicy, UrlRefused
 from punchin.web.clients import cxml_client
+
+log = logging.getLogger(__name__)
 
 
 def policy_for(partner: SupplierPartner) -> UrlPolicy:
@@ -39,7 +42,11 @@ async def fetch_poom(partner: SupplierPartner, url: str) -> bytes:
                 max_bytes=settings.PUNCHIN_POOM_MAX_BYTES,
             )
     except UrlRefused as exc:
-        raise BadRequest(f"PoomUrl refused: {exc.detail}") from None
+        log.warning("PoomUrl of %s refused: %s", partner, exc.detail)
+        raise BadRequest(
+            "PoomUrl not allowed: it must be an https URL on a host and port configured "
+            "for your partner account"
+        ) from None
     except BadReply as exc:
         status = reply_status(exc.excerpt)
         if status is not None:
@@ -53,8 +60,11 @@ async def fetch_poom(partner: SupplierPartner, url: str) -> bytes:
             ) from None
         raise BadRequest(f"PoomUrl answered HTTP {exc.status}") from None
     except TransportError as exc:
+        # The partner hears what kind of failure it was, never where we connected or
+        # were redirected to: no port scan or map of our network through its replies.
+        log.warning("PoomUrl of %s not fetched: %s", partner, exc.detail)
         if exc.transient:
             raise LocalProtocolError(
-                f"could not fetch the PoomUrl ({exc.detail}); the request can be retried"
+                f"could not fetch the PoomUrl ({exc.summary}); the request can be retried"
             ) from None
-        raise BadRequest(f"could not fetch the PoomUrl: {exc.detail}") from None
+        raise BadRequest(f"could not fetch the PoomUrl: {exc.summary}") from None

@@ -51,6 +51,7 @@ class PurchasingSystemForm(forms.ModelForm):
             "inbound_identity",
             "inbound_shared_secret",
             "reading_policy",
+            "omit_optional_elements",
             *_DOCUMENT_URLS,
         )
         widgets: ClassVar[dict[str, Any]] = {

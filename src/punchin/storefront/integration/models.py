@@ -8,6 +8,7 @@ from django.db import models
 
 from punchin.storefront.accounts.models import BusinessAccount
 from punchin.web.inbound import reading_policy_field
+from punchin.web.peers import omit_optional_field
 
 
 class SystemKind(models.TextChoices):
@@ -81,6 +82,7 @@ class PurchasingSystem(models.Model):
     # Where order documents go (ConfirmationRequest, ShipNoticeRequest,
     # InvoiceDetailRequest); blank: the Punch-in endpoint's origin + DEFAULT_PATHS.
     reading_policy = reading_policy_field()
+    omit_optional_elements = omit_optional_field()
     confirmation_url = models.URLField("ConfirmationRequest URL", max_length=500, blank=True)
     ship_notice_url = models.URLField("ShipNoticeRequest URL", max_length=500, blank=True)
     invoice_url = models.URLField("InvoiceDetailRequest URL", max_length=500, blank=True)

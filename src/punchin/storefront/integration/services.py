@@ -14,7 +14,6 @@ from pathlib import Path
 
 from asgiref.sync import async_to_sync
 from django.conf import settings
-from yarl import URL
 
 from punchin.storefront.accounts.models import BusinessAccount
 from punchin.storefront.integration.models import AuthScheme, PurchasingSystem
@@ -33,10 +32,7 @@ class ConfigurationError(Exception):
 
 def url_policy(endpoint_url: str) -> UrlPolicy:
     """The policy a send to ``endpoint_url`` runs under: that one host."""
-    return UrlPolicy(
-        frozenset({URL(endpoint_url).raw_host or ""}),
-        allow_loopback_http=settings.PUNCHIN_DEV,
-    )
+    return UrlPolicy.for_urls([endpoint_url], allow_loopback_http=settings.PUNCHIN_DEV)
 
 
 def endpoint_problem(endpoint_url: str) -> str | None:
@@ -114,10 +110,7 @@ class PurchasingSystemTargets:
         urls = (system.endpoint_url, *(system.document_url(f) for f in system.DEFAULT_PATHS))
         return Target(
             auth=auth,
-            policy=UrlPolicy(
-                frozenset(URL(url).raw_host or "" for url in urls),
-                allow_loopback_http=settings.PUNCHIN_DEV,
-            ),
+            policy=UrlPolicy.for_urls(urls, allow_loopback_http=settings.PUNCHIN_DEV),
             user_agent=user_agent(),
             ca_file=settings.PUNCHIN_CA_FILE,
         )

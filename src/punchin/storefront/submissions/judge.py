@@ -104,11 +104,13 @@ def judge_failure(exc: TransportError) -> Verdict:
     failure or a redirect is a configuration problem that the same send meets again."""
     if exc.transient:
         return Verdict(
-            Outcome.TRANSIENT, f"Your purchasing system could not be reached ({exc.detail})."
+            Outcome.TRANSIENT,
+            f"Your purchasing system could not be reached ({exc.summary}).",
+            detail=exc.detail,
         )
     return Verdict(
         Outcome.PERMANENT,
-        f"The purchasing system's endpoint cannot be used ({exc.detail}). Ask your account "
+        f"The purchasing system's endpoint cannot be used ({exc.summary}). Ask your account "
         "admin to check Configure Purchasing System.",
         detail=exc.detail,
     )

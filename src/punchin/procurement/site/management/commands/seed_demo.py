@@ -42,12 +42,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--storefront-url",
             default="http://127.0.0.1:8001",
-            help="the storefront's base URL: its host is the allowed PoomUrl host, and "
+            help="the storefront's base URL: its host and port are the allowed PoomUrl origin, and "
             "StatusUpdateRequests and OrderRequests go to its /cxml/status and /cxml/order",
         )
 
     def handle(self, *args: Any, storefront_url: str, **options: Any) -> None:
-        host = urlsplit(storefront_url).hostname
+        parts = urlsplit(storefront_url)
+        host, port = parts.hostname, parts.port or (443 if parts.scheme == "https" else 80)
         if not host:
             raise CommandError(f"--storefront-url {storefront_url!r} names no host")
         origin = storefront_url.rstrip("/")
@@ -63,7 +64,7 @@ class Command(BaseCommand):
                     "auth_scheme": AuthScheme.BASIC,
                     "basic_user_id": demo.ENDPOINT_USER,
                     "basic_password_digest": credentials.digest(demo.ENDPOINT_PASSWORD),
-                    "allowed_poom_hosts": host,
+                    "allowed_poom_hosts": f"{host}:{port}",
                     "active": True,
                     # P8: writing back to the store, as the store's seed expects us.
                     "status_update_url": f"{origin}/cxml/status",
@@ -93,7 +94,7 @@ class Command(BaseCommand):
             self._policy(organisation, users[demo.APPROVER], users[demo.PROCUREMENT_ADMIN])
         self.stdout.write(
             f"procurement demo: {organisation} with partner {partner} "
-            f"(PoomUrl host {host}, orders to {origin}/cxml/order); users "
+            f"(PoomUrl origin {host}:{port}, orders to {origin}/cxml/order); users "
             f"{demo.PUNCHIN_BUYER}, {demo.APPROVER} (approves all), "
             f"{demo.PROCUREMENT_ADMIN} (finance from {FINANCE_LIMIT:,} USD)"
         )
