@@ -34,7 +34,7 @@ def username(request: HttpRequest, credentials: dict[str, Any] | None) -> str | 
     return value.strip().lower() if isinstance(value, str) else None
 
 
-class LoginThrottle(AxesDatabaseHandler):  # type: ignore[misc]
+class LoginThrottle(AxesDatabaseHandler):
     """axes compares the largest count with one limit (``AXES_FAILURE_LIMIT``); the
     client's count over all accounts is scaled so that it reaches that limit at
     ``PUNCHIN_LOGIN_CLIENT_FAILURE_LIMIT`` failures."""
