@@ -73,7 +73,16 @@ from punchin.cxml.punchout import (
     SupplierOrderInfo,
 )
 from punchin.cxml.statusupdate import IntegrationMessage, IntegrationStatus
-from punchin.cxml.values import AMOUNT, DATETIME, DECIMAL, OPTIONAL_DATETIME, PAYLOAD_ID, UINT
+from punchin.cxml.values import (
+    AMOUNT,
+    DATETIME,
+    DECIMAL,
+    DECIMAL_BOUND,
+    MAX_UINT_DIGITS,
+    OPTIONAL_DATETIME,
+    PAYLOAD_ID,
+    UINT,
+)
 
 M = TypeVar("M", bound=Element)
 
@@ -89,10 +98,12 @@ xml_text = st.text(
     st.characters(exclude_categories=("Cs",), exclude_characters=_XML_ILLEGAL), max_size=12
 )
 
-decimals = st.integers(min_value=0, max_value=6).flatmap(
+# Within the bound every document's numbers are read under (docs/security.md row 24).
+_LARGEST = Decimal(10**DECIMAL_BOUND.digits - 1)
+decimals = st.integers(min_value=0, max_value=DECIMAL_BOUND.places).flatmap(
     lambda places: st.decimals(
-        min_value=Decimal("-1e9"),
-        max_value=Decimal("1e9"),
+        min_value=-_LARGEST,
+        max_value=_LARGEST,
         places=places,
         allow_nan=False,
         allow_infinity=False,
@@ -123,7 +134,7 @@ _CODECS: dict[Any, st.SearchStrategy[Any]] = {
     STR: xml_text,
     DECIMAL: decimals,
     AMOUNT: decimals,
-    UINT: st.integers(min_value=0, max_value=10**12),
+    UINT: st.integers(min_value=0, max_value=10**MAX_UINT_DIGITS - 1),
     DATETIME: aware_datetimes,
     OPTIONAL_DATETIME: aware_datetimes,
     PAYLOAD_ID: xml_text.filter(str.strip),  # not blank, at most 255 characters

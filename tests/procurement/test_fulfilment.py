@@ -57,6 +57,7 @@ from tests.cxml.builders import money, tax
 from tests.procurement import flow
 from tests.procurement.builders import credential
 from tests.procurement.conftest import Answer, basic, post
+from tests.signin import login
 
 
 @pytest.fixture
@@ -239,7 +240,7 @@ def test_confirm_ship_invoice_match(
     assert Shipment.objects.filter(order=order).count() == 1
     send(server, ship_notice(order, "SHIP-2", {2: "1.5"}))
 
-    client.login(username=demo.PUNCHIN_BUYER, password=demo.PASSWORD)
+    login(client, username=demo.PUNCHIN_BUYER, password=demo.PASSWORD)
     page = client.get(reverse("orders:detail", args=[order.number])).content.decode()
     assert 'id="match-status">open<' in page
     answer, _ = send(server, invoice(order, {1: ("2", "4.55"), 2: ("1.5", "2.20")}))
@@ -291,7 +292,7 @@ def test_a_line_confirmed_short_is_matched_against_the_confirmation(
     result = match_order(order)
     assert [m.status for m in result.lines] == ["matched", "matched"]
     assert result.status == "matched"
-    client.login(username=demo.APPROVER, password=demo.PASSWORD)
+    login(client, username=demo.APPROVER, password=demo.PASSWORD)
     page = client.get(reverse("orders:detail", args=[order.number])).content.decode()
     assert 'id="match-status">matched<' in page
 
@@ -359,7 +360,7 @@ def test_no_change_or_cancel_once_shipped(server: LiveASGIServer, client: Client
     offers them, so no OrderRequest is sent only to need attention."""
     order = flow.approved()
     send(server, confirmation(order))
-    client.login(username=demo.PUNCHIN_BUYER, password=demo.PASSWORD)
+    login(client, username=demo.PUNCHIN_BUYER, password=demo.PASSWORD)
     detail = reverse("orders:detail", args=[order.number])
     assert 'id="change-form"' in client.get(detail).content.decode()
     send(server, ship_notice(order, "SHIP-1", {1: "1"}))
@@ -386,7 +387,7 @@ def test_mismatches_go_to_the_reconciliation_list(
     # 4.54 is within 1 % of 4.50; 4.60 is not; 2 MTR invoiced but 1.5 shipped.
     send(server, invoice(within, {1: ("2", "4.54"), 2: ("1.5", "2.20")}))
     send(server, invoice(beyond, {1: ("2", "4.60"), 2: ("2", "2.20")}))
-    client.login(username=demo.APPROVER, password=demo.PASSWORD)
+    login(client, username=demo.APPROVER, password=demo.PASSWORD)
     page = client.get(reverse("orders:reconciliation")).content.decode()
     assert beyond.number in page
     assert within.number not in page
@@ -443,7 +444,7 @@ def test_spend_page_figures_come_from_the_orders(client: Client, db: None) -> No
         (flow.line(1, "CHAIR", "1", "99.00", unspsc="56101504"),), payload_id="chair@store.test"
     )
     PurchaseOrder.objects.filter(pk=cancelled.pk).update(state=State.CANCELLED)
-    client.login(username=demo.APPROVER, password=demo.PASSWORD)
+    login(client, username=demo.APPROVER, password=demo.PASSWORD)
     page = client.get(reverse("spend:overview")).content.decode()
     month = f"{big.order_date:%Y-%m}"
     for section, rows in {

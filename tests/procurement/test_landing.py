@@ -25,6 +25,7 @@ from punchin.procurement.requisitions.services import create_draft
 from punchin.web import demo
 from punchin.web.documents import Direction
 from tests.procurement import builders
+from tests.signin import login
 
 pytestmark = pytest.mark.django_db
 
@@ -141,7 +142,7 @@ def test_a_user_outside_the_organisation_cannot_take_the_requisition(
 
 def test_already_logged_in_buyer_lands_directly(seeded: None, client: Client) -> None:
     requisition, path = punched_in()
-    client.login(username=demo.PUNCHIN_BUYER, password=demo.PASSWORD)
+    login(client, username=demo.PUNCHIN_BUYER, password=demo.PASSWORD)
     landed = client.get(path)
     assert landed.status_code == 302
     assert requisition.number in landed["Location"]
@@ -168,7 +169,7 @@ def test_another_buyer_cannot_see_the_requisition(seeded: None, client: Client) 
     requisition, path = punched_in()
     log_in_on(client, path)
     client.logout()
-    client.login(username=demo.APPROVER, password=demo.PASSWORD)
+    login(client, username=demo.APPROVER, password=demo.PASSWORD)
     assert client.get(reverse("requisitions:detail", args=[requisition.number])).status_code == 404
 
 
@@ -191,12 +192,12 @@ def test_seed_demo_is_idempotent(seeded: None) -> None:
 
 
 def test_partner_settings_page_for_organisation_admins(seeded: None, client: Client) -> None:
-    client.login(username=demo.PROCUREMENT_ADMIN, password=demo.PASSWORD)
+    login(client, username=demo.PROCUREMENT_ADMIN, password=demo.PASSWORD)
     page = client.get(reverse("partners:settings")).content.decode()
     assert demo.STORE_NAME in page
     assert "http://testserver/cxml/punchin" in page
     client.logout()
-    client.login(username=demo.PUNCHIN_BUYER, password=demo.PASSWORD)
+    login(client, username=demo.PUNCHIN_BUYER, password=demo.PASSWORD)
     assert client.get(reverse("partners:settings")).status_code == 403
 
 
@@ -208,7 +209,7 @@ def test_admin_shows_documents_with_their_raw_text(seeded: None, client: Client)
         answer=b"<cXML><Response/></cXML>",
         status_code=400,
     )
-    client.login(username=demo.PROCUREMENT_ADMIN, password=demo.PASSWORD)
+    login(client, username=demo.PROCUREMENT_ADMIN, password=demo.PASSWORD)
     listing = client.get(reverse("admin:procurement_documents_cxmldocument_changelist"))
     assert listing.status_code == 200
     assert b"PunchOutSetupRequest" in listing.content
@@ -218,7 +219,7 @@ def test_admin_shows_documents_with_their_raw_text(seeded: None, client: Client)
 
 
 def test_admin_partner_form_stores_only_digests(seeded: None, client: Client) -> None:
-    client.login(username=demo.PROCUREMENT_ADMIN, password=demo.PASSWORD)
+    login(client, username=demo.PROCUREMENT_ADMIN, password=demo.PASSWORD)
     page = client.get(reverse("admin:procurement_partners_supplierpartner_add"))
     assert page.status_code == 200
     partner = SupplierPartner.objects.get()

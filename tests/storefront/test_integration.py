@@ -21,6 +21,7 @@ from punchin.cxml.validate import validate
 from punchin.storefront.integration.models import PurchasingSystem
 from punchin.web import demo
 from punchin.web.testing import LiveASGIServer
+from tests.signin import login
 
 from .conftest import Acme, Browser, setup_response
 
@@ -46,7 +47,7 @@ def form(endpoint_url: str, mode: str = "production", **overrides: Any) -> dict[
 
 def admin_client() -> Client:
     client = Client()
-    assert client.login(username=demo.STORE_ADMIN, password=demo.PASSWORD)
+    assert login(client, username=demo.STORE_ADMIN, password=demo.PASSWORD)
     return client
 
 
@@ -69,7 +70,7 @@ def test_the_path_to_configure_purchasing_system(acme: Acme) -> None:
 
 def test_only_account_admins_configure(acme: Acme) -> None:
     client = Client()
-    assert client.login(username=demo.PUNCHIN_BUYER, password=demo.PASSWORD)
+    assert login(client, username=demo.PUNCHIN_BUYER, password=demo.PASSWORD)
     assert client.get(CONFIGURE).status_code == 403
     assert client.post(CONFIGURE, form("https://127.0.0.1/x")).status_code == 403
     assert not PurchasingSystem.objects.exists()
@@ -100,7 +101,7 @@ def test_banner_once_configured_and_secrets_never_shown(acme: Acme, settings: An
     """P11: once configured, the pages show that Punch-in is set up."""
     settings.PUNCHIN_DEV = True
     buyer = Client()
-    assert buyer.login(username=demo.PUNCHIN_BUYER, password=demo.PASSWORD)
+    assert login(buyer, username=demo.PUNCHIN_BUYER, password=demo.PASSWORD)
     assert 'id="punchin-banner"' not in buyer.get("/").content.decode()
     client = admin_client()
     client.post(CONFIGURE, form("http://127.0.0.1:8002/cxml/punchin"))

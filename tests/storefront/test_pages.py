@@ -23,13 +23,14 @@ from punchin.storefront.cart.models import CartLine, Order
 from punchin.storefront.catalog.models import Category, Product
 from punchin.storefront.catalog.services import search
 from punchin.web import demo
+from tests.signin import login
 
 from .conftest import Acme, product
 
 
 def signed_in(email: str) -> Client:
     client = Client()
-    assert client.login(username=email, password=demo.PASSWORD)
+    assert login(client, username=email, password=demo.PASSWORD)
     return client
 
 

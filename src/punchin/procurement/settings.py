@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 
-from punchin.web.settings_base import DJANGO_APPS, base_settings
+from punchin.web.settings_base import DJANGO_APPS, authentication_backends, base_settings
 
 _base = base_settings("procurement", "punchin.procurement")
 globals().update(_base)
@@ -32,7 +32,10 @@ INSTALLED_APPS = [
     "punchin.procurement.spend",
 ]
 
-AUTHENTICATION_BACKENDS = ["punchin.procurement.accounts.backends.EmailBackend"]
+AUTHENTICATION_BACKENDS = authentication_backends(
+    "punchin.procurement.accounts.backends.EmailBackend"
+)
+AXES_LOCKOUT_TEMPLATE = "procurement/locked_out.html"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "requisitions:list"
 LOGOUT_REDIRECT_URL = "accounts:login"

@@ -48,6 +48,7 @@ STATICFILES_DIRS = [_HERE / "static"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "catalog:home"
 LOGOUT_REDIRECT_URL = "login"
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 
 PUNCHIN_MARKETPLACE = os.environ.get("PUNCHIN_MARKETPLACE", "US").upper()
 PUNCHIN_STORE_NAME = os.environ.get("PUNCHIN_STORE_NAME", "Punchin Store")

@@ -30,6 +30,7 @@ from punchin.storefront.submissions.models import (
 )
 from punchin.storefront.submissions.sending import send
 from punchin.transport import HttpReply
+from punchin.web.links import http_url
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +65,10 @@ def progress(submission: PunchInSubmission) -> Progress:
         state=submission.state,
         state_label=State(submission.state).label,
         message=submission.message,
-        redirect_url=submission.start_page_url if submission.state == State.ACCEPTED else "",
+        # The judge accepted only an allowed StartPage; the page still checks the scheme.
+        redirect_url=http_url(submission.start_page_url)
+        if submission.state == State.ACCEPTED
+        else "",
         retry_in=round(retry_in, 3),
         attempts=submission.attempts,
         max_attempts=submission.max_attempts,
