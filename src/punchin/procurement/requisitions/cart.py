@@ -57,7 +57,8 @@ class Cart:
     shipping: Decimal | None = None
 
 
-def _fits(value: Decimal) -> bool:
+def fits_field(value: Decimal) -> bool:
+    """Whether ``value`` fits a MONEY or QUANTITY column without rounding."""
     _sign, digits, exponent = value.as_tuple()
     assert isinstance(exponent, int)  # the codec refuses NaN and infinity
     return exponent >= -_MAX_DECIMALS and len(digits) + min(exponent, 0) <= _MAX_INTEGER_DIGITS
@@ -77,7 +78,7 @@ def _line(number: int, item: ItemIn, currency: str, reasons: list[str]) -> CartL
     if money.currency != currency:
         reasons.append(f"{where}: currency {money.currency} differs from the cart's {currency}")
     for label, value in (("quantity", item.quantity), ("unit price", money.amount)):
-        if not _fits(value):
+        if not fits_field(value):
             reasons.append(f"{where}: {label} {value} has too many digits")
     unit = detail.unit_of_measure.strip()
     if _UNIT_OF_MEASURE.fullmatch(unit) is None:
@@ -85,7 +86,7 @@ def _line(number: int, item: ItemIn, currency: str, reasons: list[str]) -> CartL
     basis = Decimal(1)
     if detail.price_basis_quantity is not None:
         basis = detail.price_basis_quantity.quantity
-        if basis <= 0 or not _fits(basis):
+        if basis <= 0 or not fits_field(basis):
             reasons.append(f"{where}: PriceBasisQuantity {basis} is not a positive amount")
             basis = Decimal(1)
     description = detail.descriptions[0] if detail.descriptions else None
@@ -136,7 +137,7 @@ def read_cart(message: PunchOutOrderMessage, max_lines: int) -> Cart:
         Decimal(0),
     )
     for label, part in (("Tax", message.header.tax), ("Shipping", message.header.shipping)):
-        if part is not None and (part.money.amount < 0 or not _fits(part.money.amount)):
+        if part is not None and (part.money.amount < 0 or not fits_field(part.money.amount)):
             reasons.append(f"{label} {part.money.amount} is not a plausible amount")
     if not reasons and header_money.amount not in (total, total + extras):
         reasons.append(
