@@ -167,7 +167,7 @@ def refusals(request: InvoiceDetailRequest) -> tuple[str, ...]:
         InvoicePurpose.LINE_LEVEL_CREDIT_MEMO,
     ):
         found.append(
-            f'purpose {purpose!r} is not accepted: send purpose="standard" for what is owed, '
+            f'purpose {str(purpose)!r} is not accepted: send purpose="standard" for what is owed, '
             '"lineLevelCreditMemo" or "creditMemo" for what is credited'
         )
         return tuple(found)
@@ -223,7 +223,7 @@ def _signs(request: InvoiceDetailRequest) -> Iterator[str]:
                 )
             if price < 0:
                 yield (
-                    f"{where}: unit price {_number(price)} is negative; credit a price "
+                    f"{where}: unit price {price:f} is negative; credit a price "
                     'with a credit memo (purpose="lineLevelCreditMemo")'
                 )
         elif quantity < 0 and price < 0:
@@ -294,7 +294,7 @@ def _line_problems(items: Iterable[InvoiceDetailItem], currency: str) -> Iterato
             yield (
                 f"invoice line {item.invoice_line_number}: subtotal "
                 f"{amount(stated, currency)} doesn't add up: {_number(item.quantity)} x "
-                f"{_number(item.unit_price.money.amount)} is {amount(computed, currency)}"
+                f"{item.unit_price.money.amount:f} is {amount(computed, currency)}"
             )
 
 

@@ -155,7 +155,7 @@ def match_line(line: PurchaseOrderLine, tolerance: Tolerance) -> LineMatch:
     reasons: list[str] = []
     if invoiced > 0:
         invoiced_price = billed * line.price_basis_quantity / invoiced
-    elif invoice_lines and billed:
+    elif invoiced == 0 and billed:
         reasons.append(f"{amount(billed, currency)} invoiced with no units left invoiced")
     if received > expected and not tolerance.quantity_ok(received, expected):
         reasons.append(f"received {_fmt(received)} but {basis} {_fmt(expected)}")
@@ -240,7 +240,7 @@ def _findings(order: PurchaseOrder, tolerance: Tolerance) -> tuple[Finding, ...]
             credited[memo.credits_id] += -memo.due
     for invoice in invoices:
         taken = credited.get(invoice.pk, Decimal(0))
-        if taken > invoice.due:
+        if taken and taken > invoice.due:
             found.append(
                 Finding(
                     f"invoice {invoice.invoice_id}",
