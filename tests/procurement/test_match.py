@@ -10,7 +10,6 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -426,20 +425,24 @@ def test_invoiced_quantity_is_matched_against_received_not_shipped(
 
 
 def test_receiving_desk_receives_and_others_cannot(server: LiveASGIServer, client: Client) -> None:
+    """The seeded receiving desk (a group with ``receive_goods``) sees and receives the
+    organisation's POs; a member without it (or a desk of another organisation) cannot."""
     order = confirmed(server)
-    desk = flow.user(demo.APPROVER)  # a member who is no requester or admin
-    Membership.objects.filter(user=desk).update(is_approver=False)
     url = reverse("orders:receive", args=[order.number])
-    client.force_login(desk)
+    outsider = flow.user(demo.APPROVER)
+    Membership.objects.filter(user=outsider).update(is_approver=False)
+    client.force_login(outsider)
     assert client.get(url).status_code == 404
-    group = Group.objects.create(name="Receiving desk (test)")
-    group.permissions.add(Permission.objects.get(codename="receive_goods"))
-    desk.groups.add(group)
+    desk = flow.user(demo.RECEIVING_DESK)
+    assert desk.groups.filter(permissions__codename="receive_goods").exists()
     client.force_login(desk)
+    assert order.number in client.get(reverse("orders:list")).content.decode()
     assert client.post(url, {"all": "ordered"}).status_code == 302
     order.refresh_from_db()
     assert order.state == State.RECEIVED
     assert Receipt.objects.get(order=order).recorded_by == desk
+    Membership.objects.filter(user=desk).delete()
+    assert client.get(url).status_code == 404
 
 
 # --- credit memos -----------------------------------------------------------------------
