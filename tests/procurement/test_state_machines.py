@@ -4,6 +4,9 @@ sample of the purchase order's forbidden moves refused in words."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 from django.core.management import call_command
 from django.db import models
@@ -89,3 +92,11 @@ def test_every_purchase_order_move_is_in_the_table_or_refused_and_leaves_history
     assert sorted(history.values_list("from_state", "to_state")) == sorted(orders.TRANSITIONS)
     assert history.count() == made
     assert all(h.why == orders.TRANSITIONS[(h.from_state, h.to_state)] for h in history)
+
+
+def test_the_lifecycle_table_in_the_docs_is_the_machine() -> None:
+    """docs/purchase-orders.md lists every move of ``TRANSITIONS`` with its reason."""
+    page = (Path(__file__).resolve().parents[2] / "docs/purchase-orders.md").read_text()
+    rows = re.findall(r"^\| `(\w+)` \| `(\w+)` \| (.+) \|$", page, flags=re.MULTILINE)
+    assert {(a, b): why for a, b, why in rows} == orders.TRANSITIONS
+    assert len(rows) == len(orders.TRANSITIONS)
