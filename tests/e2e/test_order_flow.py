@@ -7,7 +7,8 @@ storefront says "Approved" and shows the purchase order; the store's fulfilment 
 confirm it (one box short), ship and invoice what they confirmed, and the
 storefront's worker delivers each document; procurement's purchase order holds the
 invoice until the buyer receives the goods, then shows the timeline and a three-way
-match, matched against the confirmation and the receipt, and the spend page counts it. Four people, four browser profiles, two companies' servers.
+match, matched against the confirmation and the receipt, and the spend page counts
+it. Four people, four browser profiles, two companies' servers.
 
 Set PUNCHIN_SCREENSHOTS=1 to refresh docs/screenshots.
 """
@@ -181,7 +182,7 @@ def test_approved_cart_becomes_a_matched_purchase_order(
     page.goto(f"{procurement}/spend/")
     supplier = page.locator("#spend-supplier tbody tr", has_text=logins.STORE_NAME)
     expect(supplier).to_have_count(1)
-    assert money(supplier.locator('[data-label="Amount"]').inner_text()) == ordered
+    assert money(supplier.locator('[data-label="Approved"]').inner_text()) == ordered
     expect(page.locator("#spend-supplier figure svg")).to_be_visible()
     screenshot(page, "16-spend")
 

@@ -172,9 +172,13 @@ def header_credit(order: PurchaseOrder, amount: str, *, invoice_id: str) -> Invo
     )
 
 
-def confirmed(server: LiveASGIServer, lines: tuple[CartLine, ...] = flow.SMALL) -> PurchaseOrder:
+def confirmed(
+    server: LiveASGIServer,
+    lines: tuple[CartLine, ...] = flow.SMALL,
+    payload_id: str = "1700000000.1.1@store.test",
+) -> PurchaseOrder:
     """An approved PO the supplier confirmed as ordered (over HTTP)."""
-    order = flow.approved(lines)
+    order = flow.approved(lines, payload_id=payload_id)
     assert status_of(send(server, confirmation(order))[0])[0] == 200
     order.refresh_from_db()
     return order
@@ -592,3 +596,43 @@ def test_a_matched_invoiced_po_is_paid_then_closed(server: LiveASGIServer, clien
     # The requester may receive, not pay.
     client.login(username=demo.PUNCHIN_BUYER, password=demo.PASSWORD)
     assert client.post(reverse("orders:pay", args=[order.number])).status_code == 404
+
+
+# --- spend ----------------------------------------------------------------------------
+
+
+def test_spend_counts_invoiced_money_only_where_the_match_holds_nothing(
+    server: LiveASGIServer,
+) -> None:
+    """The 99,999.00 invoice is not spend; the matching one is, net of its credit memo."""
+    from punchin.procurement.spend.services import spend
+
+    wrong = confirmed(server, (flow.line(1, "STAPLER", "1", "7.00"),))
+    receive(wrong, {1: "1"})
+    send(server, bill(wrong, ((1, "1", "7.00"),), due="99999.00"))
+    right = confirmed(server, payload_id="right@store.test")
+    receive(right, {1: "2", 2: "1.5"})
+    _, body = send(server, bill(right, ((1, "2", "4.50"), (2, "1.5", "2.20")), number="INV-2"))
+    payload = body.split(b'payloadID="', 1)[1].split(b'"', 1)[0].decode()
+    assert right.requester is not None  # half a metre goes back, and is credited
+    record(right, {2: Decimal("-0.5")}, by=right.requester, reasons={2: "cut short"})
+    memo = bill(
+        right,
+        ((2, "-0.5", "2.20"),),
+        number="CM-2",
+        purpose=InvoicePurpose.LINE_LEVEL_CREDIT_MEMO,
+        credits=payload,
+    )
+    assert status_of(send(server, memo)[0])[0] == 200
+    figures = {f.label: f for f in spend(PurchaseOrder.objects.all()).by_segment}
+    # Segment 44: the stapler (7.00, held) and the pens (9.00); 26: the cable (3.30).
+    assert (figures["44"].amount, figures["44"].received, figures["44"].invoiced) == (
+        Decimal("16.00"),
+        Decimal("16.00"),
+        Decimal("9.00"),
+    )
+    assert (figures["26"].amount, figures["26"].received, figures["26"].invoiced) == (
+        Decimal("3.30"),
+        Decimal("2.20"),
+        Decimal("2.20"),
+    )
