@@ -128,6 +128,7 @@ def test_demo_prints_sites_endpoints_and_logins_serves_and_stops_on_ctrl_c(
         logins.FULFILMENT_STAFF,
         logins.APPROVER,
         logins.PROCUREMENT_ADMIN,
+        logins.RECEIVING_DESK,
     ):
         assert email in banner
     assert f"password for all: {logins.PASSWORD}" in banner

@@ -156,6 +156,7 @@ Demo logins (password for all: {pw})
   Procurement  {credentials.PUNCHIN_BUYER:<34} requester (lands here after the punch-in)
   Procurement  {credentials.APPROVER:<34} approver: {procurement.url}/approvals/
   Procurement  {credentials.PROCUREMENT_ADMIN:<34} admin: {procurement.url}/admin/
+  Procurement  {credentials.RECEIVING_DESK:<34} receiving desk: "Receive" on a purchase order
 
 Try it: sign in to the storefront as the Punch-in buyer, search "toner", add to cart,
 check out and press "Submit order for approval". Each party runs a delivery worker

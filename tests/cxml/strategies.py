@@ -199,6 +199,8 @@ VALUES: dict[tuple[type[Element], str], st.SearchStrategy[Any]] = {
     (InvoiceDetailLineIndicator, "is_shipping_in_line"): st.just("yes"),
     (InvoiceDetailLineIndicator, "is_discount_in_line"): st.just("yes"),
     (InvoiceDetailLineIndicator, "is_accounting_in_line"): st.just("yes"),
+    (InvoiceDetailHeaderIndicator, "is_price_based_line_level_credit_memo"): st.just("yes"),
+    (InvoiceDetailRequestHeader, "is_information_only"): st.just("yes"),
 }
 
 # ``+`` in the content model, and DTD-required children the model leaves optional (so it
@@ -215,7 +217,7 @@ MIN_OCCURS: dict[tuple[type[Element], str], int] = {
     (ConfirmationItem, "statuses"): 1,
     (ShipControl, "carrier_identifiers"): 1,
     (ShipControl, "shipment_identifiers"): 1,
-    # (InvoiceDetailOrder+ | InvoiceDetailHeaderOrder+): the header form is not modelled.
+    # (InvoiceDetailOrder+ | InvoiceDetailHeaderOrder+): see _one_invoice_form.
     (InvoiceDetailRequest, "orders"): 1,
     (InvoiceDetailOrder, "items"): 1,
     (Request, "payload"): 1,
@@ -297,10 +299,23 @@ def _some_order(info: InvoiceDetailOrderInfo) -> st.SearchStrategy[InvoiceDetail
     )
 
 
+def _one_invoice_form(request: InvoiceDetailRequest) -> st.SearchStrategy[InvoiceDetailRequest]:
+    """``(InvoiceDetailOrder+ | InvoiceDetailHeaderOrder+)``: lines or header orders."""
+    if not request.header_orders:
+        return st.just(request)
+    return st.sampled_from(
+        (
+            dataclasses.replace(request, header_orders=()),
+            dataclasses.replace(request, orders=()),
+        )
+    )
+
+
 # Rules that tie fields together, applied to each built instance.
 COMPLETIONS: dict[type[Element], Callable[[Any], st.SearchStrategy[Any]]] = {
     Document: _with_header,
     InvoiceDetailOrderInfo: _some_order,
+    InvoiceDetailRequest: _one_invoice_form,
 }
 
 

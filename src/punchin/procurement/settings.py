@@ -73,9 +73,4 @@ PUNCHIN_CA_FILE = os.environ.get("PUNCHIN_CA_FILE") or None
 PUNCHIN_DELIVERY_BASE_TEMPLATE = "procurement/base.html"
 DEFAULT_FROM_EMAIL = os.environ.get("PUNCHIN_FROM_EMAIL", "procurement@punchin.invalid")
 
-# Three-way match tolerances (punchin.procurement.orders.match): a shipped or invoiced
-# quantity may differ from the ordered one by this percentage; an invoiced unit price
-# from the agreed one by this percentage or this absolute amount, whichever is larger.
-PUNCHIN_MATCH_QUANTITY_PERCENT = os.environ.get("PUNCHIN_MATCH_QUANTITY_PERCENT", "0")
-PUNCHIN_MATCH_PRICE_PERCENT = os.environ.get("PUNCHIN_MATCH_PRICE_PERCENT", "1")
-PUNCHIN_MATCH_PRICE_AMOUNT = os.environ.get("PUNCHIN_MATCH_PRICE_AMOUNT", "0.01")
+# Three-way match tolerances are per organisation: orders.models.MatchTolerance (admin).
