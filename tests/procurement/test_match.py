@@ -65,6 +65,7 @@ from tests.procurement.test_fulfilment import (
     ship_notice,
     status_of,
 )
+from tests.signin import login
 
 Line = tuple[int, str, str]  # PO line number, quantity, unit price
 
@@ -186,7 +187,7 @@ def confirmed(
 
 def reconciliation_rows(client: Client) -> list[tuple[str, str, str]]:
     """(PO, where, reason) of every row on the reconciliation page."""
-    client.login(username=demo.APPROVER, password=demo.PASSWORD)
+    login(client, demo.APPROVER, demo.PASSWORD)
     page = client.get(reverse("orders:reconciliation")).content.decode()
     rows = []
     for row in page.split('<tr data-order="')[1:]:
@@ -351,7 +352,7 @@ def test_tolerances_per_organisation_price_and_quantity(server: LiveASGIServer) 
 def test_partial_receipts_then_the_rest(server: LiveASGIServer, client: Client) -> None:
     order = confirmed(server)
     send(server, ship_notice(order, "SHIP-1", {1: "2", 2: "1.5"}))
-    client.login(username=demo.PUNCHIN_BUYER, password=demo.PASSWORD)
+    login(client, demo.PUNCHIN_BUYER, demo.PASSWORD)
     url = reverse("orders:receive", args=[order.number])
     page = client.get(url).content.decode()
     assert 'id="receive-all-shipped"' in page
@@ -378,7 +379,7 @@ def test_partial_receipts_then_the_rest(server: LiveASGIServer, client: Client) 
 
 def test_over_receipt_is_refused_beyond_tolerance(server: LiveASGIServer, client: Client) -> None:
     order = confirmed(server)
-    client.login(username=demo.PUNCHIN_BUYER, password=demo.PASSWORD)
+    login(client, demo.PUNCHIN_BUYER, demo.PASSWORD)
     url = reverse("orders:receive", args=[order.number])
     refused = client.post(url, {"received-1": "3"})
     assert refused.status_code == 400
@@ -399,7 +400,7 @@ def test_returns_need_a_reason_and_cannot_exceed_what_was_received(
 ) -> None:
     order = confirmed(server)
     receive(order, {1: "2", 2: "1.5"})
-    client.login(username=demo.PUNCHIN_BUYER, password=demo.PASSWORD)
+    login(client, demo.PUNCHIN_BUYER, demo.PASSWORD)
     url = reverse("orders:receive", args=[order.number])
     page = client.post(url, {"received-1": "-1"}).content.decode()
     assert "Line 1: say why the goods go back." in page
@@ -481,7 +482,7 @@ def test_credit_memo_line_level_takes_back_a_returned_unit(
     first = match_order(order).lines[0]
     assert (first.received, first.invoiced, first.status) == (1, 1, OPEN)
     assert match_order(order).mismatches == ()
-    client.login(username=demo.PUNCHIN_BUYER, password=demo.PASSWORD)
+    login(client, demo.PUNCHIN_BUYER, demo.PASSWORD)
     page_text = client.get(reverse("orders:detail", args=[order.number])).content.decode()
     assert 'data-purpose="lineLevelCreditMemo"' in page_text
     assert "credits INV-1" in page_text
@@ -580,7 +581,7 @@ def test_a_matched_invoiced_po_is_paid_then_closed(server: LiveASGIServer, clien
     order = confirmed(server)
     receive(order, {1: "2", 2: "1.5"})
     send(server, bill(order, ((1, "2", "4.50"), (2, "1.5", "2.20")), tax_amount="1.09"))
-    client.login(username=demo.PROCUREMENT_ADMIN, password=demo.PASSWORD)
+    login(client, demo.PROCUREMENT_ADMIN, demo.PASSWORD)
     detail = reverse("orders:detail", args=[order.number])
     assert 'id="pay-form"' in client.get(detail).content.decode()
     client.post(reverse("orders:pay", args=[order.number]), {"reference": "BANK-77"})
@@ -594,7 +595,7 @@ def test_a_matched_invoiced_po_is_paid_then_closed(server: LiveASGIServer, clien
     assert last.actor == flow.user(demo.PROCUREMENT_ADMIN)
     assert order.events.filter(kind="paid", text__contains="BANK-77").exists()
     # The requester may receive, not pay.
-    client.login(username=demo.PUNCHIN_BUYER, password=demo.PASSWORD)
+    login(client, demo.PUNCHIN_BUYER, demo.PASSWORD)
     assert client.post(reverse("orders:pay", args=[order.number])).status_code == 404
 
 
