@@ -41,7 +41,7 @@ from punchin.procurement.partners.services import check_message_parties
 from punchin.procurement.punchout.exceptions import PunchOutRefused
 from punchin.procurement.punchout.models import MACHINE, Operation, PunchOutSession, State
 from punchin.procurement.requisitions.cart import Cart
-from punchin.procurement.requisitions.models import Requisition
+from punchin.procurement.requisitions.models import Origin, Requisition
 from punchin.procurement.requisitions.reading import Check, read_cart_document
 from punchin.procurement.requisitions.services import new_requisition, replace_cart, token_digest
 from punchin.web.documents import Direction
@@ -193,6 +193,7 @@ def _apply(session: PunchOutSession, cart: Cart | None, payload_id: str) -> Retu
     else:
         partner = supplier.partner
         requisition = new_requisition(
+            origin=Origin.PUNCHOUT,
             organisation=partner.organisation,
             supplier=partner,
             requester=user,

@@ -22,7 +22,7 @@ from punchin.cxml.session import operation_allowed
 from punchin.storefront.cart import services as cart
 from punchin.storefront.documents.models import CxmlDocument
 from punchin.storefront.punchout.models import PunchOutSession, State
-from punchin.storefront.submissions.documents import line_of, parties
+from punchin.storefront.submissions.documents import line_of, parties, referenced
 from punchin.web.documents import Direction
 
 _CANCELLED = "the buyer ended the PunchOut session without a cart"
@@ -59,10 +59,14 @@ def transfer(session: PunchOutSession, base_url: str, now: datetime, *, empty: b
             raise AlreadyEnded(locked)
         assert locked.user is not None
         content = cart.view(locked.user, punchout=locked)
-        lines = [line_of(row.product, row.quantity, base_url) for row in content.lines]
+        payload_id = new_payload_id()
+        # As in a Punch-in cart, each line's SupplierPartAuxiliaryID names it, so the
+        # purchase order that follows is matched to this cart (orders.carts).
+        lines = referenced(
+            [line_of(row.product, row.quantity, base_url) for row in content.lines], payload_id
+        )
         if empty:
             lines = []
-        payload_id = new_payload_id()
         document = punch_out_order_message(
             payload_id,
             parties(locked.system, locked.deployment_mode),
