@@ -148,19 +148,26 @@ cXML endpoints
   Storefront   ProfileRequest (what it takes, and where)  POST {storefront.url}/cxml/profile
   Storefront   PunchOut (PunchOutSetupRequest)           POST {storefront.url}/cxml/punchout
 
+PunchOut through the browser (procurement's requesters shop at the store)
+  Procurement  Shop at suppliers                         GET  {procurement.url}/punchout/
+  Storefront   StartPage (once, within 5 minutes)        GET  {storefront.url}/punchout/start/<token>
+  Procurement  BrowserFormPost (the cart comes back)     POST {procurement.url}/punchout/return/<token>
+
 Demo logins (password for all: {pw})
   Storefront   {credentials.PUNCHIN_BUYER:<34} Punch-in buyer: "Submit order for approval"
   Storefront   {credentials.DIRECT_BUYER:<34} direct buyer: "Place order"
   Storefront   {credentials.STORE_ADMIN:<34} account admin: Business Settings > Systems integrations
   Storefront   {credentials.FULFILMENT_STAFF:<34} fulfilment staff: {storefront.url}/staff/orders/
-  Procurement  {credentials.PUNCHIN_BUYER:<34} requester (lands here after the punch-in)
+  Procurement  {credentials.PUNCHIN_BUYER:<34} requester: Punch-in lands here; Shop at suppliers
   Procurement  {credentials.APPROVER:<34} approver: {procurement.url}/approvals/
   Procurement  {credentials.PROCUREMENT_ADMIN:<34} admin: {procurement.url}/admin/
   Procurement  {credentials.RECEIVING_DESK:<34} receiving desk: "Receive" on a purchase order
 
 Try it: sign in to the storefront as the Punch-in buyer, search "toner", add to cart,
-check out and press "Submit order for approval". Each party runs a delivery worker
-for its outbound documents. Press Ctrl-C to stop both parties.
+check out and press "Submit order for approval". Or PunchOut: sign in to procurement as
+the requester, open Shop at suppliers, shop at the store and press "Transfer cart".
+Each party runs a delivery worker for its outbound documents.
+Press Ctrl-C to stop both parties.
 """
 
 
