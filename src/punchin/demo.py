@@ -130,6 +130,8 @@ def wait_until_listening(party: Party, process: subprocess.Popen[bytes], timeout
 
 def banner(storefront: Party, procurement: Party, data_dir: Path) -> str:
     pw = credentials.PASSWORD
+    start_page = f"{storefront.url}/punchout/start/<token>"
+    form_post = f"{procurement.url}/punchout/return/<token>"
     return f"""
 punchin demo is running (data in {data_dir})
 
@@ -150,8 +152,8 @@ cXML endpoints
 
 PunchOut through the browser (procurement's requesters shop at the store)
   Procurement  Shop at suppliers                         GET  {procurement.url}/punchout/
-  Storefront   StartPage (once, within 5 minutes)        GET  {storefront.url}/punchout/start/<token>
-  Procurement  BrowserFormPost (the cart comes back)     POST {procurement.url}/punchout/return/<token>
+  Storefront   StartPage (once, within 5 minutes)        GET  {start_page}
+  Procurement  BrowserFormPost (the cart comes back)     POST {form_post}
 
 Demo logins (password for all: {pw})
   Storefront   {credentials.PUNCHIN_BUYER:<34} Punch-in buyer: "Submit order for approval"

@@ -624,6 +624,28 @@ def test_the_order_for_a_punchout_cart_is_matched_to_its_lines(
     assert code == 409
     assert "is already ordered by PO PO-1001" in status_of(answer).detail
 
+    # Another account's purchasing system finds no such cart line: carts are per account.
+    PurchasingSystem.objects.create(
+        account=BusinessAccount.objects.create(name="Globex"),
+        endpoint_url="https://globex.example/cxml/punchin",
+        credential_domain=demo.CREDENTIAL_DOMAIN,
+        from_identity="a",
+        to_identity="b",
+        sender_identity="c",
+        shared_secret="d",
+        inbound_identity="GlobexProcurement",
+        inbound_shared_secret="globex-secret",
+    )
+    theirs = from_procurement(
+        order_request(items, order_id="G-1"),
+        "po-globex@p",
+        secret="globex-secret",
+        sender="GlobexProcurement",
+    )
+    code, answer = post(storefront.url + "/cxml/order", theirs)
+    assert code == 400
+    assert "line 1 (OF-10001): no cart line" in status_of(answer).detail
+
 
 # --- bad input --------------------------------------------------------------------------
 
