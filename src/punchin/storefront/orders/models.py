@@ -108,7 +108,7 @@ def next_state(state: str, event: str) -> str:
 
 
 class PurchaseOrder(models.Model):
-    """The buyer's purchase order (OrderRequest ``orderID``), matched to Punch-in carts."""
+    """The buyer's purchase order (OrderRequest ``orderID``), matched to the carts it came from."""
 
     account = models.ForeignKey(BusinessAccount, on_delete=models.PROTECT)
     system = models.ForeignKey(PurchasingSystem, on_delete=models.PROTECT)
