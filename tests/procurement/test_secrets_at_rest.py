@@ -8,7 +8,6 @@ import importlib
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from datetime import timedelta
 from io import StringIO
 from pathlib import Path
@@ -21,6 +20,8 @@ from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.db import connection
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from punchin.cxml.punchout import ProfileRequest
@@ -150,22 +151,13 @@ def test_secrets_stored_in_clear_before_are_encrypted_by_the_migration(
     assert stored(SupplierPartner, "outbound_password") == [b"written-in-clear"]
 
 
-@pytest.fixture
-def server(transactional_db: None) -> Iterator[LiveASGIServer]:
-    call_command("seed_demo", storefront_url="http://127.0.0.1:8001")
-    from punchin.procurement.asgi import application
-
-    with LiveASGIServer(application) as live:
-        yield live
-
-
 def _profile(server: LiveASGIServer, secret: str) -> int:
     body = document(ProfileRequest(), secret=secret)
     return post(server.url + "/cxml/profile", body, authorization=basic()).status
 
 
 def test_a_stores_old_shared_secret_is_accepted_until_its_valid_until(
-    server: LiveASGIServer,
+    procurement: LiveASGIServer,
 ) -> None:
     """The store switches secrets: the admin adds the new one and gives the old one a
     window (the admin's inline form); both work inside it, only the new one after."""
@@ -187,13 +179,21 @@ def test_a_stores_old_shared_secret_is_accepted_until_its_valid_until(
     assert window.is_valid(), window.errors
     window.save()
 
-    assert _profile(server, demo.SHARED_SECRET) == 200
-    assert _profile(server, "the-new-one") == 200
-    assert _profile(server, "neither") == 403
+    assert _profile(procurement, demo.SHARED_SECRET) == 200
+    assert _profile(procurement, "the-new-one") == 200
+    assert _profile(procurement, "neither") == 403
+    admin = Client()
+    assert admin.login(username=demo.PROCUREMENT_ADMIN, password=demo.PASSWORD)
+    change = reverse("admin:procurement_partners_supplierpartner_change", args=[old.partner_id])
+    assert 'name="shared_secrets-0-valid_until_0"' in admin.get(change).content.decode()
+    settings_page = admin.get(reverse("partners:settings")).content.decode()
+    assert f"{old.label} (accepted until " in settings_page
 
     SharedSecret.objects.filter(pk=old.pk).update(valid_until=timezone.now() - timedelta(seconds=1))
-    assert _profile(server, demo.SHARED_SECRET) == 403
-    assert _profile(server, "the-new-one") == 200
+    assert _profile(procurement, demo.SHARED_SECRET) == 403
+    assert _profile(procurement, "the-new-one") == 200
+    settings_page = admin.get(reverse("partners:settings")).content.decode()
+    assert f"{old.label} (old secret, no longer accepted)" in settings_page
 
 
 def test_outside_development_nothing_runs_without_keys(db: None, settings: Any) -> None:

@@ -225,5 +225,5 @@ class CxmlDocumentBase(models.Model):
     @property
     def text(self) -> str:
         """The document for people to read (escaped by the template), its SharedSecrets
-        masked as stored."""
-        return bytes(self.raw).decode("utf-8", errors="replace")
+        redacted: masked as stored, and again here whatever wrote the row."""
+        return redact_secrets(bytes(self.raw)).decode("utf-8", errors="replace")

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from punchin.web.delivery.models import OutboundDelivery
 from punchin.web.delivery.states import State
-from punchin.web.documents import CxmlDocumentBase, Direction
+from punchin.web.documents import CxmlDocumentBase, Direction, redact_secrets
 
 WINDOWS = (14, 30)
 STATUSES_SHOWN = 20
@@ -211,9 +211,11 @@ def _excerpted(rows: QuerySet) -> QuerySet:
 
 
 def excerpt(row: CxmlDocumentBase) -> str:
-    """The excerpt ``_excerpted`` loaded (the log keeps SharedSecrets masked)."""
+    """The excerpt ``_excerpted`` loaded, SharedSecrets redacted (the log stores them
+    masked; this holds whatever wrote the row, and a cut inside a secret redacts to
+    the end)."""
     head = bytes(getattr(row, "head", b"") or b"")
-    return head.decode("utf-8", errors="replace")
+    return redact_secrets(head).decode("utf-8", errors="replace")
 
 
 def _delivery_counts(deliveries: QuerySet) -> tuple[tuple[str, str, int], ...]:
