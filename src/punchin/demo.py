@@ -146,6 +146,7 @@ cXML endpoints
   Storefront   StatusUpdateRequest (approved/rejected)   POST {storefront.url}/cxml/status
   Storefront   OrderRequest (purchase orders)            POST {storefront.url}/cxml/order
   Storefront   ProfileRequest (what it takes, and where)  POST {storefront.url}/cxml/profile
+  Storefront   PunchOut (PunchOutSetupRequest)           POST {storefront.url}/cxml/punchout
 
 Demo logins (password for all: {pw})
   Storefront   {credentials.PUNCHIN_BUYER:<34} Punch-in buyer: "Submit order for approval"
@@ -155,6 +156,7 @@ Demo logins (password for all: {pw})
   Procurement  {credentials.PUNCHIN_BUYER:<34} requester (lands here after the punch-in)
   Procurement  {credentials.APPROVER:<34} approver: {procurement.url}/approvals/
   Procurement  {credentials.PROCUREMENT_ADMIN:<34} admin: {procurement.url}/admin/
+  Procurement  {credentials.RECEIVING_DESK:<34} receiving desk: "Receive" on a purchase order
 
 Try it: sign in to the storefront as the Punch-in buyer, search "toner", add to cart,
 check out and press "Submit order for approval". Each party runs a delivery worker

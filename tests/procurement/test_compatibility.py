@@ -23,6 +23,7 @@ from punchin.procurement.partners.models import SupplierPartner
 from punchin.web import demo
 from punchin.web.delivery.models import OutboundDelivery
 from tests.procurement import flow
+from tests.signin import login
 
 pytestmark = pytest.mark.django_db
 
@@ -76,6 +77,6 @@ def test_the_switch_is_on_the_partner_pages(admin_client: Client) -> None:
     assert 'name="omit_optional_elements"' in admin_client.get(change).content.decode()
     SupplierPartner.objects.update(omit_optional_elements=True)
     settings_page = Client()
-    assert settings_page.login(username=demo.PROCUREMENT_ADMIN, password=demo.PASSWORD)
+    assert login(settings_page, username=demo.PROCUREMENT_ADMIN, password=demo.PASSWORD)
     page = settings_page.get(reverse("partners:settings")).content.decode()
     assert f'id="omit-optional-{partner.pk}">reads only the elements it knows' in page

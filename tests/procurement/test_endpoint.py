@@ -16,6 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 import aiohttp
 import pytest
 import trustme
+from django.conf import settings
 from django.utils import timezone
 
 from punchin.cxml import parse, serialize
@@ -575,7 +576,7 @@ def test_two_concurrent_copies_make_one_requisition(
 def test_oversized_body_is_a_413_before_django_reads_it(procurement: LiveASGIServer) -> None:
     """The answer comes from the declared length alone, before any of the body is sent.
 
-    (Sending the 2 MiB body as well would race: the server answers and closes with
+    (Sending the body as well would race: the server answers and closes with
     unread data, and the reset can discard its answer in the client's kernel; nginx in
     front does a lingering close, uvicorn does not.)
     """
@@ -585,7 +586,7 @@ def test_oversized_body_is_a_413_before_django_reads_it(procurement: LiveASGISer
         connection.putrequest("POST", parts.path)
         connection.putheader("Content-Type", "text/xml; charset=UTF-8")
         connection.putheader("Authorization", basic())
-        connection.putheader("Content-Length", str(2 * 1024 * 1024))
+        connection.putheader("Content-Length", str(settings.PUNCHIN_MAX_BODY_BYTES + 1))
         connection.endheaders()
         response = connection.getresponse()
         answer = Answer(response.status, response.read(), response.getheader("Content-Type", ""))

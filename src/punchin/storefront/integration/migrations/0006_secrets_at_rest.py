@@ -6,7 +6,7 @@ from punchin.web.encryption.fields import sealing
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("integration", "0004_omit_optional_elements"),
+        ("integration", "0005_punchout_settings"),
     ]
 
     operations = [
