@@ -39,6 +39,7 @@ from tests.at_rest import assert_not_in_clear, set_in_clear, stored
 from tests.procurement import flow
 from tests.procurement.conftest import basic, post
 from tests.procurement.test_fulfilment import document
+from tests.signin import login
 
 OUTBOUND = ("outbound_shared_secret", "outbound_password", "outbound_bearer_token")
 PASSWORD = "the-stores-password-for-us"
@@ -183,7 +184,7 @@ def test_a_stores_old_shared_secret_is_accepted_until_its_valid_until(
     assert _profile(procurement, "the-new-one") == 200
     assert _profile(procurement, "neither") == 403
     admin = Client()
-    assert admin.login(username=demo.PROCUREMENT_ADMIN, password=demo.PASSWORD)
+    assert login(admin, demo.PROCUREMENT_ADMIN, demo.PASSWORD)
     change = reverse("admin:procurement_partners_supplierpartner_change", args=[old.partner_id])
     assert 'name="shared_secrets-0-valid_until_0"' in admin.get(change).content.decode()
     settings_page = admin.get(reverse("partners:settings")).content.decode()
