@@ -79,11 +79,8 @@ class Command(BaseCommand):
             )
             SharedSecret.objects.update_or_create(
                 partner=partner,
-                organisation=organisation,
-                defaults={
-                    "label": demo.STORE_NAME,
-                    "digest": credentials.digest(demo.SHARED_SECRET),
-                },
+                digest=credentials.digest(demo.SHARED_SECRET),
+                defaults={"organisation": organisation, "label": demo.STORE_NAME},
             )
             users = {
                 email: self._user(organisation, email, approver=approver, admin=admin)
