@@ -24,6 +24,7 @@ urlpatterns = [
     path("punchin/", include("punchin.procurement.requisitions.landing_urls")),
     path("requisitions/", include("punchin.procurement.requisitions.urls")),
     path("accounts/", include("punchin.procurement.accounts.urls")),
+    path("accounts/sso/", include("punchin.procurement.sso.urls")),
     path("partners/", include("punchin.procurement.partners.urls")),
     path("", include("punchin.procurement.site.urls")),
 ]

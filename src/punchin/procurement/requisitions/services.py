@@ -32,6 +32,7 @@ from punchin.procurement.requisitions.models import (
     RequisitionLine,
     StartPageToken,
 )
+from punchin.procurement.sso.services import uses_sso
 from punchin.web.statemachine import InvalidTransition
 
 _TOKEN_BYTES = 32
@@ -50,11 +51,12 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def start_page_url(base_url: str, token: str, buyer_exists: bool) -> str:
-    """The StartPage URL with the flags the supplier can read (P22)."""
+def start_page_url(base_url: str, token: str, buyer_exists: bool, sso: bool = False) -> str:
+    """The StartPage URL with the flags the supplier can read (P22): an organisation
+    that signs in through its identity provider needs SSO, not our password (P40)."""
     path = reverse("landing:land", args=[token])
     flags = (
-        "requiresAuthByCredentials=1&requiresAuthBySSO=0"
+        f"requiresAuthByCredentials={int(not sso)}&requiresAuthBySSO={int(sso)}"
         f"&buyerExists={int(buyer_exists)}&mobileSupported=1&internetSupported=1"
     )
     return f"{base_url.rstrip('/')}{path}?{flags}"
@@ -115,7 +117,8 @@ def create_draft(
         expires_at=timezone.now() + timedelta(seconds=settings.PUNCHIN_START_PAGE_TTL_SECONDS),
         buyer_exists=buyer_exists,
     )
-    return requisition, StartPage(start_page_url(base_url, token, buyer_exists), buyer_exists)
+    url = start_page_url(base_url, token, buyer_exists, sso=uses_sso(organisation))
+    return requisition, StartPage(url, buyer_exists)
 
 
 def usable_token(token: str) -> StartPageToken:
