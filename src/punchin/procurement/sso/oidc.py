@@ -13,6 +13,7 @@ import requests
 from authlib.integrations.base_client import OAuthError
 from authlib.integrations.django_client import DjangoOAuth2App
 from authlib.integrations.django_client.integration import DjangoIntegration
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from joserfc.errors import JoseError
@@ -79,6 +80,7 @@ def finish(request: HttpRequest, provider: IdentityProvider) -> tuple[Person, st
         token = app.authorize_access_token(
             request,
             claims_options={"iss": {"essential": True, "values": [issuer, f"{issuer}/"]}},
+            leeway=settings.PUNCHIN_SSO_CLOCK_SKEW_SECONDS,
         )
     except OAuthError as exc:
         raise SignInRefused(
