@@ -72,7 +72,7 @@ class OpenID:
             client_secret=f"{client_id}-secret",
             **options,
         )
-        callback = procurement.url + reverse("sso:oidc-callback", args=[provider.pk])
+        callback = procurement.url + reverse("sso:oidc-callback")
         self.provider.clients.append(Client(client_id, f"{client_id}-secret", (callback,)))
         return provider
 

@@ -139,6 +139,19 @@ def test_punch_in_lands_through_the_provider_on_the_requisition(
     assert requisition.requester == get_user_model().objects.get(email=NEWCOMER)
 
 
+def test_a_member_with_a_password_may_choose_at_the_landing(
+    procurement: LiveASGIServer, storefront: FakeStorefront, acme_sso: IdentityProvider
+) -> None:
+    answer, _ = punch_in(procurement, storefront)  # buyer@acme.example has a password
+    start_page = start_page_of(answer)
+    assert "requiresAuthByCredentials=1&requiresAuthBySSO=1" in start_page
+    page = requests.get(start_page, timeout=10)
+    assert page.status_code == 200
+    assert urlsplit(page.url).path == urlsplit(start_page).path  # not sent away
+    assert f"Sign in with {acme_sso.label}" in page.text
+    assert 'name="password"' in page.text
+
+
 def test_organisations_without_sso_keep_requires_auth_by_credentials(
     procurement: LiveASGIServer, storefront: FakeStorefront
 ) -> None:

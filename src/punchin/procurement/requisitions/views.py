@@ -34,7 +34,9 @@ def land(request: HttpRequest, token: str) -> HttpResponse:
     buyer_email = found.requisition.buyer_email
     provider = sso.provider_of(found.requisition.organisation)
     sso_url = sso.start_url(provider, request.path) if provider else ""
-    if not request.user.is_authenticated and provider and sso.signs_in(provider, buyer_email):
+    if not request.user.is_authenticated and sso.sends_through(
+        provider, buyer_email, found.requisition.requester
+    ):
         # The organisation's own people sign in at its identity provider and come
         # back here; the token in the path is what brings them back (P40).
         return redirect(sso_url)

@@ -23,6 +23,13 @@ _KEY = "sso_pending"
 _MAX_PENDING = 5
 
 
+def not_started_here() -> SignInRefused:
+    return SignInRefused(
+        "This sign-in answer does not belong to a sign-in started in this browser "
+        "(it was altered, used already, or started elsewhere). Start again."
+    )
+
+
 def safe_next(request: HttpRequest, value: str | None) -> str:
     """``value`` if it is a path on this site, else the page after login."""
     if (
@@ -41,14 +48,22 @@ def remember(session: SessionBase, key: str, provider: IdentityProvider, next_pa
     session[_KEY] = dict(list(pending.items())[-_MAX_PENDING:])
 
 
+def pending_provider(session: SessionBase, key: str) -> int | None:
+    """The provider a pending sign-in with this key was started at, if any."""
+    found = session.get(_KEY, {}).get(key) if key else None
+    return int(found["provider"]) if found else None
+
+
+def absolute(request: HttpRequest, path: str) -> str:
+    """``path`` on our public base URL (``PUNCHIN_PUBLIC_URL`` behind a proxy)."""
+    return (settings.PUNCHIN_PUBLIC_URL or request.build_absolute_uri("/")).rstrip("/") + path
+
+
 def recall(session: SessionBase, key: str, provider: IdentityProvider) -> str:
     """The page the sign-in started for; used once. ``SignInRefused`` for an unknown key."""
     pending: dict[str, Any] = session.get(_KEY, {})
     found = pending.pop(key, None) if key else None
     session[_KEY] = pending
     if found is None or found["provider"] != provider.pk:
-        raise SignInRefused(
-            "This sign-in answer does not belong to a sign-in started in this browser "
-            "(it was altered, used already, or started elsewhere). Start again."
-        )
+        raise not_started_here()
     return str(found["next"])

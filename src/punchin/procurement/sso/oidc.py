@@ -63,7 +63,7 @@ def start(request: HttpRequest, provider: IdentityProvider, next_path: str) -> H
     """Send the browser to the provider's authorization endpoint."""
     app = client(provider)
     _metadata(app, provider)
-    redirect_uri = request.build_absolute_uri(reverse("sso:oidc-callback", args=[provider.pk]))
+    redirect_uri = journey.absolute(request, reverse("sso:oidc-callback"))
     found = app.create_authorization_url(redirect_uri)
     app.save_authorize_data(request, redirect_uri=redirect_uri, **found)
     journey.remember(request.session, found["state"], provider, next_path)

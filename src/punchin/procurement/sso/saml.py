@@ -33,17 +33,12 @@ from punchin.procurement.sso.pages import refused
 from punchin.procurement.sso.provisioning import SignInRefused, person_from, sign_in
 
 
-def _base_url(request: HttpRequest) -> str:
-    return (settings.PUNCHIN_PUBLIC_URL or request.build_absolute_uri("/")).rstrip("/")
-
-
 def sp_config(provider: IdentityProvider, request: HttpRequest) -> SPConfig:
     """The organisation's service provider, trusting its IdP's metadata only."""
-    base = _base_url(request)
     conf = SPConfig()
     conf.load(
         {
-            "entityid": base + reverse("sso:saml-metadata", args=[provider.pk]),
+            "entityid": journey.absolute(request, reverse("sso:saml-metadata", args=[provider.pk])),
             "allow_unknown_attributes": True,
             "accepted_time_diff": settings.PUNCHIN_SSO_CLOCK_SKEW_SECONDS,
             "service": {
@@ -52,7 +47,9 @@ def sp_config(provider: IdentityProvider, request: HttpRequest) -> SPConfig:
                     "endpoints": {
                         "assertion_consumer_service": [
                             (
-                                base + reverse("sso:saml-acs", args=[provider.pk]),
+                                journey.absolute(
+                                    request, reverse("sso:saml-acs", args=[provider.pk])
+                                ),
                                 saml2.BINDING_HTTP_POST,
                             )
                         ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.contrib.auth.models import AbstractUser
 from django.urls import reverse
 
 from punchin.procurement.accounts.models import Organisation
@@ -15,10 +16,6 @@ def provider_of(organisation: Organisation) -> IdentityProvider | None:
     return IdentityProvider.objects.filter(organisation=organisation, enabled=True).first()
 
 
-def uses_sso(organisation: Organisation) -> bool:
-    return IdentityProvider.objects.filter(organisation=organisation, enabled=True).exists()
-
-
 def provider_for_email(email: str) -> IdentityProvider | None:
     """The provider whose organisation owns the email's domain."""
     providers = IdentityProvider.objects.filter(enabled=True).select_related("organisation")
@@ -28,6 +25,16 @@ def provider_for_email(email: str) -> IdentityProvider | None:
 def signs_in(provider: IdentityProvider, email: str) -> bool:
     """Whether ``email`` belongs to the people ``provider`` signs in."""
     return email.strip().rpartition("@")[2].lower() in provider.domains
+
+
+def sends_through(
+    provider: IdentityProvider | None, email: str, buyer: AbstractUser | None
+) -> bool:
+    """Whether the landing sends this buyer to the provider rather than asking for a
+    password: an address of its domains whose account, if any, has no password."""
+    if provider is None or not signs_in(provider, email):
+        return False
+    return buyer is None or not buyer.has_usable_password()
 
 
 def start_url(provider: IdentityProvider, next_path: str) -> str:

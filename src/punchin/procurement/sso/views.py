@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -44,11 +44,13 @@ def start(request: HttpRequest, provider: int) -> HttpResponse:
 
 @never_cache
 @require_GET
-def oidc_callback(request: HttpRequest, provider: int) -> HttpResponse:
-    found = _enabled(provider)
-    if found.protocol != Protocol.OIDC:
-        raise Http404("not an OpenID Connect provider")
+def oidc_callback(request: HttpRequest) -> HttpResponse:
+    """The one redirect URI of every organisation: the state says whose sign-in it is."""
+    pk = journey.pending_provider(request.session, request.GET.get("state", ""))
+    found = IdentityProvider.objects.filter(pk=pk, protocol=Protocol.OIDC, enabled=True).first()
     try:
+        if found is None:
+            raise journey.not_started_here()
         person, next_path = oidc.finish(request, found)
         user = sign_in(found, person)
     except SignInRefused as why:
