@@ -88,3 +88,18 @@ def test_a_configuration_names_what_its_protocol_needs(seeded: None) -> None:
     with pytest.raises(ValidationError) as refused:
         provider.full_clean()
     assert set(refused.value.message_dict) == {"issuer", "client_id", "client_secret"}
+
+
+def test_the_demo_seed_signs_acme_in_at_the_demo_provider() -> None:
+    for _ in range(2):
+        call_command(
+            "seed_demo", storefront_url="http://127.0.0.1:8001", sso_issuer="http://127.0.0.1:8003"
+        )
+    provider = IdentityProvider.objects.get()
+    assert provider.organisation.name == demo.ORGANISATION
+    assert (provider.protocol, provider.issuer, provider.client_id) == (
+        Protocol.OIDC,
+        "http://127.0.0.1:8003",
+        demo.SSO_CLIENT_ID,
+    )
+    assert provider.domains == [demo.SSO_BUYER.rpartition("@")[2]]
