@@ -40,6 +40,7 @@ def test_the_login_page_signs_in_through_the_organisation(page: Page, sites: Sit
     """Procurement's login page offers "Sign in with your organisation" beside passwords."""
     page.goto(f"{sites.procurement.url}/accounts/login/")
     page.get_by_label("Work email").fill(logins.SSO_BUYER)
+    screenshot(page, "24-sso-login-page")
     page.get_by_role("button", name="Continue with my organisation").click()
     page.wait_for_url(f"{sites.idp.url}/authorize**")
     page.get_by_label("Email").fill(logins.SSO_BUYER)
