@@ -103,3 +103,27 @@ def test_the_demo_seed_signs_acme_in_at_the_demo_provider() -> None:
         demo.SSO_CLIENT_ID,
     )
     assert provider.domains == [demo.SSO_BUYER.rpartition("@")[2]]
+
+
+def test_saml_metadata_that_cannot_be_used_is_refused_with_the_reason(
+    seeded: None, client: Client
+) -> None:
+    logged_in(client, demo.PROCUREMENT_ADMIN)
+    organisation = Organisation.objects.get()
+    prefix = f"org{organisation.pk}"
+    form = {
+        "organisation": organisation.pk,
+        f"{prefix}-protocol": "saml",
+        f"{prefix}-enabled": "on",
+        f"{prefix}-email_domains": "acme.example",
+    }
+    for metadata, reason in (
+        ("<html>not metadata", "not SAML metadata that can be read"),
+        ("<EntityDescriptor/>", "names 0 identity providers"),
+    ):
+        answer = client.post(
+            "/accounts/sso/settings/", {**form, f"{prefix}-saml_metadata": metadata}
+        )
+        assert answer.status_code == 200
+        assert reason in answer.content.decode()
+    assert not IdentityProvider.objects.exists()

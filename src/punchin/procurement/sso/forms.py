@@ -4,6 +4,7 @@ from typing import ClassVar
 
 from django import forms
 
+from punchin.procurement.sso import saml
 from punchin.procurement.sso.models import IdentityProvider
 
 
@@ -51,3 +52,10 @@ class ProviderForm(forms.ModelForm):
 
     def clean_client_secret(self) -> str:
         return self.cleaned_data["client_secret"] or self.instance.client_secret
+
+    def clean_saml_metadata(self) -> str:
+        xml: str = self.cleaned_data["saml_metadata"]
+        problem = saml.metadata_problem(xml) if xml.strip() else None
+        if problem:
+            raise forms.ValidationError(problem)
+        return xml

@@ -22,6 +22,7 @@ from djangosaml2.cache import OutstandingQueriesCache
 from djangosaml2.overrides import Saml2Client
 from djangosaml2.utils import get_location
 from djangosaml2.views import AssertionConsumerServiceView, MetadataView
+from saml2 import SAMLError
 from saml2.config import SPConfig
 from saml2.response import AuthnResponse
 from saml2.saml import NAMEID_FORMAT_PERSISTENT
@@ -68,15 +69,29 @@ def sp_config(provider: IdentityProvider, request: HttpRequest) -> SPConfig:
     return conf
 
 
+def metadata_problem(xml: str) -> str | None:
+    """What is wrong with an IdP's metadata for our use, or None."""
+    conf = SPConfig()
+    try:
+        conf.load({"entityid": "urn:punchin:check", "metadata": {"inline": [xml]}})
+    except SAMLError:
+        return "This is not SAML metadata that can be read."
+    found = len(list(conf.metadata.identity_providers()))
+    if found != 1:
+        return f"The metadata names {found} identity providers; it must name exactly one."
+    return None
+
+
 def start(request: HttpRequest, provider: IdentityProvider, next_path: str) -> HttpResponse:
     """Send the browser to the IdP with an AuthnRequest (HTTP-Redirect binding)."""
+    problem = metadata_problem(provider.saml_metadata)
+    if problem:
+        raise SignInRefused(
+            f"{provider.label} cannot be used: {problem} Ask your administrator to check the "
+            "single sign-on settings."
+        )
     conf = sp_config(provider, request)
     idps = list(conf.metadata.identity_providers())
-    if len(idps) != 1:
-        raise SignInRefused(
-            f"The SAML metadata of {provider.label} names {len(idps)} identity providers, "
-            "not one; ask your administrator to check the single sign-on settings."
-        )
     relay = secrets.token_urlsafe(24)
     session_id, found = Saml2Client(conf).prepare_for_authenticate(
         entityid=idps[0], relay_state=relay, binding=saml2.BINDING_HTTP_REDIRECT
