@@ -22,7 +22,8 @@ def _client(text: str) -> Client:
 
 def _account(text: str) -> Account:
     email, password, *names = text.split(":")
-    return Account(email, password, *names[:2])
+    given, family = [*names, "", ""][:2]
+    return Account(email, password, given, family)
 
 
 def main(argv: list[str] | None = None) -> None:

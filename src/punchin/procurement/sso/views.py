@@ -61,10 +61,10 @@ def oidc_callback(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def discover(request: HttpRequest) -> HttpResponse:
-    """ "Sign in with your organisation": the provider of the email's domain."""
+    """The login page's "Sign in with your organisation": the email's domain says where."""
     form = DiscoverForm(request.POST)
     next_path = journey.safe_next(request, request.POST.get("next"))
-    provider = services.provider_for_email(form.data.get("email", "")) if form.is_valid() else None
+    provider = services.provider_for_email(form.cleaned_data["email"]) if form.is_valid() else None
     if provider is None:
         messages.error(
             request,
@@ -96,4 +96,6 @@ def provider_settings(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"Single sign-on of {organisation} was saved.")
             return redirect("sso:settings")
         forms.append((organisation, form, instance))
-    return render(request, "sso/settings.html", {"forms": forms})
+    return render(
+        request, "sso/settings.html", {"forms": forms, "public": journey.absolute(request, "")}
+    )
