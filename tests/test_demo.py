@@ -122,7 +122,7 @@ def test_demo_prints_sites_endpoints_and_logins_serves_and_stops_on_ctrl_c(
     assert any(line.endswith(f"GET  {storefront}/cxml/poom/<token>") for line in endpoints)
     for path in ("confirmation", "shipnotice", "invoice", "profile"):
         assert any(line.endswith(f"POST {procurement}/cxml/{path}") for line in endpoints)
-    for path in ("status", "order", "profile"):
+    for path in ("status", "order", "profile", "punchout"):
         assert any(line.endswith(f"POST {storefront}/cxml/{path}") for line in endpoints)
     for email in (
         logins.PUNCHIN_BUYER,
@@ -131,6 +131,7 @@ def test_demo_prints_sites_endpoints_and_logins_serves_and_stops_on_ctrl_c(
         logins.FULFILMENT_STAFF,
         logins.APPROVER,
         logins.PROCUREMENT_ADMIN,
+        logins.RECEIVING_DESK,
     ):
         assert email in banner
     assert f"password for all: {logins.PASSWORD}" in banner
@@ -148,7 +149,7 @@ def test_demo_prints_sites_endpoints_and_logins_serves_and_stops_on_ctrl_c(
     # Every cXML endpoint listed refuses nonsense with a cXML Status 400 (P23), not a
     # traceback (and not a 404: the banner lists only what is served).
     posted = [line.rsplit(" ", 1)[1] for line in endpoints if " POST " in line]
-    assert len(posted) == 8
+    assert len(posted) == 9
     for url in posted:
         bad = urllib.request.Request(  # noqa: S310 (http on loopback)
             url,

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from punchin.cxml import CXMLError, Limits, Repair, read
+from punchin.cxml import CXMLError, Document, Limits, Repair, read
 from punchin.cxml.build import Parties
 from punchin.cxml.jsonview import to_jsonable
 from punchin.cxml.safety import check_bytes
@@ -605,3 +605,274 @@ def _authorization(auth: Auth | None) -> str | None:
     from punchin.transport import BasicAuth, BearerAuth
 
     return auth.header() if isinstance(auth, BasicAuth | BearerAuth) else None
+
+
+def _partner_document(path: Path) -> Document:
+    """A document the partner sent, read as leniently as we read partners (a file that
+    is not cXML is a usage error)."""
+    try:
+        return read(path.read_bytes(), lenient=True).document
+    except CXMLError as exc:
+        raise ConfigurationError(str(Finding(path, exc.line, exc.detail))) from None
+
+
+def _reversed_parties(
+    sent: Document | None,
+    *,
+    from_identity: str | None,
+    to_identity: str | None,
+    sender_identity: str | None,
+    domain: str | None,
+    shared_secret: str,
+    user_agent: str,
+    test_mode: bool,
+) -> Parties:
+    """Our identities: as given, else those of the partner's document turned round (its
+    To is us, its From the partner)."""
+    from punchin.transport.auth import check_header_value
+
+    try:
+        check_header_value("--user-agent", user_agent)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--user-agent") from None
+    header = sent.header if sent is not None else None
+    ours = header.to.credentials[0] if header and header.to.credentials else None
+    theirs = header.from_.credentials[0] if header and header.from_.credentials else None
+    from_identity = from_identity or (ours.identity.value.strip() if ours else None)
+    to_identity = to_identity or (theirs.identity.value.strip() if theirs else None)
+    if not from_identity or not to_identity:
+        raise click.UsageError(
+            "give --from-identity and --to-identity (or a document to take them from)"
+        )
+    return Parties(
+        domain=domain or (ours.domain if ours else "NetworkID"),
+        from_identity=from_identity,
+        to_identity=to_identity,
+        sender_identity=sender_identity or from_identity,
+        shared_secret=shared_secret,
+        user_agent=user_agent,
+        deployment_mode="test" if test_mode else "production",
+    )
+
+
+def _as_partner_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options both order-document checks share: identities, secrets, transport."""
+    options = (
+        click.option(
+            "--from-identity", help="Our From identity. Default: the To of the document read."
+        ),
+        click.option(
+            "--to-identity",
+            help="The partner's To identity. Default: the From of the document read.",
+        ),
+        click.option("--sender-identity", help="The Sender identity. Default: the From identity."),
+        click.option(
+            "--domain",
+            help="Credential domain of From, To and Sender. Default: the document's (NetworkID).",
+        ),
+        click.option(
+            "--shared-secret",
+            required=True,
+            envvar="PUNCHIN_CHECK_SHARED_SECRET",
+            show_envvar=True,
+            help="The SharedSecret the partner knows us by. Prefer the environment variable: "
+            "a command line is visible to other users of the machine.",
+        ),
+        click.option(
+            "--basic",
+            metavar="USER:PASSWORD",
+            envvar="PUNCHIN_CHECK_BASIC",
+            show_envvar=True,
+            help="HTTP basic authentication.",
+        ),
+        click.option(
+            "--bearer",
+            metavar="TOKEN",
+            envvar="PUNCHIN_CHECK_BEARER",
+            show_envvar=True,
+            help="HTTP bearer token.",
+        ),
+        click.option("--cert", type=_FILE, help="Client certificate, PEM (needs --key, https)."),
+        click.option("--key", type=_FILE, help="The client certificate's private key, PEM."),
+        click.option(
+            "--ca-file", type=_FILE, help="Trust these CA certificates instead of the system's."
+        ),
+        click.option(
+            "--user-agent",
+            default="punchin check",
+            show_default=True,
+            help="Sent as the Sender's UserAgent and the HTTP User-Agent.",
+        ),
+        click.option(
+            "--test-mode", is_flag=True, help='Send deploymentMode="test" (default production).'
+        ),
+        click.option(
+            "--budget",
+            default=20.0,
+            show_default=True,
+            help="Seconds within which each answer passes.",
+        ),
+        click.option(
+            "--timeout",
+            default=60.0,
+            show_default=True,
+            help="Seconds before giving up on an answer.",
+        ),
+    )
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _partner(
+    sent: Document | None, dtd_dir: Path | None, **given: Any
+) -> Any:  # punchin.conformance.Partner, loaded only when the command runs
+    from punchin.conformance import Partner
+
+    auth = _auth(given.pop("basic"), given.pop("bearer"), given.pop("cert"), given.pop("key"))
+    ca_file = given.pop("ca_file")
+    budget, timeout = given.pop("budget"), given.pop("timeout")
+    return Partner(
+        parties=_reversed_parties(sent, **given),
+        auth=auth,
+        ca_file=str(ca_file) if ca_file else None,
+        dtd_dir=_dtd_directory(dtd_dir),
+        budget=budget,
+        timeout=timeout,
+    )
+
+
+_PROFILE_HELP = (
+    "The partner's ProfileRequest endpoint: the URLs not given are taken from the requests "
+    "its ProfileResponse lists."
+)
+
+
+@check.command("order-endpoint")
+@click.argument("url", required=False)
+@click.option(
+    "--status-url",
+    help="Where StatusUpdateRequests go. Without it (or a profile listing it), none is sent.",
+)
+@click.option("--profile-url", help=_PROFILE_HELP)
+@click.option(
+    "--from-cart",
+    "cart_file",
+    type=_FILE,
+    help="A cart (PunchOutOrderMessage) the supplier sent: the orders are made of its lines, "
+    "and the approval names it. Without it, the kit's sample cart, which a supplier that "
+    "matches orders to its carts refuses.",
+)
+@click.option(
+    "--order-id", help="The orderID of the test order. Default: a new PUNCHIN-CHECK-... each run."
+)
+@_as_partner_options
+@_dtd_dir_option
+@_report_option
+def check_order_endpoint_command(
+    url: str | None,
+    status_url: str | None,
+    profile_url: str | None,
+    cart_file: Path | None,
+    order_id: str | None,
+    dtd_dir: Path | None,
+    report_file: Path | None,
+    **given: Any,
+) -> None:
+    """Write back to the supplier's order endpoint at URL (or the one its profile lists),
+    acting as the e-procurement system.
+
+    Approves the cart (StatusUpdateRequest to --status-url), orders every line of it
+    (OrderRequest new), changes the order (update: one less of a line) and cancels it
+    (delete), each referring to the one before; sends every document a second time,
+    which must get the same answer and change nothing; and checks that a wrong
+    SharedSecret and an unknown Sender are refused alike (401 or 403) and malformed XML
+    with 400. Every answer is read as the sender reads it: well-formed, DTD-valid, and
+    its cXML Status (200 applied). The orders say they are tests, but they are real:
+    use a test account.
+    """
+    from punchin.conformance import OrderEndpointCheck, check_order_endpoint
+    from punchin.conformance.buyer import cart_of, sample_cart
+    from punchin.cxml.payload_id import new_payload_id
+
+    if url is None and profile_url is None:
+        raise click.UsageError("give the order endpoint URL, or --profile-url")
+    sent = _partner_document(cart_file) if cart_file is not None else None
+    partner = _partner(sent, dtd_dir, **given)
+    if sent is None:
+        cart = sample_cart(partner.parties, new_payload_id())
+    else:
+        try:
+            cart = cart_of(sent)
+        except ValueError as exc:
+            raise ConfigurationError(f"{cart_file}: {exc}") from None
+    options = {"order_id": order_id} if order_id else {}
+    config = OrderEndpointCheck(
+        partner, cart, order_url=url, status_url=status_url, profile_url=profile_url, **options
+    )
+    _report(asyncio.run(check_order_endpoint(config)), report_file, "order-endpoint")
+
+
+@check.command("fulfilment-endpoint")
+@click.argument("url", required=False)
+@click.option(
+    "--order",
+    "order_file",
+    type=_FILE,
+    required=True,
+    help="An OrderRequest the e-procurement system sent: the documents name its orderID, "
+    "payloadID and lines.",
+)
+@click.option(
+    "--ship-notice-url",
+    help="Where ShipNoticeRequests go. Without it (or a profile listing it), none is sent.",
+)
+@click.option(
+    "--invoice-url",
+    help="Where InvoiceDetailRequests go. Without it (or a profile listing it), none is sent.",
+)
+@click.option("--profile-url", help=_PROFILE_HELP)
+@_as_partner_options
+@_dtd_dir_option
+@_report_option
+def check_fulfilment_endpoint_command(
+    url: str | None,
+    order_file: Path,
+    ship_notice_url: str | None,
+    invoice_url: str | None,
+    profile_url: str | None,
+    dtd_dir: Path | None,
+    report_file: Path | None,
+    **given: Any,
+) -> None:
+    """Answer an order at the e-procurement system's confirmation endpoint URL (or the
+    one its profile lists), acting as the supplier.
+
+    Confirms the order of --order (ConfirmationRequest accept), ships every line
+    (ShipNoticeRequest to --ship-notice-url) and invoices it (InvoiceDetailRequest to
+    --invoice-url), each naming the order's orderID and payloadID; sends every document
+    a second time, which must get the same answer and change nothing; and checks that a
+    wrong SharedSecret and an unknown Sender are refused alike (401 or 403) and
+    malformed XML with 400. Every answer is read as the sender reads it: well-formed,
+    DTD-valid, and its cXML Status (200 applied). The documents are real: use a test
+    order.
+    """
+    from punchin.conformance import FulfilmentEndpointCheck, check_fulfilment_endpoint
+    from punchin.conformance.supplier import order_of
+
+    if url is None and profile_url is None:
+        raise click.UsageError("give the confirmation endpoint URL, or --profile-url")
+    sent = _partner_document(order_file)
+    try:
+        order = order_of(sent)
+    except ValueError as exc:
+        raise ConfigurationError(f"{order_file}: {exc}") from None
+    config = FulfilmentEndpointCheck(
+        partner=_partner(sent, dtd_dir, **given),
+        order=order,
+        confirmation_url=url,
+        ship_notice_url=ship_notice_url,
+        invoice_url=invoice_url,
+        profile_url=profile_url,
+    )
+    _report(asyncio.run(check_fulfilment_endpoint(config)), report_file, "fulfilment-endpoint")

@@ -170,6 +170,7 @@ cXML endpoints
   Storefront   StatusUpdateRequest (approved/rejected)   POST {storefront.url}/cxml/status
   Storefront   OrderRequest (purchase orders)            POST {storefront.url}/cxml/order
   Storefront   ProfileRequest (what it takes, and where)  POST {storefront.url}/cxml/profile
+  Storefront   PunchOut (PunchOutSetupRequest)           POST {storefront.url}/cxml/punchout
 
 Demo logins (password for all: {pw})
   Storefront   {credentials.PUNCHIN_BUYER:<34} Punch-in buyer: "Submit order for approval"
@@ -179,6 +180,7 @@ Demo logins (password for all: {pw})
   Procurement  {credentials.PUNCHIN_BUYER:<34} requester (lands here after the punch-in)
   Procurement  {credentials.APPROVER:<34} approver: {procurement.url}/approvals/
   Procurement  {credentials.PROCUREMENT_ADMIN:<34} admin: {procurement.url}/admin/
+  Procurement  {credentials.RECEIVING_DESK:<34} receiving desk: "Receive" on a purchase order
   Single sign-on {credentials.SSO_BUYER:<32} signs in to procurement at Acme's OpenID provider:
                punch in from the storefront as this user, or "Sign in with your
                organisation" on procurement's login page

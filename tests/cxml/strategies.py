@@ -73,7 +73,16 @@ from punchin.cxml.punchout import (
     SupplierOrderInfo,
 )
 from punchin.cxml.statusupdate import IntegrationMessage, IntegrationStatus
-from punchin.cxml.values import AMOUNT, DATETIME, DECIMAL, OPTIONAL_DATETIME, PAYLOAD_ID, UINT
+from punchin.cxml.values import (
+    AMOUNT,
+    DATETIME,
+    DECIMAL,
+    DECIMAL_BOUND,
+    MAX_UINT_DIGITS,
+    OPTIONAL_DATETIME,
+    PAYLOAD_ID,
+    UINT,
+)
 
 M = TypeVar("M", bound=Element)
 
@@ -89,10 +98,12 @@ xml_text = st.text(
     st.characters(exclude_categories=("Cs",), exclude_characters=_XML_ILLEGAL), max_size=12
 )
 
-decimals = st.integers(min_value=0, max_value=6).flatmap(
+# Within the bound every document's numbers are read under (docs/security.md row 24).
+_LARGEST = Decimal(10**DECIMAL_BOUND.digits - 1)
+decimals = st.integers(min_value=0, max_value=DECIMAL_BOUND.places).flatmap(
     lambda places: st.decimals(
-        min_value=Decimal("-1e9"),
-        max_value=Decimal("1e9"),
+        min_value=-_LARGEST,
+        max_value=_LARGEST,
         places=places,
         allow_nan=False,
         allow_infinity=False,
@@ -123,7 +134,7 @@ _CODECS: dict[Any, st.SearchStrategy[Any]] = {
     STR: xml_text,
     DECIMAL: decimals,
     AMOUNT: decimals,
-    UINT: st.integers(min_value=0, max_value=10**12),
+    UINT: st.integers(min_value=0, max_value=10**MAX_UINT_DIGITS - 1),
     DATETIME: aware_datetimes,
     OPTIONAL_DATETIME: aware_datetimes,
     PAYLOAD_ID: xml_text.filter(str.strip),  # not blank, at most 255 characters
@@ -188,6 +199,8 @@ VALUES: dict[tuple[type[Element], str], st.SearchStrategy[Any]] = {
     (InvoiceDetailLineIndicator, "is_shipping_in_line"): st.just("yes"),
     (InvoiceDetailLineIndicator, "is_discount_in_line"): st.just("yes"),
     (InvoiceDetailLineIndicator, "is_accounting_in_line"): st.just("yes"),
+    (InvoiceDetailHeaderIndicator, "is_price_based_line_level_credit_memo"): st.just("yes"),
+    (InvoiceDetailRequestHeader, "is_information_only"): st.just("yes"),
 }
 
 # ``+`` in the content model, and DTD-required children the model leaves optional (so it
@@ -204,7 +217,7 @@ MIN_OCCURS: dict[tuple[type[Element], str], int] = {
     (ConfirmationItem, "statuses"): 1,
     (ShipControl, "carrier_identifiers"): 1,
     (ShipControl, "shipment_identifiers"): 1,
-    # (InvoiceDetailOrder+ | InvoiceDetailHeaderOrder+): the header form is not modelled.
+    # (InvoiceDetailOrder+ | InvoiceDetailHeaderOrder+): see _one_invoice_form.
     (InvoiceDetailRequest, "orders"): 1,
     (InvoiceDetailOrder, "items"): 1,
     (Request, "payload"): 1,
@@ -286,10 +299,23 @@ def _some_order(info: InvoiceDetailOrderInfo) -> st.SearchStrategy[InvoiceDetail
     )
 
 
+def _one_invoice_form(request: InvoiceDetailRequest) -> st.SearchStrategy[InvoiceDetailRequest]:
+    """``(InvoiceDetailOrder+ | InvoiceDetailHeaderOrder+)``: lines or header orders."""
+    if not request.header_orders:
+        return st.just(request)
+    return st.sampled_from(
+        (
+            dataclasses.replace(request, header_orders=()),
+            dataclasses.replace(request, orders=()),
+        )
+    )
+
+
 # Rules that tie fields together, applied to each built instance.
 COMPLETIONS: dict[type[Element], Callable[[Any], st.SearchStrategy[Any]]] = {
     Document: _with_header,
     InvoiceDetailOrderInfo: _some_order,
+    InvoiceDetailRequest: _one_invoice_form,
 }
 
 

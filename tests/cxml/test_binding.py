@@ -192,6 +192,53 @@ def test_decimals_the_strict_pattern_refuses(amount: str) -> None:
         read_xml(Price, f"<Price currency='E'>{amount}</Price>")
 
 
+@element("Count")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Count(Element):
+    quantity: Decimal = attr("quantity", DECIMAL)
+    unit: str = attr("unit", default="EA")
+
+
+@pytest.mark.parametrize(
+    ("amount", "problem"),
+    [
+        ("100000000000000000000", "has 21 digits before the decimal point; at most 9 are allowed"),
+        (
+            "1000000000",
+            r"has 10 digits before the decimal point; at most 9 are allowed "
+            r"\(below 1,000,000,000\)",
+        ),
+        ("-1000000000.5", "has 10 digits before the decimal point"),
+        ("0.123456789012345678901234567891", "has 30 decimal places; at most 4 are allowed"),
+        ("1.00001", "has 5 decimal places; at most 4 are allowed"),
+    ],
+)
+def test_numbers_beyond_the_bound_are_refused_naming_the_field_and_the_limit(
+    amount: str, problem: str
+) -> None:
+    """docs/security.md row 24: a value no column of either party can hold is a 400 at
+    parse time, whichever document carries it (one bound, DECIMAL_BOUND)."""
+    with pytest.raises(BadRequest, match=f"^Price: '{amount}' {problem}"):
+        read_xml(Price, f"<Price currency='E'>{amount}</Price>")
+    with pytest.raises(BadRequest, match=f"^Count quantity: '{amount}' {problem}"):
+        read_xml(Count, f"<Count unit='{amount}' quantity='{amount}'/>")
+
+
+@pytest.mark.parametrize(
+    "amount", ["999999999.9999", "000999999999", "12.500000", "-0.0001", "0.00000000"]
+)
+def test_numbers_within_the_bound_are_read_as_written(amount: str) -> None:
+    """Leading zeros and trailing zeros of the fraction count for nothing."""
+    assert read_xml(Price, f"<Price currency='E'>{amount}</Price>").amount == Decimal(amount)  # type: ignore[attr-defined]
+
+
+def test_counts_fit_every_integer_column() -> None:
+    line = "<Line{}><Code>A</Code><Price currency='E'>1</Price><Tail>999999999</Tail></Line>"
+    assert read_xml(Line, line.format("")).tail == 999999999  # type: ignore[attr-defined]
+    with pytest.raises(BadRequest, match=r"^Line number: '1000000000' is not a whole number"):
+        read_xml(Line, line.format(" number='1000000000'"))
+
+
 def test_lenient_codecs_record_their_repairs() -> None:
     @element("Stamp")
     @dataclass(frozen=True, slots=True, kw_only=True)

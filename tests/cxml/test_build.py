@@ -53,3 +53,19 @@ def test_repr_hides_the_secret() -> None:
 def test_each_document_gets_a_new_payload_id() -> None:
     payload = DOCUMENTS["OrderRequest"]().body.payload
     assert request(payload, PARTIES).payload_id != request(payload, PARTIES).payload_id
+
+
+def test_the_cart_leaves_short_names_out_when_asked(dtd_dir: Path) -> None:
+    """docs/compatibility.md: ShortName is optional; a strict peer gets none."""
+    from punchin.conformance.supplier import cart
+    from punchin.cxml.cart import punch_out_order_message
+
+    parties = Parties("NetworkID", "Store", "Buyer", "Store", None, "Store PunchIn 1.0")
+    full = serialize(punch_out_order_message("1.1@t", parties, cart("1.1@t"), "USD"))
+    plain = serialize(
+        punch_out_order_message("1.1@t", parties, cart("1.1@t"), "USD", omit_optional=True)
+    )
+    assert full.count(b"<ShortName>") == 2
+    assert b"ShortName" not in plain
+    assert validate(plain, dtd_dir) == []
+    assert validate(full, dtd_dir) == []

@@ -15,6 +15,7 @@ from punchin.web.delivery.outbox import enqueue
 from tests.cxml.builders import SHARED_SECRET
 from tests.delivery.conftest import drain, order, state
 from tests.delivery.partner import Answer, FakePartner
+from tests.signin import login
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -95,7 +96,7 @@ def test_retry_now_by_post_with_csrf(staff: Client, partner: FakePartner) -> Non
 
 def test_staff_only(partner: FakePartner, client: Any) -> None:
     User.objects.create_user("buyer", "b@example.com", "pw")
-    client.login(username="buyer", password="pw")
+    login(client, username="buyer", password="pw")
     for path in ("/deliveries/", "/deliveries/1/"):
         assert client.get(path).status_code == 302
 

@@ -20,9 +20,17 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Page,
+    Playwright,
+    sync_playwright,
+)
 
 from punchin import demo
 from tests.e2e.servers import Cluster
@@ -81,13 +89,41 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
     browser.close()
 
 
+# What Chromium refused under the parties' Content-Security-Policy (docs/security.md
+# row 23) in any page of any profile opened with ``open_context``, during this test.
+POLICY_REFUSALS: list[str] = []
+
+
+def _note_refusal(message: ConsoleMessage) -> None:
+    # Chromium reports each refusal on the console: "Refused to execute inline script
+    # because it violates the following Content Security Policy directive: ...".
+    if "Content Security Policy" in message.text:
+        POLICY_REFUSALS.append(f"{message.location.get('url', '?')}: {message.text}")
+
+
+def open_context(browser: Browser, **options: Any) -> BrowserContext:
+    """A browser profile whose pages report what the Content-Security-Policy refused."""
+    context = browser.new_context(**options)
+    context.set_default_timeout(15_000)
+    context.on("console", _note_refusal)
+    return context
+
+
+@pytest.fixture(autouse=True)
+def no_policy_refusals() -> Iterator[list[str]]:
+    """Every page every e2e test opens works under the policy: no script, style or
+    form target of ours is refused."""
+    POLICY_REFUSALS.clear()
+    yield POLICY_REFUSALS
+    assert POLICY_REFUSALS == [], "\n".join(POLICY_REFUSALS)
+
+
 @pytest.fixture
 def context(
     browser: Browser, sites: Sites, request: pytest.FixtureRequest
 ) -> Iterator[BrowserContext]:
     """A fresh browser profile per test (no cookies carried over), desktop-sized."""
-    context = browser.new_context(viewport=DESKTOP)
-    context.set_default_timeout(15_000)
+    context = open_context(browser, viewport=DESKTOP)
     yield context
     context.close()
     failed = getattr(request.node, "rep_call", None)
@@ -103,8 +139,7 @@ def page(context: BrowserContext) -> Page:
 @pytest.fixture
 def phone_page(browser: Browser, sites: Sites) -> Iterator[Page]:
     """A phone-sized touch screen (P1: "on desktop or mobile")."""
-    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
-    context.set_default_timeout(15_000)
+    context = open_context(browser, viewport=PHONE, is_mobile=True, has_touch=True)
     yield context.new_page()
     context.close()
 

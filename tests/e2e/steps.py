@@ -15,7 +15,7 @@ from decimal import Decimal
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from punchin.web import demo as logins
-from tests.e2e.conftest import DESKTOP, Sites, screenshot
+from tests.e2e.conftest import DESKTOP, Sites, open_context, screenshot
 
 MONEY = re.compile(r"\$?(\d[\d,]*\.\d{2})")
 
@@ -56,9 +56,7 @@ def log_in_to_procurement(page: Page, sites: Sites, email: str) -> None:
 
 def new_user(browser: Browser) -> BrowserContext:
     """Another person at another computer: a browser profile of their own."""
-    context = browser.new_context(viewport=DESKTOP)
-    context.set_default_timeout(15_000)
-    return context
+    return open_context(browser, viewport=DESKTOP)
 
 
 def search(page: Page, words: str) -> None:

@@ -15,7 +15,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from punchin import demo
 from punchin.web import demo as logins
-from tests.e2e.conftest import DESKTOP, PHONE, Sites, screenshot
+from tests.e2e.conftest import DESKTOP, PHONE, Sites, open_context, screenshot
 from tests.e2e.servers import Cluster
 from tests.e2e.steps import log_in_to_procurement, sign_in
 
@@ -117,7 +117,7 @@ def test_both_parties_show_their_partners_health(
     page.locator("#health-failures .failure a").first.click()
     expect(page.locator("#document-status")).to_contain_text("400 Bad Request")
 
-    store = browser.new_context(viewport=DESKTOP).new_page()
+    store = open_context(browser, viewport=DESKTOP).new_page()
     sign_in(store, sites, logins.STORE_ADMIN)
     store.goto(f"{sites.storefront.url}/account/business-settings/")
     store.get_by_role("link", name="Integration health").click()
@@ -129,8 +129,7 @@ def test_both_parties_show_their_partners_health(
         (procurement_health, "20-phone-procurement-integration-health", log_in_to_procurement),
         (storefront_health, "21-phone-storefront-integration-health", sign_in),
     ):
-        phone = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
-        phone.set_default_timeout(15_000)
+        phone = open_context(browser, viewport=PHONE, is_mobile=True, has_touch=True)
         phone_page = phone.new_page()
         log_in(
             phone_page,

@@ -5,9 +5,10 @@ approver approves it in the queue with a comment; procurement's delivery worker 
 the StatusUpdateRequest and the OrderRequest; the buyer's order history on the
 storefront says "Approved" and shows the purchase order; the store's fulfilment staff
 confirm it (one box short), ship and invoice what they confirmed, and the
-storefront's worker delivers each document; procurement's purchase order shows the
-timeline and a three-way match, matched against the confirmation, and the spend page
-counts it. Four people, four browser profiles, two companies' servers.
+storefront's worker delivers each document; procurement's purchase order holds the
+invoice until the buyer receives the goods, then shows the timeline and a three-way
+match, matched against the confirmation and the receipt, and the spend page counts
+it. Four people, four browser profiles, two companies' servers.
 
 Set PUNCHIN_SCREENSHOTS=1 to refresh docs/screenshots.
 """
@@ -142,6 +143,18 @@ def test_approved_cart_becomes_a_matched_purchase_order(
     )
     for step in ("approved", "sent", "acknowledged", "confirmed", "shipped", "invoiced"):
         assert step in kinds, f"{step} missing from the timeline {kinds}"
+    # Invoiced but not yet received: held until the goods are.
+    expect(page.locator("#match-status")).to_have_text("mismatch")
+    expect(page.locator("#match")).to_contain_text("but nothing received yet")
+
+    # The buyer receives what was shipped, from the PO page, with the keyboard.
+    page.click("#receive-link")
+    expect(page.locator("#receive-lines tbody tr")).to_have_count(2)
+    expect(page.locator("#receive-lines input[autofocus]")).to_be_focused()
+    screenshot(page, "22-procurement-goods-receipt", full_page=True)
+    page.click("#receive-all-shipped")
+    expect(page.locator(".messages")).to_contain_text("Receipt recorded")
+    expect(page.locator("#po-state")).to_have_text("Invoiced")
     expect(page.locator("#match-status")).to_have_text("matched")
     expect(page.locator("#match tbody tr")).to_have_count(2)
     agreed = {1: toner.quantity, 2: gloves.quantity - 1}
@@ -150,12 +163,13 @@ def test_approved_cart_becomes_a_matched_purchase_order(
         expect(row.locator('[data-label="Part"] code')).to_have_text(line.part_id)
         quantities = {
             column: row.locator(f'[data-label="{column}"]').inner_text().split()[0]
-            for column in ("Ordered", "Confirmed", "Shipped", "Invoiced")
+            for column in ("Ordered", "Confirmed", "Shipped", "Received", "Invoiced")
         }
         assert quantities == {
             "Ordered": str(line.quantity),
             "Confirmed": str(agreed[number_on_po]),
             "Shipped": str(agreed[number_on_po]),
+            "Received": str(agreed[number_on_po]),
             "Invoiced": str(agreed[number_on_po]),
         }
         expect(row.locator('[data-label="Match"]')).to_have_text("matched")
@@ -168,7 +182,7 @@ def test_approved_cart_becomes_a_matched_purchase_order(
     page.goto(f"{procurement}/spend/")
     supplier = page.locator("#spend-supplier tbody tr", has_text=logins.STORE_NAME)
     expect(supplier).to_have_count(1)
-    assert money(supplier.locator('[data-label="Amount"]').inner_text()) == ordered
+    assert money(supplier.locator('[data-label="Approved"]').inner_text()) == ordered
     expect(page.locator("#spend-supplier figure svg")).to_be_visible()
     screenshot(page, "16-spend")
 

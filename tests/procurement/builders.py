@@ -87,8 +87,13 @@ def poom(
     items: tuple[ItemIn, ...] | None = None,
     total: Decimal = CART_TOTAL,
     currency: str = "USD",
+    *,
+    buyer_cookie: str = "",
+    operation_allowed: str = "create",
+    sender: str = demo.STORE_IDENTITY,
 ) -> bytes:
-    """The cart the PoomUrl answers, with the setup request's payloadID (P15)."""
+    """The cart the PoomUrl answers, with the setup request's payloadID (P15); in
+    classic PunchOut, with the BuyerCookie of the session (docs/protocol.md S4)."""
     document = Document(
         payload_id=payload_id,
         timestamp=now(),
@@ -96,15 +101,13 @@ def poom(
         header=Header(
             from_=From(credentials=(credential(demo.STORE_IDENTITY),)),
             to=To(credentials=(credential(demo.PROCUREMENT_IDENTITY),)),
-            sender=Sender(
-                credentials=(credential(demo.STORE_IDENTITY),), user_agent="store PunchIn 1.0"
-            ),
+            sender=Sender(credentials=(credential(sender),), user_agent="store PunchIn 1.0"),
         ),
         body=Message(
             payload=PunchOutOrderMessage(
-                buyer_cookie=BuyerCookie(value=""),
+                buyer_cookie=BuyerCookie(value=buyer_cookie),
                 header=PunchOutOrderMessageHeader(
-                    operation_allowed="create", total=Total(money=money(total, currency))
+                    operation_allowed=operation_allowed, total=Total(money=money(total, currency))
                 ),
                 items=items if items is not None else (item_in(1), item_in(2)),
             )

@@ -27,6 +27,7 @@ from punchin.web import demo
 from punchin.web.delivery.models import OutboundDelivery
 from punchin.web.statemachine import InvalidTransition
 from tests.procurement import flow
+from tests.signin import login
 
 pytestmark = pytest.mark.django_db
 
@@ -146,14 +147,14 @@ def test_approver_queue_review_and_approve_over_http(
     client: Client, django_capture_on_commit_callbacks: Any
 ) -> None:
     requisition = flow.draft()
-    client.login(username=demo.PUNCHIN_BUYER, password=demo.PASSWORD)
+    login(client, username=demo.PUNCHIN_BUYER, password=demo.PASSWORD)
     submit = reverse("requisitions:submit", args=[requisition.number])
     refused = client.post(submit, {"cost_centre": "", "gl_account": ""})
     assert refused.status_code == 400
     client.post(submit, {"cost_centre": "CC-4100", "gl_account": "6100", "note": "thanks"})
     client.logout()
 
-    client.login(username=demo.APPROVER, password=demo.PASSWORD)
+    login(client, username=demo.APPROVER, password=demo.PASSWORD)
     queue = client.get(reverse("approvals:queue")).content.decode()
     assert requisition.number in queue
     review = client.get(reverse("approvals:review", args=[requisition.number])).content.decode()
@@ -168,7 +169,7 @@ def test_approver_queue_review_and_approve_over_http(
     assert "already approved" in again.content.decode()
     client.logout()
 
-    client.login(username=demo.PUNCHIN_BUYER, password=demo.PASSWORD)
+    login(client, username=demo.PUNCHIN_BUYER, password=demo.PASSWORD)
     page = client.get(reverse("requisitions:detail", args=[requisition.number])).content.decode()
     assert "Approved" in page
     assert order.number in page
@@ -179,7 +180,7 @@ def test_approver_queue_review_and_approve_over_http(
 
 def test_reject_needs_a_comment_and_tells_the_supplier(client: Client) -> None:
     requisition = flow.submitted()
-    client.login(username=demo.APPROVER, password=demo.PASSWORD)
+    login(client, username=demo.APPROVER, password=demo.PASSWORD)
     decide = reverse("approvals:decide", args=[requisition.number])
     page = client.post(decide, {"decision": "reject", "comment": " "}, follow=True)
     assert "Say why in the comment" in page.content.decode()
@@ -204,9 +205,9 @@ def test_the_requester_withdraws_and_approval_is_refused_afterwards() -> None:
 
 
 def test_policy_page_for_admins_only(client: Client) -> None:
-    client.login(username=demo.APPROVER, password=demo.PASSWORD)
+    login(client, username=demo.APPROVER, password=demo.PASSWORD)
     assert client.get(reverse("approvals:policy")).status_code == 404
-    client.login(username=demo.PROCUREMENT_ADMIN, password=demo.PASSWORD)
+    login(client, username=demo.PROCUREMENT_ADMIN, password=demo.PASSWORD)
     page = client.get(reverse("approvals:policy")).content.decode()
     assert "Manager" in page
     assert "Finance" in page
@@ -239,7 +240,7 @@ def test_policy_page_for_admins_only(client: Client) -> None:
 
 
 def test_deleting_a_rule_that_is_not_a_number_changes_nothing(client: Client) -> None:
-    client.login(username=demo.PROCUREMENT_ADMIN, password=demo.PASSWORD)
+    login(client, username=demo.PROCUREMENT_ADMIN, password=demo.PASSWORD)
     levels = ApprovalLevel.objects.count()
     reply = client.post(reverse("approvals:policy"), {"kind": "level", "delete": "abc"})
     assert reply.status_code == 302

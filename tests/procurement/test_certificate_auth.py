@@ -13,14 +13,8 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import http.client
-import os
 import re
-import shutil
-import socket
 import ssl
-import subprocess
-import time
-import warnings
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,11 +36,19 @@ from punchin.procurement.requisitions.models import Requisition
 from punchin.transport import ClientCertificate, CxmlClient, HttpReply
 from punchin.web import demo
 from punchin.web.testing import LiveASGIServer
+from tests.nginx import (
+    CURRENT_TLS,
+    HEADER_TIMEOUT,
+    NGINX,
+    OLD_TLS,
+    free_port,
+    handshake,
+    running_nginx,
+    trickle,
+)
 from tests.procurement import builders
 from tests.procurement.conftest import FakeStorefront, Page
 
-NGINX = Path(shutil.which("nginx") or "/usr/sbin/nginx")
-TEMPLATE = Path(__file__).resolve().parents[2] / "deploy/nginx/procurement.conf"
 PROXY_ADDRESS = "127.0.0.2"  # nginx's source address towards uvicorn (proxy_bind)
 CLIENT_ADDRESS = "127.0.0.1"  # everyone else's
 
@@ -82,18 +84,6 @@ class Proxy:
     site: str  # the browsers' server block (does not)
 
 
-def render(template: str, values: Mapping[str, str]) -> str:
-    """Fill the template's ``${NAME}`` placeholders, as envsubst does (KeyError if one
-    has no value, so a placeholder added to the template cannot go unnoticed)."""
-    return re.sub(r"\$\{([A-Z_]+)\}", lambda m: values[m.group(1)], template)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def pki(tmp_path: Path) -> Pki:
     server_ca, partner_ca, stranger_ca = trustme.CA(), trustme.CA(), trustme.CA()
@@ -121,66 +111,23 @@ def upstream(seeded: None, dev: None) -> Iterator[LiveASGIServer]:
 @pytest.fixture
 def proxy(upstream: LiveASGIServer, pki: Pki, settings: Any, tmp_path: Path) -> Iterator[Proxy]:
     """nginx with the rendered template, as a child process (not a daemon)."""
-    cxml_port, site_port = _free_port(), _free_port()
-    (tmp_path / "procurement.conf").write_text(
-        render(
-            TEMPLATE.read_text(),
-            {
-                "CXML_LISTEN": f"127.0.0.1:{cxml_port}",
-                "CXML_SERVER_NAME": "127.0.0.1",
-                "SITE_LISTEN": f"127.0.0.1:{site_port}",
-                "SITE_SERVER_NAME": "127.0.0.1",
-                "SERVER_CERT": str(pki.directory / "server.pem"),
-                "SERVER_KEY": str(pki.directory / "server.key"),
-                "PARTNER_CA": str(pki.directory / "partner-ca.pem"),
-                "UPSTREAM": f"127.0.0.1:{upstream.port}",
-                "PROXY_ADDRESS": PROXY_ADDRESS,
-            },
-        )
-    )
-    # What Debian's /etc/nginx/nginx.conf would be. Started by root, nginx would run its
-    # workers as nobody, who cannot use the temporary directories here.
-    user = "user root;" if os.geteuid() == 0 else ""
-    temp = " ".join(
-        f"{kind}_temp_path {tmp_path / kind};"
-        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-    )
-    (tmp_path / "nginx.conf").write_text(
-        f"{user}\nworker_processes 1;\nerror_log {tmp_path / 'error.log'} info;\n"
-        f"events {{ worker_connections 128; }}\n"
-        f"http {{ access_log off; {temp} include {tmp_path / 'procurement.conf'}; }}\n"
-    )
-    log = tmp_path / "nginx-stderr.log"
-    process = subprocess.Popen(
-        [
-            str(NGINX), "-e", str(log), "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf"),
-            "-g", f"daemon off; pid {tmp_path / 'nginx.pid'};",
-        ]
-    )  # fmt: skip
-    try:
-        for port in (cxml_port, site_port):
-            _wait_for(port, process, log)
+    cxml_port, site_port = free_port(), free_port()
+    values = {
+        "CXML_LISTEN": f"127.0.0.1:{cxml_port}",
+        "CXML_SERVER_NAME": "127.0.0.1",
+        "SITE_LISTEN": f"127.0.0.1:{site_port}",
+        "SITE_SERVER_NAME": "127.0.0.1",
+        "SERVER_CERT": str(pki.directory / "server.pem"),
+        "SERVER_KEY": str(pki.directory / "server.key"),
+        "PARTNER_CA": str(pki.directory / "partner-ca.pem"),
+        "UPSTREAM": f"127.0.0.1:{upstream.port}",
+        "PROXY_ADDRESS": PROXY_ADDRESS,
+    }
+    with running_nginx(tmp_path, "procurement.conf", values, [cxml_port, site_port]):
         settings.PUNCHIN_TRUSTED_PROXIES = [PROXY_ADDRESS]
         site = f"https://127.0.0.1:{site_port}"
         settings.PUNCHIN_PUBLIC_URL = site  # browsers land on the site, not the cXML host
         yield Proxy(cxml=f"https://127.0.0.1:{cxml_port}", site=site)
-    finally:
-        process.terminate()
-        process.wait(10)
-
-
-def _wait_for(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                process.wait()
-                raise RuntimeError(f"nginx did not start: {log.read_text()}") from None
-            time.sleep(0.05)
 
 
 @pytest.fixture
@@ -400,34 +347,13 @@ def test_forged_headers_sent_through_nginx_are_replaced(
     assert storefront.fetched == []
 
 
-_OLD = {"TLSv1": ssl.TLSVersion.TLSv1, "TLSv1.1": ssl.TLSVersion.TLSv1_1}
-_CURRENT = {"TLSv1.2": ssl.TLSVersion.TLSv1_2, "TLSv1.3": ssl.TLSVersion.TLSv1_3}
-
-
-def _handshake(url: str, pki: Pki, version: ssl.TLSVersion) -> str:
-    """Connect with exactly ``version``; the negotiated version, or SSLError."""
-    context = ssl.create_default_context(cafile=str(pki.server_ca))
-    context.set_ciphers("DEFAULT:@SECLEVEL=0")  # let our side offer old versions at all
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        context.minimum_version = context.maximum_version = version
-    parts = urlsplit(url)
-    assert parts.hostname is not None
-    assert parts.port is not None
-    with (
-        socket.create_connection((parts.hostname, parts.port), timeout=10) as raw,
-        context.wrap_socket(raw, server_hostname=parts.hostname) as tls,
-    ):
-        return str(tls.version())
-
-
 @pytest.mark.parametrize("server", ["cxml", "site"])
-@pytest.mark.parametrize("version", sorted(_OLD))
+@pytest.mark.parametrize("version", sorted(OLD_TLS))
 def test_tls_below_1_2_is_refused_at_the_handshake(
     proxy: Proxy, pki: Pki, server: str, version: str
 ) -> None:
     with pytest.raises(ssl.SSLError) as refused:
-        _handshake(getattr(proxy, server), pki, _OLD[version])
+        handshake(getattr(proxy, server), pki.server_ca, OLD_TLS[version])
     if "ALERT" not in refused.value.reason:
         # Our own OpenSSL would not even offer it: nothing about nginx is shown.
         pytest.skip(f"local OpenSSL cannot try {version}: {refused.value}")
@@ -437,6 +363,23 @@ def test_tls_below_1_2_is_refused_at_the_handshake(
 
 
 @pytest.mark.parametrize("server", ["cxml", "site"])
-@pytest.mark.parametrize("version", sorted(_CURRENT))
+@pytest.mark.parametrize("version", sorted(CURRENT_TLS))
 def test_tls_1_2_and_1_3_are_accepted(proxy: Proxy, pki: Pki, server: str, version: str) -> None:
-    assert _handshake(getattr(proxy, server), pki, _CURRENT[version]) == version
+    assert handshake(getattr(proxy, server), pki.server_ca, CURRENT_TLS[version]) == version
+
+
+@pytest.mark.parametrize("server", ["cxml", "site"])
+def test_clients_trickling_their_headers_are_cut_off(proxy: Proxy, pki: Pki, server: str) -> None:
+    """Slowloris on either server block: 50 connections sending a header byte a second
+    are ended by nginx once the header timeout passes, never reaching uvicorn."""
+    port = urlsplit(getattr(proxy, server)).port
+    assert port is not None
+    context = ssl.create_default_context(cafile=str(pki.server_ca))
+
+    async def scenario() -> list[float]:
+        slow = [trickle(port, context) for _ in range(50)]
+        return list(await asyncio.wait_for(asyncio.gather(*slow), 3 * HEADER_TIMEOUT))
+
+    lasted = asyncio.run(scenario())
+    assert min(lasted) >= HEADER_TIMEOUT - 1
+    assert max(lasted) < 2 * HEADER_TIMEOUT

@@ -16,6 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 import aiohttp
 import pytest
 import trustme
+from django.conf import settings
 from django.utils import timezone
 
 from punchin.cxml import parse, serialize
@@ -209,6 +210,43 @@ def test_a_request_from_an_unknown_sender_leaves_only_a_bounded_record(
     assert entry.body_digest == body_digest(data)
     assert len(bytes(entry.raw)) == UNAUTHENTICATED_PREFIX_BYTES
     assert (entry.status_code, bytes(entry.answer)) == (403, answer.body)
+
+
+@pytest.mark.parametrize(
+    ("quota", "kept"),
+    [
+        ({"per_sender": 3, "per_address": 100, "overall": 100}, 6),  # 3 guesses, 3 garbage
+        ({"per_sender": 100, "per_address": 4, "overall": 100}, 4),
+        ({"per_sender": 100, "per_address": 100, "overall": 2}, 2),
+    ],
+    ids=["per-sender", "per-address", "overall"],
+)
+def test_records_of_unknown_senders_stop_at_their_quota_and_answers_do_not(
+    procurement: LiveASGIServer,
+    storefront: FakeStorefront,
+    settings: Any,
+    quota: dict[str, int],
+    kept: int,
+) -> None:
+    """The disk attack of issue 12: records of unauthenticated requests are bounded per
+    claimed Sender, per client address and overall, while every request still gets its
+    answer and the known partner's records are untouched (docs/security.md row 3)."""
+    settings.PUNCHIN_UNAUTHENTICATED_LOG_PER_HOUR = quota
+    guess = serialize(builders.setup_request("https://store.test/poom", secret="guess"))
+    for _ in range(5):
+        assert post(endpoint(procurement), guess, authorization=basic()).status == 403
+    for n in range(5):  # garbage claims no Sender
+        assert post(endpoint(procurement), b"<junk %d" % n, authorization=basic()).status == 400
+    claimed = CxmlDocument.objects.exclude(claimed_sender="")
+    assert claimed.count() == kept
+    assert set(claimed.values_list("claimed_sender", flat=True)) <= {
+        f"{demo.CREDENTIAL_DOMAIN}:{demo.STORE_IDENTITY}",
+        "(unreadable)",
+    }
+
+    answer, _ = punch_in(procurement, storefront)
+    assert answer.status == 200, answer.body
+    assert CxmlDocument.objects.filter(claimed_sender="", status_code=200).exists()
 
 
 def test_an_accepted_request_is_logged_whole_with_its_secret_masked(
@@ -538,7 +576,7 @@ def test_two_concurrent_copies_make_one_requisition(
 def test_oversized_body_is_a_413_before_django_reads_it(procurement: LiveASGIServer) -> None:
     """The answer comes from the declared length alone, before any of the body is sent.
 
-    (Sending the 2 MiB body as well would race: the server answers and closes with
+    (Sending the body as well would race: the server answers and closes with
     unread data, and the reset can discard its answer in the client's kernel; nginx in
     front does a lingering close, uvicorn does not.)
     """
@@ -548,7 +586,7 @@ def test_oversized_body_is_a_413_before_django_reads_it(procurement: LiveASGISer
         connection.putrequest("POST", parts.path)
         connection.putheader("Content-Type", "text/xml; charset=UTF-8")
         connection.putheader("Authorization", basic())
-        connection.putheader("Content-Length", str(2 * 1024 * 1024))
+        connection.putheader("Content-Length", str(settings.PUNCHIN_MAX_BODY_BYTES + 1))
         connection.endheaders()
         response = connection.getresponse()
         answer = Answer(response.status, response.read(), response.getheader("Content-Type", ""))

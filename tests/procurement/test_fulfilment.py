@@ -49,7 +49,8 @@ from punchin.cxml.punchout import ProfileRequest, ProfileResponse
 from punchin.cxml.validate import validate
 from punchin.procurement.orders import services
 from punchin.procurement.orders.match import match_order
-from punchin.procurement.orders.models import PurchaseOrder, Shipment, State
+from punchin.procurement.orders.models import MatchTolerance, PurchaseOrder, Shipment, State
+from punchin.procurement.orders.receiving import ReceiptRefused, record
 from punchin.web import demo
 from punchin.web.statemachine import InvalidTransition
 from punchin.web.testing import LiveASGIServer
@@ -57,6 +58,7 @@ from tests.cxml.builders import money, tax
 from tests.procurement import flow
 from tests.procurement.builders import credential
 from tests.procurement.conftest import Answer, basic, post
+from tests.signin import login
 
 
 @pytest.fixture
@@ -193,6 +195,12 @@ def invoice(
     )
 
 
+def receive(order: PurchaseOrder, lines: dict[int, str]) -> None:
+    """The requester records what arrived (``receiving.record``)."""
+    assert order.requester is not None
+    record(order, {n: Decimal(q) for n, q in lines.items()}, by=order.requester)
+
+
 def money_of(_: str, amount: Decimal) -> Any:
     from punchin.cxml.invoice import SubtotalAmount
 
@@ -239,14 +247,22 @@ def test_confirm_ship_invoice_match(
     assert Shipment.objects.filter(order=order).count() == 1
     send(server, ship_notice(order, "SHIP-2", {2: "1.5"}))
 
-    client.login(username=demo.PUNCHIN_BUYER, password=demo.PASSWORD)
+    login(client, username=demo.PUNCHIN_BUYER, password=demo.PASSWORD)
     page = client.get(reverse("orders:detail", args=[order.number])).content.decode()
     assert 'id="match-status">open<' in page
+    # The buyer receives what the ship notices announced: the receipt is what counts.
+    received = client.post(reverse("orders:receive", args=[order.number]), {"all": "shipped"})
+    assert received.status_code == 302
+    order.refresh_from_db()
+    assert order.state == State.RECEIVED
     answer, _ = send(server, invoice(order, {1: ("2", "4.55"), 2: ("1.5", "2.20")}))
-    assert status_of(answer)[0] == 200
+    assert status_of(answer) == (200, "invoice INV-1 recorded")
     page = client.get(reverse("orders:detail", args=[order.number])).content.decode()
     assert 'id="match-status">matched<' in page
-    for kind in ("approved", "sent", "confirmed", "shipped", "invoiced"):
+    order.refresh_from_db()
+    assert order.state == State.INVOICED
+    assert [h.to_state for h in order.history.all()] == ["confirmed", "received", "invoiced"]
+    for kind in ("approved", "sent", "confirmed", "shipped", "received", "invoiced"):
         assert f'data-kind="{kind}"' in page
     assert "UPS" in page
     assert "1Z999AA10123456784" in page
@@ -287,18 +303,23 @@ def test_a_line_confirmed_short_is_matched_against_the_confirmation(
     line = order.lines.get(line_number=1)
     assert (line.quantity, line.confirmed_quantity, line.agreed_quantity) == (2, 1, 1)
     send(server, ship_notice(order, "SHIP-1", {1: "1", 2: "1.5"}))
+    receive(order, {1: "1", 2: "1.5"})
     send(server, invoice(order, {1: ("1", "4.50"), 2: ("1.5", "2.20")}))
     result = match_order(order)
     assert [m.status for m in result.lines] == ["matched", "matched"]
     assert result.status == "matched"
-    client.login(username=demo.APPROVER, password=demo.PASSWORD)
+    login(client, username=demo.APPROVER, password=demo.PASSWORD)
     page = client.get(reverse("orders:detail", args=[order.number])).content.decode()
     assert 'id="match-status">matched<' in page
 
+    # Two boxes came though one was confirmed: the receipt is refused beyond the
+    # confirmation (the extra box goes back); a ship notice of two is information only.
     shipped_twice = flow.approved(payload_id="twice@store.test")
     send(server, short_confirmation(shipped_twice))
     send(server, ship_notice(shipped_twice, "SHIP-1", {1: "2", 2: "1.5"}))
-    assert match_order(shipped_twice).mismatches[0].reasons == ("shipped 2 but confirmed 1",)
+    assert match_order(shipped_twice).mismatches == ()
+    with pytest.raises(ReceiptRefused, match="would make 2 received of 1 agreed"):
+        receive(shipped_twice, {1: "2"})
 
 
 def test_a_change_voids_the_earlier_confirmation(server: LiveASGIServer) -> None:
@@ -359,7 +380,7 @@ def test_no_change_or_cancel_once_shipped(server: LiveASGIServer, client: Client
     offers them, so no OrderRequest is sent only to need attention."""
     order = flow.approved()
     send(server, confirmation(order))
-    client.login(username=demo.PUNCHIN_BUYER, password=demo.PASSWORD)
+    login(client, username=demo.PUNCHIN_BUYER, password=demo.PASSWORD)
     detail = reverse("orders:detail", args=[order.number])
     assert 'id="change-form"' in client.get(detail).content.decode()
     send(server, ship_notice(order, "SHIP-1", {1: "1"}))
@@ -375,25 +396,25 @@ def test_no_change_or_cancel_once_shipped(server: LiveASGIServer, client: Client
     assert (order.state, order.version) == (State.CONFIRMED, 1)
 
 
-def test_mismatches_go_to_the_reconciliation_list(
-    server: LiveASGIServer, client: Client, settings: Any
-) -> None:
-    settings.PUNCHIN_MATCH_PRICE_PERCENT = "1"
+def test_mismatches_go_to_the_reconciliation_list(server: LiveASGIServer, client: Client) -> None:
     within = flow.approved(payload_id="within@store.test")
     beyond = flow.approved(payload_id="beyond@store.test")
     for order in (within, beyond):
+        send(server, confirmation(order))
         send(server, ship_notice(order, "S", {1: "2", 2: "1.5"}))
-    # 4.54 is within 1 % of 4.50; 4.60 is not; 2 MTR invoiced but 1.5 shipped.
+        receive(order, {1: "2", 2: "1.5"})
+    # 4.54 is within the default 1 % of 4.50; 4.60 is not; 2 MTR invoiced but 1.5 received.
     send(server, invoice(within, {1: ("2", "4.54"), 2: ("1.5", "2.20")}))
     send(server, invoice(beyond, {1: ("2", "4.60"), 2: ("2", "2.20")}))
-    client.login(username=demo.APPROVER, password=demo.PASSWORD)
+    login(client, username=demo.APPROVER, password=demo.PASSWORD)
     page = client.get(reverse("orders:reconciliation")).content.decode()
     assert beyond.number in page
     assert within.number not in page
     assert "invoiced unit price 4.60 but agreed 4.50 USD" in page
-    assert "invoiced 2 but shipped 1.5" in page
-    settings.PUNCHIN_MATCH_PRICE_PERCENT = "0"
-    settings.PUNCHIN_MATCH_PRICE_AMOUNT = "0"
+    assert "invoiced 2 but received 1.5" in page
+    MatchTolerance.objects.create(
+        organisation=within.organisation, price_percent=Decimal(0), price_amount=Decimal(0)
+    )
     page = client.get(reverse("orders:reconciliation")).content.decode()
     assert within.number in page  # no tolerance: 4.54 is a mismatch too
 
@@ -443,7 +464,7 @@ def test_spend_page_figures_come_from_the_orders(client: Client, db: None) -> No
         (flow.line(1, "CHAIR", "1", "99.00", unspsc="56101504"),), payload_id="chair@store.test"
     )
     PurchaseOrder.objects.filter(pk=cancelled.pk).update(state=State.CANCELLED)
-    client.login(username=demo.APPROVER, password=demo.PASSWORD)
+    login(client, username=demo.APPROVER, password=demo.PASSWORD)
     page = client.get(reverse("spend:overview")).content.decode()
     month = f"{big.order_date:%Y-%m}"
     for section, rows in {

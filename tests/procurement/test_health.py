@@ -18,6 +18,7 @@ from punchin.web import demo
 from punchin.web.delivery.models import OutboundDelivery
 from punchin.web.delivery.states import State
 from punchin.web.documents import Direction
+from tests.signin import login
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +87,7 @@ def partner(seeded: None) -> SupplierPartner:
 def test_the_page_shows_traffic_answers_failures_repairs_and_deliveries(
     partner: SupplierPartner, client: Client
 ) -> None:
-    client.login(username=demo.PROCUREMENT_ADMIN, password=demo.PASSWORD)
+    login(client, username=demo.PROCUREMENT_ADMIN, password=demo.PASSWORD)
     settings_page = client.get(reverse("partners:settings")).content.decode()
     url = reverse("partners:health", args=[partner.pk])
     assert url in settings_page
@@ -122,7 +123,7 @@ def test_the_page_shows_traffic_answers_failures_repairs_and_deliveries(
 def test_the_document_page_shows_only_the_partners_documents(
     partner: SupplierPartner, client: Client
 ) -> None:
-    client.login(username=demo.PROCUREMENT_ADMIN, password=demo.PASSWORD)
+    login(client, username=demo.PROCUREMENT_ADMIN, password=demo.PASSWORD)
     refused = CxmlDocument.objects.get(payload_id="refused-1")
     page = client.get(reverse("partners:health_document", args=[partner.pk, refused.pk]))
     assert page.status_code == 200
@@ -138,14 +139,14 @@ def test_organisation_admins_and_staff_only(partner: SupplierPartner, client: Cl
     _user("org-admin@acme.example", partner.organisation, admin=True)
     _user("member@acme.example", partner.organisation, admin=False)
     _user("admin@elsewhere.example", Organisation.objects.create(name="Elsewhere"), admin=True)
-    client.login(username="org-admin@acme.example", password="pw")
+    login(client, username="org-admin@acme.example", password="pw")
     page = client.get(url)
     assert page.status_code == 200
     # Not staff: no "Retry now" (the delivery pages are staff's), a word instead.
     assert b"Retry now" not in page.content
     assert b"Staff can send it again" in page.content
     for email in ("member@acme.example", "admin@elsewhere.example"):
-        client.login(username=email, password="pw")
+        login(client, username=email, password="pw")
         refused = client.get(url)
         assert refused.status_code == 403
         assert b"punchin procurement" in refused.content  # the site's layout
@@ -163,7 +164,7 @@ def test_a_name_another_partner_shares_is_left_out(
         sender_identity="someone-else",
         auth_scheme=AuthScheme.BASIC,
     )
-    client.login(username=demo.PROCUREMENT_ADMIN, password=demo.PASSWORD)
+    login(client, username=demo.PROCUREMENT_ADMIN, password=demo.PASSWORD)
     reply = client.get(reverse("partners:health", args=[partner.pk]))
     assert "Another partner is also named" in reply.content.decode()
     assert {c.document_type for c in reply.context["health"].columns} == {

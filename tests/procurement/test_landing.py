@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -25,6 +26,7 @@ from punchin.procurement.requisitions.services import create_draft
 from punchin.web import demo
 from punchin.web.documents import Direction
 from tests.procurement import builders
+from tests.signin import login
 
 pytestmark = pytest.mark.django_db
 
@@ -141,7 +143,7 @@ def test_a_user_outside_the_organisation_cannot_take_the_requisition(
 
 def test_already_logged_in_buyer_lands_directly(seeded: None, client: Client) -> None:
     requisition, path = punched_in()
-    client.login(username=demo.PUNCHIN_BUYER, password=demo.PASSWORD)
+    login(client, username=demo.PUNCHIN_BUYER, password=demo.PASSWORD)
     landed = client.get(path)
     assert landed.status_code == 302
     assert requisition.number in landed["Location"]
@@ -168,7 +170,7 @@ def test_another_buyer_cannot_see_the_requisition(seeded: None, client: Client) 
     requisition, path = punched_in()
     log_in_on(client, path)
     client.logout()
-    client.login(username=demo.APPROVER, password=demo.PASSWORD)
+    login(client, username=demo.APPROVER, password=demo.PASSWORD)
     assert client.get(reverse("requisitions:detail", args=[requisition.number])).status_code == 404
 
 
@@ -184,19 +186,20 @@ def test_text_from_the_cart_is_escaped(seeded: None, client: Client) -> None:
 def test_seed_demo_is_idempotent(seeded: None) -> None:
     call_command("seed_demo", storefront_url="http://127.0.0.1:8001")
     assert SupplierPartner.objects.count() == 1
-    assert get_user_model().objects.count() == 3
+    assert get_user_model().objects.count() == 4
+    assert Group.objects.get(name="Receiving desk").user_set.count() == 1
     partner = SupplierPartner.objects.get()
     assert partner.allowed_hosts == ["127.0.0.1:8001"]
     assert partner.shared_secrets.count() == 1
 
 
 def test_partner_settings_page_for_organisation_admins(seeded: None, client: Client) -> None:
-    client.login(username=demo.PROCUREMENT_ADMIN, password=demo.PASSWORD)
+    login(client, username=demo.PROCUREMENT_ADMIN, password=demo.PASSWORD)
     page = client.get(reverse("partners:settings")).content.decode()
     assert demo.STORE_NAME in page
     assert "http://testserver/cxml/punchin" in page
     client.logout()
-    client.login(username=demo.PUNCHIN_BUYER, password=demo.PASSWORD)
+    login(client, username=demo.PUNCHIN_BUYER, password=demo.PASSWORD)
     assert client.get(reverse("partners:settings")).status_code == 403
 
 
@@ -208,7 +211,7 @@ def test_admin_shows_documents_with_their_raw_text(seeded: None, client: Client)
         answer=b"<cXML><Response/></cXML>",
         status_code=400,
     )
-    client.login(username=demo.PROCUREMENT_ADMIN, password=demo.PASSWORD)
+    login(client, username=demo.PROCUREMENT_ADMIN, password=demo.PASSWORD)
     listing = client.get(reverse("admin:procurement_documents_cxmldocument_changelist"))
     assert listing.status_code == 200
     assert b"PunchOutSetupRequest" in listing.content
@@ -218,7 +221,7 @@ def test_admin_shows_documents_with_their_raw_text(seeded: None, client: Client)
 
 
 def test_admin_partner_form_stores_only_digests(seeded: None, client: Client) -> None:
-    client.login(username=demo.PROCUREMENT_ADMIN, password=demo.PASSWORD)
+    login(client, username=demo.PROCUREMENT_ADMIN, password=demo.PASSWORD)
     page = client.get(reverse("admin:procurement_partners_supplierpartner_add"))
     assert page.status_code == 200
     partner = SupplierPartner.objects.get()

@@ -27,6 +27,7 @@ from punchin.web.delivery.models import OutboundDelivery
 from punchin.web.delivery.tasks import attempt
 from tests.delivery.partner import Answer, FakePartner
 from tests.procurement import flow
+from tests.signin import login
 
 
 @pytest.fixture
@@ -155,7 +156,7 @@ def test_delivery_moves_the_po_and_update_delete_chain(
     assert len(supplier.requests) == 2  # StatusUpdateRequest and OrderRequest
     first = order.payload_id
 
-    client.login(username=demo.PUNCHIN_BUYER, password=demo.PASSWORD)
+    login(client, username=demo.PUNCHIN_BUYER, password=demo.PASSWORD)
     page = client.get(reverse("orders:detail", args=[order.number])).content.decode()
     assert 'id="change-form"' in page
     changed = client.post(
@@ -203,7 +204,7 @@ def test_a_refused_order_needs_attention(supplier: FakePartner, client: Client) 
     assert order.state == State.NEEDS_ATTENTION
     event = order.events.get(kind=EventKind.NEEDS_ATTENTION)
     assert "400" in event.text
-    client.login(username=demo.PUNCHIN_BUYER, password=demo.PASSWORD)
+    login(client, username=demo.PUNCHIN_BUYER, password=demo.PASSWORD)
     document = client.get(
         reverse("orders:document", args=[order.number, event.pk])
     ).content.decode()
@@ -218,7 +219,7 @@ def test_the_change_form_steps_by_the_unit_of_measure(client: Client) -> None:
     Nonsense (NaN, a word) is refused with a message, never a server error."""
     order = flow.approved()
     services.move_order(order, State.ACKNOWLEDGED)
-    client.login(username=demo.PUNCHIN_BUYER, password=demo.PASSWORD)
+    login(client, username=demo.PUNCHIN_BUYER, password=demo.PASSWORD)
     page = client.get(reverse("orders:detail", args=[order.number])).content.decode()
     boxes = re.search(r'<input[^>]*id="quantity-1"[^>]*>', page)
     metres = re.search(r'<input[^>]*id="quantity-2"[^>]*>', page)

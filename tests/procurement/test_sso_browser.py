@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -22,6 +22,7 @@ from playwright.sync_api import Page, expect, sync_playwright
 from punchin.idp import Account
 from punchin.procurement.accounts.models import Membership, Organisation
 from punchin.procurement.requisitions.models import Requisition
+from punchin.web.settings_base import content_security_policy
 from punchin.web.testing import LiveASGIServer
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, DESKTOP
 from tests.procurement.conftest import FakeStorefront
@@ -59,6 +60,13 @@ def in_chromium(journey: Callable[[Page], T]) -> T:
         pytest.fail(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
     with ThreadPoolExecutor(1) as worker:
         return worker.submit(run).result(timeout=120)
+
+
+@pytest.fixture(autouse=True)
+def development_policy(settings: Any) -> None:
+    """The providers here are plain http on loopback, which the Content-Security-Policy
+    lets a form be redirected to only in development, as the demo runs."""
+    settings.CONTENT_SECURITY_POLICY = content_security_policy(dev=True)
 
 
 @pytest.fixture

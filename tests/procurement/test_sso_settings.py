@@ -12,6 +12,7 @@ from django.test import Client
 from punchin.procurement.accounts.models import Organisation
 from punchin.procurement.sso.models import IdentityProvider, Protocol
 from punchin.web import demo
+from tests.signin import login
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +23,7 @@ def seeded() -> None:
 
 
 def logged_in(client: Client, email: str) -> Client:
-    assert client.login(username=email, password=demo.PASSWORD)
+    assert login(client, email, demo.PASSWORD)
     return client
 
 

@@ -14,7 +14,12 @@ from punchin.cxml import Document, parse, serialize
 from punchin.cxml.common import DocumentReference, Status, Total
 from punchin.cxml.envelope import Message, Request
 from punchin.cxml.order import OrderRequest, OrderRequestHeader, OrderRequestType
-from punchin.cxml.punchout import ItemOut, ProfileRequest, PunchOutOrderMessage
+from punchin.cxml.punchout import (
+    ItemOut,
+    ProfileRequest,
+    PunchOutOrderMessage,
+    PunchOutSetupRequest,
+)
 from punchin.cxml.statusupdate import DocumentStatus, StatusUpdateRequest
 from punchin.storefront.cart import services as cart
 from punchin.storefront.cart.services import Checkout
@@ -65,7 +70,7 @@ def cart_items(submission: PunchInSubmission) -> list[ItemOut]:
 
 
 def from_procurement(
-    payload: OrderRequest | StatusUpdateRequest | ProfileRequest,
+    payload: OrderRequest | StatusUpdateRequest | ProfileRequest | PunchOutSetupRequest,
     payload_id: str,
     *,
     secret: str = demo.SHARED_SECRET,

@@ -15,6 +15,7 @@ from punchin.web import demo
 from punchin.web.delivery.models import OutboundDelivery
 from punchin.web.delivery.states import State
 from punchin.web.documents import Direction
+from tests.signin import login
 
 from .conftest import Acme
 
@@ -101,7 +102,7 @@ def system(acme: Acme) -> PurchasingSystem:
 def test_the_page_shows_traffic_answers_failures_repairs_and_deliveries(
     system: PurchasingSystem, client: Client
 ) -> None:
-    client.login(username=demo.STORE_ADMIN, password=demo.PASSWORD)
+    login(client, username=demo.STORE_ADMIN, password=demo.PASSWORD)
     url = reverse("integration:health", args=[system.pk])
     assert url in client.get(reverse("integration:configure")).content.decode()
     reply = client.get(url)
@@ -139,19 +140,19 @@ def test_account_admins_and_store_staff_only(
 ) -> None:
     url = reverse("integration:health", args=[system.pk])
     ensure_staff(demo.FULFILMENT_STAFF, demo.PASSWORD, name="Fran Fulfilment")
-    client.login(username=demo.FULFILMENT_STAFF, password=demo.PASSWORD)
+    login(client, username=demo.FULFILMENT_STAFF, password=demo.PASSWORD)
     page = client.get(url)
     assert page.status_code == 200
     assert b"Retry now" in page.content  # staff resend from here (the delivery pages' view)
     stranger = BusinessAccount.objects.create(name="Initech")
     ensure_member(stranger, "admin@initech.example", demo.PASSWORD, is_account_admin=True)
     for email in (demo.PUNCHIN_BUYER, "admin@initech.example"):
-        client.login(username=email, password=demo.PASSWORD)
+        login(client, username=email, password=demo.PASSWORD)
         refused = client.get(url)
         assert refused.status_code == 403
         assert b"Punchin Business" in refused.content  # the site's layout
     theirs = CxmlDocument.objects.get(payload_id="theirs")
-    client.login(username=demo.STORE_ADMIN, password=demo.PASSWORD)
+    login(client, username=demo.STORE_ADMIN, password=demo.PASSWORD)
     assert (
         client.get(reverse("integration:health_document", args=[system.pk, theirs.pk])).status_code
         == 404
@@ -162,7 +163,7 @@ def test_an_endpoint_another_account_shares_is_left_out(
     system: PurchasingSystem, client: Client
 ) -> None:
     PurchasingSystem.objects.exclude(pk=system.pk).update(endpoint_url=ENDPOINT)
-    client.login(username=demo.STORE_ADMIN, password=demo.PASSWORD)
+    login(client, username=demo.STORE_ADMIN, password=demo.PASSWORD)
     reply = client.get(reverse("integration:health", args=[system.pk]))
     assert "another account&#x27;s system uses it too" in reply.content.decode()
     assert ("out", "PunchOutSetupRequest") not in {

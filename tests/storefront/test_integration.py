@@ -21,6 +21,7 @@ from punchin.cxml.validate import validate
 from punchin.storefront.integration.models import PurchasingSystem
 from punchin.web import demo
 from punchin.web.testing import LiveASGIServer
+from tests.signin import login
 
 from .conftest import Acme, Browser, setup_response
 
@@ -46,7 +47,7 @@ def form(endpoint_url: str, mode: str = "production", **overrides: Any) -> dict[
 
 def admin_client() -> Client:
     client = Client()
-    assert client.login(username=demo.STORE_ADMIN, password=demo.PASSWORD)
+    assert login(client, username=demo.STORE_ADMIN, password=demo.PASSWORD)
     return client
 
 
@@ -69,7 +70,7 @@ def test_the_path_to_configure_purchasing_system(acme: Acme) -> None:
 
 def test_only_account_admins_configure(acme: Acme) -> None:
     client = Client()
-    assert client.login(username=demo.PUNCHIN_BUYER, password=demo.PASSWORD)
+    assert login(client, username=demo.PUNCHIN_BUYER, password=demo.PASSWORD)
     assert client.get(CONFIGURE).status_code == 403
     assert client.post(CONFIGURE, form("https://127.0.0.1/x")).status_code == 403
     assert not PurchasingSystem.objects.exists()
@@ -100,7 +101,7 @@ def test_banner_once_configured_and_secrets_never_shown(acme: Acme, settings: An
     """P11: once configured, the pages show that Punch-in is set up."""
     settings.PUNCHIN_DEV = True
     buyer = Client()
-    assert buyer.login(username=demo.PUNCHIN_BUYER, password=demo.PASSWORD)
+    assert login(buyer, username=demo.PUNCHIN_BUYER, password=demo.PASSWORD)
     assert 'id="punchin-banner"' not in buyer.get("/").content.decode()
     client = admin_client()
     client.post(CONFIGURE, form("http://127.0.0.1:8002/cxml/punchin"))
@@ -201,3 +202,25 @@ def test_strict_reading_is_offered_only_with_the_dtds(
     assert PurchasingSystem.objects.get().reading_policy == "strict"
     page = client.get(CONFIGURE).content.decode()
     assert re.search(r'<input[^>]*value="strict"[^>]*checked', page)
+
+
+def test_the_admin_sets_how_punchout_works(acme: Acme, settings: Any) -> None:
+    """PunchOut (P26-P33): where the purchasing system opens sessions, whether a new
+    user is created on their first visit, and the form field the cart goes back in."""
+    settings.PUNCHIN_DEV = True
+    client = admin_client()
+    page = client.get(CONFIGURE).content.decode()
+    assert '<code id="punchout-url">http://testserver/cxml/punchout</code>' in page
+    assert "Create PunchOut users on their first visit" in page
+    assert "cxml-base64" in page
+    assert client.post(CONFIGURE, form("http://127.0.0.1:8002/cxml/punchin")).status_code == 302
+    system = PurchasingSystem.objects.get()
+    assert (system.punchout_creates_users, system.punchout_cart_field) == (False, "cxml-urlencoded")
+    changed = form(
+        "http://127.0.0.1:8002/cxml/punchin",
+        punchout_creates_users="on",
+        punchout_cart_field="cxml-base64",
+    )
+    assert client.post(CONFIGURE, changed).status_code == 302
+    system.refresh_from_db()
+    assert (system.punchout_creates_users, system.punchout_cart_field) == (True, "cxml-base64")

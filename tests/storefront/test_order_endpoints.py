@@ -439,6 +439,7 @@ def test_a_profile_request_lists_what_the_store_takes_and_where(
         "StatusUpdateRequest": storefront.url + "/cxml/status",
         "OrderRequest": storefront.url + "/cxml/order",
         "ProfileRequest": storefront.url + "/cxml/profile",
+        "PunchOutSetupRequest": storefront.url + "/cxml/punchout",
     }
     stranger = from_procurement(ProfileRequest(), "profile-2@p", secret="guess")
     assert post(storefront.url + "/cxml/profile", stranger)[0] == 403

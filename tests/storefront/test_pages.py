@@ -10,20 +10,27 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from punchin.storefront.accounts.models import BuyingGroup, PurchasingMode
-from punchin.storefront.accounts.services import effective_mode, ensure_member
+from punchin.storefront.accounts.models import BusinessAccount, BuyingGroup, PurchasingMode
+from punchin.storefront.accounts.services import (
+    buying_groups,
+    checkout_groups,
+    effective_mode,
+    ensure_member,
+    may_punch_out,
+)
 from punchin.storefront.cart import services as cart
 from punchin.storefront.cart.models import CartLine, Order
 from punchin.storefront.catalog.models import Category, Product
 from punchin.storefront.catalog.services import search
 from punchin.web import demo
+from tests.signin import login
 
 from .conftest import Acme, product
 
 
 def signed_in(email: str) -> Client:
     client = Client()
-    assert client.login(username=email, password=demo.PASSWORD)
+    assert login(client, username=email, password=demo.PASSWORD)
     return client
 
 
@@ -115,17 +122,64 @@ def test_sign_in_with_email_works_on_a_phone(acme: Acme) -> None:
 
 def test_direct_wins_when_a_group_has_both(acme: Acme) -> None:
     """P12: "When one group has both, Direct Website purchase permission takes
-    precedence over Punch-in." """
+    precedence over Punch-in"; Punchout user access comes after both."""
     both = BuyingGroup.objects.create(account=acme.account, name="Both", punchin=True, direct=True)
     assert both.purchasing_mode == PurchasingMode.DIRECT
     assert acme.punchin_group.purchasing_mode == PurchasingMode.PUNCHIN
     assert BuyingGroup(account=acme.account, name="None").purchasing_mode is None
+    for direct, punchin, punchout, mode in [
+        (True, True, True, PurchasingMode.DIRECT),
+        (True, False, True, PurchasingMode.DIRECT),
+        (False, True, True, PurchasingMode.PUNCHIN),
+        (False, False, True, PurchasingMode.PUNCHOUT),
+    ]:
+        group = BuyingGroup(direct=direct, punchin=punchin, punchout=punchout)
+        assert group.purchasing_mode == mode, (direct, punchin, punchout)
     member = ensure_member(acme.account, "both@acme.example", demo.PASSWORD, groups=(both,))
     assert effective_mode(member) == PurchasingMode.DIRECT
     assert effective_mode(acme.buyer) == PurchasingMode.PUNCHIN
     # Both groups at once: Direct wins for the member too.
     acme.buyer.groups.add(acme.direct_group)
     assert effective_mode(acme.buyer) == PurchasingMode.DIRECT
+
+
+def test_punchout_users_shop_but_check_out_only_from_their_purchasing_system(
+    acme: Acme,
+) -> None:
+    """A member whose only group has Punchout user access buys with PunchOut: the
+    website's checkout offers them nothing (their cart goes back in a session), and
+    Punch-in or Direct Website purchase still win over it (P12)."""
+    punchout = BuyingGroup.objects.create(account=acme.account, name="PunchOut", punchout=True)
+    member = ensure_member(acme.account, "po@acme.example", demo.PASSWORD, groups=(punchout,))
+    assert effective_mode(member) == PurchasingMode.PUNCHOUT
+    assert buying_groups(member) == [punchout]
+    assert checkout_groups(member) == []
+    assert may_punch_out(member)
+    assert not may_punch_out(acme.direct_buyer)
+    client = Client()
+    client.force_login(member.user)
+    cart.add(member.user, product("OF-10003"))
+    page = client.get("/cart/").content.decode()
+    assert "Proceed to checkout" not in page
+    assert "Your group buys from your purchasing system" in page
+    assert (
+        "PunchOut (shopping from the e-procurement system)"
+        in client.get("/account/").content.decode()
+    )
+    refused = client.post(
+        "/checkout/",
+        {
+            "group": punchout.pk,
+            "delivery_address": "x",
+            "payment_method": "invoice",
+            "delivery_speed": "standard",
+        },
+    )
+    assert refused.status_code == 200  # the form says the group is not a choice
+    assert "Select a valid choice" in refused.content.decode()
+    member.groups.add(acme.punchin_group)
+    assert effective_mode(member) == PurchasingMode.PUNCHIN
+    assert checkout_groups(member) == [acme.punchin_group]
 
 
 def review_page(client: Client, group: BuyingGroup) -> str:
@@ -246,3 +300,47 @@ def test_a_signed_in_buyer_on_the_staff_pages_is_refused_not_looped(acme: Acme) 
     client = signed_in(demo.PUNCHIN_BUYER)
     assert client.get("/staff/orders/").status_code == 403
     assert Client().get("/staff/orders/").status_code == 302  # signed out: to the login
+
+
+def test_account_admins_set_each_groups_permissions(acme: Acme) -> None:
+    """Business Settings > Groups: Direct Website purchase, Punch-in and Punchout user
+    access per group, and its members; how members buy follows P12's precedence."""
+    admin = signed_in(demo.STORE_ADMIN)
+    listed = admin.get("/account/business-settings/groups/").content.decode()
+    assert "Procurement buyers" in listed
+    assert "Punch-in (approval in the e-procurement system)" in listed
+    assert (
+        'href="/account/business-settings/groups/"'
+        in admin.get("/account/business-settings/").content.decode()
+    )
+
+    reply = admin.post(
+        "/account/business-settings/groups/new",
+        {"name": "PunchOut users", "punchout": "on", "members": [acme.buyer.pk]},
+    )
+    assert reply.status_code == 302
+    group = BuyingGroup.objects.get(account=acme.account, name="PunchOut users")
+    assert (group.direct, group.punchin, group.punchout) == (False, False, True)
+    assert list(group.members.all()) == [acme.buyer]
+    assert group.purchasing_mode == PurchasingMode.PUNCHOUT
+
+    edit = f"/account/business-settings/groups/{group.pk}/"
+    form = admin.get(edit).content.decode()
+    assert "Punchout user access" in form
+    assert "takes precedence over Punch-in" in form
+    admin.post(edit, {"name": "PunchOut users", "punchout": "on", "direct": "on"})
+    group.refresh_from_db()
+    assert group.purchasing_mode == PurchasingMode.DIRECT
+    assert not group.members.exists()
+
+    taken = admin.post(edit, {"name": "Direct buyers", "punchout": "on"})
+    assert "Another group of your account has this name." in taken.content.decode()
+    other = BusinessAccount.objects.create(name="Other Inc")
+    stranger = ensure_member(other, "x@other.example", demo.PASSWORD)
+    foreign = admin.post(edit, {"name": "PunchOut users", "members": [stranger.pk]})
+    assert "Select a valid choice" in foreign.content.decode()
+    theirs = BuyingGroup.objects.create(account=other, name="Theirs")
+    assert admin.get(f"/account/business-settings/groups/{theirs.pk}/").status_code == 404
+    assert (
+        signed_in(demo.PUNCHIN_BUYER).get("/account/business-settings/groups/").status_code == 403
+    )

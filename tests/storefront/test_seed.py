@@ -11,6 +11,7 @@ from punchin.storefront.accounts.models import BuyingGroup, Member, PurchasingMo
 from punchin.storefront.catalog.models import Product
 from punchin.storefront.integration.models import PurchasingSystem
 from punchin.web import demo
+from tests.signin import login
 
 
 @pytest.mark.django_db
@@ -44,7 +45,7 @@ def test_seed_demo_twice_gives_one_ready_account() -> None:
         "http://127.0.0.1:8002/cxml/invoice",
     ]
     for email in (demo.PUNCHIN_BUYER, demo.DIRECT_BUYER, demo.STORE_ADMIN, demo.FULFILMENT_STAFF):
-        assert Client().login(username=email, password=demo.PASSWORD)
+        assert login(Client(), username=email, password=demo.PASSWORD)
     staff = get_user_model().objects.get(username=demo.FULFILMENT_STAFF)
     assert staff.is_staff
     assert not staff.is_superuser

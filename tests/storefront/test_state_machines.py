@@ -10,11 +10,14 @@ from typing import Any
 
 import pytest
 from django.db import models
+from django.utils import timezone
 
 from punchin.storefront.documents.models import CxmlDocument
 from punchin.storefront.orders import receive
 from punchin.storefront.orders.models import EVENTS, MACHINE, Event, PurchaseOrder, State
+from punchin.storefront.punchout import models as punchout
 from punchin.storefront.submissions import models as submissions
+from punchin.web import demo
 from punchin.web.documents import Direction
 from punchin.web.statemachine import InvalidTransition
 from tests.machines import sweep
@@ -41,6 +44,27 @@ def test_every_submission_move_is_in_the_table_or_refused(acme: Acme, dev: Any) 
 
     acme.configure("http://127.0.0.1:9/cxml/punchin")
     assert sweep(submissions.MACHINE, submitted(acme), move) == 7
+
+
+def test_every_punchout_session_move_is_in_the_table_or_refused(acme: Acme, dev: Any) -> None:
+    def move(row: models.Model, target: str) -> object:
+        assert isinstance(row, punchout.PunchOutSession)
+        return row.move(punchout.State(target))
+
+    system = acme.configure("http://127.0.0.1:9/cxml/punchin")
+    session = punchout.PunchOutSession.objects.create(
+        system=system,
+        operation=punchout.Operation.CREATE,
+        buyer_cookie="c",
+        browser_form_post_url="https://buyer.example/return",
+        deployment_mode="production",
+        user_email=demo.PUNCHIN_BUYER,
+        setup_request=CxmlDocument.objects.create(direction=Direction.INBOUND, raw=b"<cXML/>"),
+        start_digest="d" * 64,
+        start_expires_at=timezone.now(),
+        key="k",
+    )
+    assert sweep(punchout.MACHINE, session, move) == 3
 
 
 def test_every_order_move_is_in_the_table_or_refused(order: PurchaseOrder) -> None:

@@ -91,9 +91,10 @@ class ReadContext:
         self.repairs.append(Repair(what, line))
 
 
-# A value codec: read text into a value (with the context for lenient repairs and
-# the element for error lines), write a value back to text.
-Loader = Callable[[str, ReadContext, "etree._Element"], Any]
+# A value codec: read text into a value (with the context for lenient repairs, the
+# element for error lines, and the attribute's name, None for an element's text, for
+# error texts), write a value back to text.
+Loader = Callable[[str, ReadContext, "etree._Element", str | None], Any]
 Dumper = Callable[[Any], str]
 
 
@@ -103,7 +104,7 @@ class Codec:
     dump: Dumper
 
 
-def _load_str(text: str, ctx: ReadContext, el: etree._Element) -> str:
+def _load_str(text: str, ctx: ReadContext, el: etree._Element, name: str | None) -> str:
     return text
 
 
@@ -423,7 +424,8 @@ def _load(b: Binding, source: str, where: str) -> str:
     """The expression that turns ``source`` into the field's value (STR: as it is)."""
     if b.codec is STR:
         return source
-    return f"load_{b.field}({source}, ctx, {where})"
+    name = _qname(b.name) if b.kind is Kind.ATTR else None
+    return f"load_{b.field}({source}, ctx, {where}, {name!r})"
 
 
 def _read_attributes(plan: Plan) -> list[str]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from punchin.cxml.common import Status
 from punchin.cxml.document import DEFAULT_VERSION
 from punchin.cxml.envelope import (
     Credential,
@@ -89,9 +90,11 @@ def message(
     *,
     payload_id: str | None = None,
     timestamp: datetime | None = None,
+    status: Status | None = None,
 ) -> Document:
-    """A one-way message (the cart), without the SharedSecret."""
-    body = Message(deployment_mode=parties.deployment_mode, payload=payload)
+    """A one-way message (the cart), without the SharedSecret; a ``status`` qualifies
+    it (none means 200 OK)."""
+    body = Message(deployment_mode=parties.deployment_mode, payload=payload, status=status)
     return _envelope(body, parties.header(with_secret=False), payload_id, timestamp)
 
 

@@ -1,11 +1,13 @@
-"""The two documents a supplier sends in Punch-in, built from plain values.
+"""The documents a supplier sends about a cart, built from plain values.
 
-The cart (PunchOutOrderMessage) and the PunchOutSetupRequest that announces it, as
-P14-P21 describe: one payloadID for both (P15), the SharedSecret in the Sender's
-credential of the request only (P16), an empty BuyerCookie (P17), Extrinsics UserEmail
-and PoomUrl (P18), operation ``create``. Both declare cXML 1.2.063, the newest DTD we
-validate against; the request's content model is the same as in the 1.2.014 sample
-(P21, P25). The storefront sends them; ``punchin check`` sends them to test a partner.
+In Punch-in, the cart (PunchOutOrderMessage) and the PunchOutSetupRequest that
+announces it, as P14-P21 describe: one payloadID for both (P15), the SharedSecret in the
+Sender's credential of the request only (P16), an empty BuyerCookie (P17), Extrinsics
+UserEmail and PoomUrl (P18), operation ``create``. In classic PunchOut, the same cart
+with the session's BuyerCookie and the operation it allows next (P27, P32). All declare
+cXML 1.2.063, the newest DTD we validate against; the request's content model is the
+same as in the 1.2.014 sample (P21, P25). The storefront sends them; ``punchin check``
+sends them to test a partner.
 """
 
 from __future__ import annotations
@@ -25,7 +27,9 @@ from punchin.cxml.common import (
     ItemID,
     ManufacturerName,
     Money,
+    PriceBasisQuantity,
     ShortName,
+    Status,
     SupplierPartAuxiliaryID,
     Total,
     UnitPrice,
@@ -54,61 +58,103 @@ class Line:
     manufacturer_part_id: str
     manufacturer_name: str
     url: str
-    lead_time_days: int
+    lead_time_days: int | None
+    # The unit price is for this many units (None or 1: per unit).
+    price_basis_quantity: Decimal | None = None
 
     @property
     def subtotal(self) -> Decimal:
-        return self.unit_price * self.quantity
+        return self.unit_price * self.quantity / (self.price_basis_quantity or 1)
 
 
-def _item(number: int, line: Line, currency: str) -> ItemIn:
+def item_id(line: Line) -> ItemID:
+    """The part, with the supplier's cookie that re-identifies it (SupplierPartAuxiliaryID)."""
+    aux = line.supplier_part_auxiliary_id
+    return ItemID(
+        supplier_part_id=line.supplier_part_id,
+        supplier_part_auxiliary_id=SupplierPartAuxiliaryID(value=aux) if aux else None,
+    )
+
+
+def item_detail(line: Line, currency: str, *, omit_optional: bool = False) -> ItemDetail:
+    """The line's ItemDetail, in a cart's ItemIn or a buyer's ItemOut alike; optional
+    parts the line lacks are left out rather than sent empty, and ``ShortName`` also
+    for a partner whose reader rejects it (docs/compatibility.md)."""
+    basis = None
+    if line.price_basis_quantity is not None and line.price_basis_quantity != 1:
+        basis = PriceBasisQuantity(
+            quantity=line.price_basis_quantity,
+            conversion_factor=Decimal(1),
+            unit_of_measure=line.unit_of_measure,
+        )
+    return ItemDetail(
+        unit_price=UnitPrice(money=Money(amount=line.unit_price, currency=currency)),
+        descriptions=(
+            Description(
+                text=line.description,
+                lang=LANG,
+                short_name=ShortName(value=line.short_name)
+                if line.short_name and not omit_optional
+                else None,
+            ),
+        ),
+        unit_of_measure=line.unit_of_measure,
+        price_basis_quantity=basis,
+        # At least one Classification (DTD 1.2.014 and later).
+        classifications=(Classification(domain="UNSPSC", value=line.unspsc),),
+        manufacturer_part_id=line.manufacturer_part_id or None,
+        manufacturer_name=ManufacturerName(value=line.manufacturer_name, lang=LANG)
+        if line.manufacturer_name
+        else None,
+        url=URL(value=line.url) if line.url else None,
+        lead_time=line.lead_time_days,
+    )
+
+
+def _item(number: int, line: Line, currency: str, *, omit_optional: bool) -> ItemIn:
     return ItemIn(
         quantity=Decimal(line.quantity),
         line_number=number,
-        item_id=ItemID(
-            supplier_part_id=line.supplier_part_id,
-            supplier_part_auxiliary_id=SupplierPartAuxiliaryID(
-                value=line.supplier_part_auxiliary_id
-            ),
-        ),
-        item_detail=ItemDetail(
-            unit_price=UnitPrice(money=Money(amount=line.unit_price, currency=currency)),
-            descriptions=(
-                Description(
-                    text=line.description,
-                    lang=LANG,
-                    short_name=ShortName(value=line.short_name),
-                ),
-            ),
-            unit_of_measure=line.unit_of_measure,
-            classifications=(Classification(domain="UNSPSC", value=line.unspsc),),
-            manufacturer_part_id=line.manufacturer_part_id,
-            manufacturer_name=ManufacturerName(value=line.manufacturer_name, lang=LANG),
-            url=URL(value=line.url),
-            lead_time=line.lead_time_days,
-        ),
+        item_id=item_id(line),
+        item_detail=item_detail(line, currency, omit_optional=omit_optional),
     )
 
 
 def punch_out_order_message(
-    payload_id: str, parties: Parties, lines: Sequence[Line], currency: str
+    payload_id: str,
+    parties: Parties,
+    lines: Sequence[Line],
+    currency: str,
+    *,
+    buyer_cookie: str = "",
+    operation_allowed: str = "create",
+    status: Status | None = None,
+    omit_optional: bool = False,
 ) -> Document:
-    """The cart (P5), under the payloadID of its setup request (P15).
+    """The cart, with the Total, the sum of the lines. The SharedSecret stays out: this
+    document is served to whoever holds the PoomUrl, or travels through the browser.
 
-    BuyerCookie is empty as in the request (P17); the header allows ``create`` only
-    (a new requisition) and carries the Total, the sum of the lines. The SharedSecret
-    stays out: this document is served to whoever holds the PoomUrl.
+    Punch-in (P5): under the payloadID of its setup request (P15), BuyerCookie empty as
+    in the request (P17), ``create`` only (a new requisition). Classic PunchOut: the
+    session's BuyerCookie (P27), the operation its cart allows next (P32), and no lines
+    with Status 204 when the user ends the session without a cart (P34).
+    ``omit_optional`` leaves out the optional elements some partners' readers reject
+    (``Description/ShortName``, docs/compatibility.md), for a partner whose settings ask
+    for it.
     """
     total = sum((line.subtotal for line in lines), Decimal("0"))
     cart = PunchOutOrderMessage(
-        buyer_cookie=BuyerCookie(),
+        buyer_cookie=BuyerCookie(value=buyer_cookie),
         header=PunchOutOrderMessageHeader(
-            operation_allowed="create",
+            operation_allowed=operation_allowed,
             total=Total(money=Money(amount=total, currency=currency)),
         ),
-        items=tuple(_item(n, line, currency) for n, line in enumerate(lines, start=1)),
+        items=tuple(
+            _item(n, line, currency, omit_optional=omit_optional)
+            for n, line in enumerate(lines, start=1)
+        ),
     )
-    return message(cart, parties, payload_id=payload_id)
+    return message(cart, parties, payload_id=payload_id, status=status)
 
 
 def punch_out_setup_request(

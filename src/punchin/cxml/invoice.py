@@ -3,9 +3,11 @@
 Content models from InvoiceDetail.dtd 1.2.037 (1.2.020 is a subset):
 ``InvoiceDetailRequest (InvoiceDetailRequestHeader, (InvoiceDetailOrder+ |
 InvoiceDetailHeaderOrder+), InvoiceDetailSummary)``. Modelled is what a supplier needs
-to invoice an order's lines: the header, ``InvoiceDetailOrder`` with ``InvoiceDetailItem``
-lines, and the summary. Header-level invoices (``InvoiceDetailHeaderOrder``), service
-lines, shipping details and modifications ride along in ``extras``.
+to invoice an order's lines and to credit them: the header, ``InvoiceDetailOrder`` with
+``InvoiceDetailItem`` lines, ``InvoiceDetailHeaderOrder`` with its order summary (the
+header-level credit memo's form), and the summary with its discount and deposit
+(docs/purchase-orders.md, "Invoice arithmetic"). Service lines, shipping details and
+modifications ride along in ``extras``.
 """
 
 from __future__ import annotations
@@ -83,6 +85,23 @@ class DueAmount(Element):
     money: Money = one(Money)
 
 
+@element("DepositAmount", order=("Money",))
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DepositAmount(Element):
+    """Paid in advance: due is net less the deposit."""
+
+    money: Money = one(Money)
+
+
+@element("InvoiceDetailDiscount", order=("Money", "Distribution"))
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InvoiceDetailDiscount(Element):
+    """The total discount, a positive amount taken off the gross."""
+
+    money: Money = one(Money)
+    percentage_rate: Decimal | None = attr("percentageRate", DECIMAL, default=None)
+
+
 @element("ShippingAmount", order=("Money", "Distribution"))
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ShippingAmount(Element):
@@ -106,6 +125,10 @@ class InvoiceDetailHeaderIndicator(Element):
 
     is_header_invoice: str | None = attr("isHeaderInvoice", default=None)
     is_vat_recoverable: str | None = attr("isVatRecoverable", default=None)
+    # 1.2.037 and later: a credit of price, not quantity (negative unit prices).
+    is_price_based_line_level_credit_memo: str | None = attr(
+        "isPriceBasedLineLevelCreditMemo", default=None
+    )
 
 
 @element("InvoiceDetailLineIndicator")
@@ -139,6 +162,15 @@ class InvoiceDetailPaymentTerm(Element):
     percentage_rate: Decimal = attr("percentageRate", DECIMAL)
 
 
+@element("InvoiceIDInfo")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InvoiceIDInfo(Element):
+    """An earlier invoice by its invoiceID (with ``DocumentReference``, the same one)."""
+
+    invoice_id: str = attr("invoiceID")
+    invoice_date: datetime | None = attr("invoiceDate", OPTIONAL_DATETIME, default=None)
+
+
 @element(
     "InvoiceDetailRequestHeader",
     order=(
@@ -160,17 +192,21 @@ class InvoiceDetailPaymentTerm(Element):
 )
 @dataclass(frozen=True, slots=True, kw_only=True)
 class InvoiceDetailRequestHeader(Element):
-    """``operation="delete"`` cancels the invoice named by ``DocumentReference``."""
+    """``operation="delete"`` cancels the invoice named by ``DocumentReference``; a
+    credit memo names the invoice it credits there (its payloadID) or in
+    ``InvoiceIDInfo``."""
 
     invoice_id: str = attr("invoiceID")
     invoice_date: datetime = attr("invoiceDate", DATETIME)
     purpose: str = attr("purpose", default=InvoicePurpose.STANDARD)
     operation: str = attr("operation", default="new")  # new | delete
+    is_information_only: str | None = attr("isInformationOnly", default=None)  # yes
     invoice_origin: str | None = attr("invoiceOrigin", default=None)  # supplier | buyer
     header_indicator: InvoiceDetailHeaderIndicator = one(InvoiceDetailHeaderIndicator)
     line_indicator: InvoiceDetailLineIndicator = one(InvoiceDetailLineIndicator)
     partners: tuple[InvoicePartner, ...] = many(InvoicePartner)
     document_reference: DocumentReference | None = one(DocumentReference, default=None)
+    invoice_id_info: InvoiceIDInfo | None = one(InvoiceIDInfo, default=None)
     payment_terms: tuple[InvoiceDetailPaymentTerm, ...] = many(InvoiceDetailPaymentTerm)
     comments: Comments | None = one(Comments, default=None)
     extrinsics: tuple[Extrinsic, ...] = many(Extrinsic)
@@ -306,6 +342,45 @@ class InvoiceDetailOrder(Element):
     items: tuple[InvoiceDetailItem, ...] = many(InvoiceDetailItem)
 
 
+@element(
+    "InvoiceDetailOrderSummary",
+    order=(
+        "SubtotalAmount",
+        "Period",
+        "Tax",
+        "InvoiceDetailLineSpecialHandling",
+        "InvoiceDetailLineShipping",
+        "GrossAmount",
+        "InvoiceDetailDiscount",
+        "NetAmount",
+        "Comments",
+        "Extrinsic",
+    ),
+)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InvoiceDetailOrderSummary(Element):
+    """An order invoiced (or credited) as one amount, without its lines."""
+
+    invoice_line_number: int = attr("invoiceLineNumber", UINT)
+    subtotal_amount: SubtotalAmount = one(SubtotalAmount)
+    tax: Tax | None = one(Tax, default=None)
+    gross_amount: GrossAmount | None = one(GrossAmount, default=None)
+    discount: InvoiceDetailDiscount | None = one(InvoiceDetailDiscount, default=None)
+    net_amount: NetAmount | None = one(NetAmount, default=None)
+    comments: Comments | None = one(Comments, default=None)
+    extrinsics: tuple[Extrinsic, ...] = many(Extrinsic)
+
+
+@element("InvoiceDetailHeaderOrder", order=("InvoiceDetailOrderInfo", "InvoiceDetailOrderSummary"))
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InvoiceDetailHeaderOrder(Element):
+    """One order of a header invoice (``isHeaderInvoice="yes"``): the form a
+    ``creditMemo`` takes."""
+
+    order_info: InvoiceDetailOrderInfo = one(InvoiceDetailOrderInfo)
+    summary: InvoiceDetailOrderSummary = one(InvoiceDetailOrderSummary)
+
+
 # --- summary and request -------------------------------------------------------------
 
 
@@ -338,7 +413,9 @@ class InvoiceDetailSummary(Element):
     special_handling_amount: SpecialHandlingAmount | None = one(SpecialHandlingAmount, default=None)
     shipping_amount: ShippingAmount | None = one(ShippingAmount, default=None)
     gross_amount: GrossAmount | None = one(GrossAmount, default=None)
+    discount: InvoiceDetailDiscount | None = one(InvoiceDetailDiscount, default=None)
     net_amount: NetAmount = one(NetAmount)
+    deposit_amount: DepositAmount | None = one(DepositAmount, default=None)
     due_amount: DueAmount | None = one(DueAmount, default=None)
 
 
@@ -353,6 +430,9 @@ class InvoiceDetailSummary(Element):
 )
 @dataclass(frozen=True, slots=True, kw_only=True)
 class InvoiceDetailRequest(Element):
+    """Line invoices carry ``orders``, header invoices ``header_orders``; never both."""
+
     header: InvoiceDetailRequestHeader = one(InvoiceDetailRequestHeader)
     orders: tuple[InvoiceDetailOrder, ...] = many(InvoiceDetailOrder)
+    header_orders: tuple[InvoiceDetailHeaderOrder, ...] = many(InvoiceDetailHeaderOrder)
     summary: InvoiceDetailSummary = one(InvoiceDetailSummary)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from email.utils import parsedate_to_datetime
@@ -22,31 +23,80 @@ from lxml import etree
 from punchin.cxml.binding import Codec, ReadContext
 from punchin.cxml.errors import BadRequest, SerializationError
 
+
+@dataclass(frozen=True, slots=True)
+class DecimalBound:
+    """How large and how fine a number in a document may be (docs/security.md row 24):
+    at most ``digits`` digits before the decimal point and ``places`` after it (trailing
+    zeros do not count: ``12.500000`` has one place).
+
+    One bound for every decimal any document carries (amounts, quantities, rates,
+    factors), so that each fits every decimal column either party keeps it in: those
+    hold more than ``digits`` digits before the point (a test checks every column), so
+    a column with fewer places (the storefront's cents) may round 999999999.9999 up to
+    1000000000.00 and still hold it. A 1e20 quantity stored unchecked broke every page
+    that read the row back."""
+
+    digits: int
+    places: int
+
+    def problem(self, text: str) -> str | None:
+        """What is out of bounds in ``text``, a decimal our pattern accepted."""
+        whole, _, fraction = text.strip().lstrip("+-").partition(".")
+        integer, places = len(whole.lstrip("0")), len(fraction.rstrip("0"))
+        if integer > self.digits:
+            return (
+                f"has {integer} digits before the decimal point; at most {self.digits} are "
+                f"allowed (below {10**self.digits:,})"
+            )
+        if places > self.places:
+            return f"has {places} decimal places; at most {self.places} are allowed"
+        return None
+
+
+# Below a billion, to a ten-thousandth: procurement's columns keep 14 digits before the
+# point and 4 after, the storefront's 10 to 12 before and 2 or 3 after.
+DECIMAL_BOUND = DecimalBound(digits=9, places=4)
+
 # ASCII digits only: str patterns' \d and str.isdecimal() also accept "١٢" (Arabic-Indic),
-# which Decimal and int read as 12. A count has at most 18 digits: int() refuses more
-# than 4300 with a ValueError (docs/security.md row 17 and the fuzz test in test_safety.py).
+# which Decimal and int read as 12. A count has at most 9 digits: it fits every integer
+# column (2,147,483,647 on PostgreSQL), and int() refuses more than 4300 digits with a
+# ValueError (docs/security.md rows 17 and 24, the fuzz test in test_safety.py).
 _DECIMAL = re.compile(r"\s*[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)\s*")
-_UINT = re.compile(r"\s*[0-9]{1,18}\s*")
+MAX_UINT_DIGITS = 9
+_UINT = re.compile(rf"\s*[0-9]{{1,{MAX_UINT_DIGITS}}}\s*")
 
 
-def _where(el: etree._Element) -> str:
-    return el.tag if isinstance(el.tag, str) else "value"
+def _where(el: etree._Element, name: str | None = None) -> str:
+    """The element, and the attribute ``name`` when the value is an attribute's."""
+    tag = el.tag if isinstance(el.tag, str) else "value"
+    return f"{tag} {name}" if name else tag
 
 
-def _load_decimal(text: str, ctx: ReadContext, el: etree._Element) -> Decimal:
-    if text.isascii() and text.replace(".", "", 1).isdecimal():
-        # The usual "500.00": a subset of _DECIMAL, checked at a third of the regex's cost.
-        return Decimal(text)
-    if _DECIMAL.fullmatch(text) is None:
-        raise BadRequest(f"{_where(el)}: {text[:40]!r} is not a decimal number", line=el.sourceline)
+def _bounded(text: str, el: etree._Element, name: str | None) -> Decimal:
+    """``text`` (matched by _DECIMAL) as a Decimal, or a 400 naming the field and bound."""
+    problem = DECIMAL_BOUND.problem(text)
+    if problem is not None:
+        raise BadRequest(f"{_where(el, name)}: {text.strip()[:40]!r} {problem}", line=el.sourceline)
     return Decimal(text.strip())
 
 
-def _load_amount(text: str, ctx: ReadContext, el: etree._Element) -> Decimal:
+def _load_decimal(text: str, ctx: ReadContext, el: etree._Element, name: str | None) -> Decimal:
+    if text.isascii() and text.replace(".", "", 1).isdecimal():
+        # The usual "500.00": a subset of _DECIMAL, checked at a third of the regex's cost.
+        return _bounded(text, el, name)
+    if _DECIMAL.fullmatch(text) is None:
+        raise BadRequest(
+            f"{_where(el, name)}: {text[:40]!r} is not a decimal number", line=el.sourceline
+        )
+    return _bounded(text, el, name)
+
+
+def _load_amount(text: str, ctx: ReadContext, el: etree._Element, name: str | None) -> Decimal:
     """Money's content. ``<Money currency="USD"/>`` (Intershop carts, zero tax on Coupa
     invoices) is DTD-valid (#PCDATA) but says no amount: lenient mode reads it as 0."""
     if text.isascii() and text.replace(".", "", 1).isdecimal():  # the usual "500.00"
-        return Decimal(text)
+        return _bounded(text, el, name)
     if not text.strip():
         if not ctx.lenient:
             raise BadRequest(
@@ -55,7 +105,7 @@ def _load_amount(text: str, ctx: ReadContext, el: etree._Element) -> Decimal:
             )
         ctx.repair(f"{_where(el)}: empty amount read as 0 {el.get('currency', '')}", el.sourceline)
         return Decimal(0)
-    return _load_decimal(text, ctx, el)
+    return _load_decimal(text, ctx, el, name)
 
 
 def dump_decimal(value: Decimal) -> str:
@@ -63,12 +113,13 @@ def dump_decimal(value: Decimal) -> str:
     return format(value, "f")
 
 
-def _load_uint(text: str, ctx: ReadContext, el: etree._Element) -> int:
-    if text.isascii() and text.isdecimal() and len(text) <= 18:  # the usual "5": in _UINT
+def _load_uint(text: str, ctx: ReadContext, el: etree._Element, name: str | None) -> int:
+    if text.isascii() and text.isdecimal() and len(text) <= MAX_UINT_DIGITS:  # the usual "5"
         return int(text)
     if _UINT.fullmatch(text) is None:
         raise BadRequest(
-            f"{_where(el)}: {text[:40]!r} is not a whole number (at most 18 digits)",
+            f"{_where(el, name)}: {text[:40]!r} is not a whole number "
+            f"(at most {MAX_UINT_DIGITS} digits)",
             line=el.sourceline,
         )
     return int(text)
@@ -99,7 +150,7 @@ def parse_datetime(text: str) -> datetime | None:
 
 
 def _load_datetime(
-    text: str, ctx: ReadContext, el: etree._Element, *, optional: bool = False
+    text: str, ctx: ReadContext, el: etree._Element, name: str | None, *, optional: bool = False
 ) -> datetime | None:
     value = parse_datetime(text)
     if value is not None:
@@ -163,7 +214,7 @@ def _payload_id_problem(value: str) -> str | None:
     return None
 
 
-def _load_payload_id(text: str, ctx: ReadContext, el: etree._Element) -> str:
+def _load_payload_id(text: str, ctx: ReadContext, el: etree._Element, name: str | None) -> str:
     problem = _payload_id_problem(text)
     if problem is not None:
         raise BadRequest(problem, line=el.sourceline)

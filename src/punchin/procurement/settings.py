@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 
-from punchin.web.settings_base import DJANGO_APPS, base_settings
+from punchin.web.settings_base import DJANGO_APPS, authentication_backends, base_settings
 
 _base = base_settings("procurement", "punchin.procurement")
 globals().update(_base)
@@ -27,12 +27,16 @@ INSTALLED_APPS = [
     "punchin.procurement.documents",
     "punchin.procurement.requisitions",
     "punchin.procurement.punchin",
+    "punchin.procurement.punchout",
     "punchin.procurement.approvals",
     "punchin.procurement.orders",
     "punchin.procurement.spend",
 ]
 
-AUTHENTICATION_BACKENDS = ["punchin.procurement.accounts.backends.EmailBackend"]
+AUTHENTICATION_BACKENDS = authentication_backends(
+    "punchin.procurement.accounts.backends.EmailBackend"
+)
+AXES_LOCKOUT_TEMPLATE = "procurement/locked_out.html"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "requisitions:list"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -53,8 +57,9 @@ PUNCHIN_SSO_CLOCK_SKEW_SECONDS = 60
 # ------------------------------------------------------------------------------------
 
 # Whole request bodies, enforced by ``punchin.web.asgi.BodyLimit`` before Django reads
-# them: a PunchOutSetupRequest is a few kilobytes; the cart is fetched, not posted.
-PUNCHIN_MAX_BODY_BYTES = 1024 * 1024
+# them: a PunchOutSetupRequest is a few kilobytes; a Punch-in cart is fetched, but a
+# PunchOut cart comes in the browser's form, Base64 (a third larger) or URL-encoded.
+PUNCHIN_MAX_BODY_BYTES = 4 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = PUNCHIN_MAX_BODY_BYTES
 
 PUNCHIN_TRUSTED_PROXIES = [
@@ -70,6 +75,11 @@ PUNCHIN_POOM_MAX_LINES = 1000
 # (docs/security.md row 12); the PoomUrl it points at would have expired long ago anyway.
 PUNCHIN_TIMESTAMP_TOLERANCE_SECONDS = 3600
 PUNCHIN_START_PAGE_TTL_SECONDS = 300
+# Classic PunchOut (punchin.procurement.punchout): how long the supplier waits for our
+# answer to its setup request, and how long a shopping session may take until its
+# cart comes back (it is refused after that).
+PUNCHIN_PUNCHOUT_SETUP_TIMEOUT = 20.0
+PUNCHIN_PUNCHOUT_SESSION_SECONDS = 2 * 3600
 # A CA bundle for fetching PoomUrls instead of the system's (tests, private CAs).
 PUNCHIN_CA_FILE = os.environ.get("PUNCHIN_CA_FILE") or None
 
@@ -79,9 +89,4 @@ PUNCHIN_CA_FILE = os.environ.get("PUNCHIN_CA_FILE") or None
 PUNCHIN_DELIVERY_BASE_TEMPLATE = "procurement/base.html"
 DEFAULT_FROM_EMAIL = os.environ.get("PUNCHIN_FROM_EMAIL", "procurement@punchin.invalid")
 
-# Three-way match tolerances (punchin.procurement.orders.match): a shipped or invoiced
-# quantity may differ from the ordered one by this percentage; an invoiced unit price
-# from the agreed one by this percentage or this absolute amount, whichever is larger.
-PUNCHIN_MATCH_QUANTITY_PERCENT = os.environ.get("PUNCHIN_MATCH_QUANTITY_PERCENT", "0")
-PUNCHIN_MATCH_PRICE_PERCENT = os.environ.get("PUNCHIN_MATCH_PRICE_PERCENT", "1")
-PUNCHIN_MATCH_PRICE_AMOUNT = os.environ.get("PUNCHIN_MATCH_PRICE_AMOUNT", "0.01")
+# Three-way match tolerances are per organisation: orders.models.MatchTolerance (admin).

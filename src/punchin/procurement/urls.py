@@ -23,6 +23,7 @@ urlpatterns = [
     path("spend/", include("punchin.procurement.spend.urls")),
     path("punchin/", include("punchin.procurement.requisitions.landing_urls")),
     path("requisitions/", include("punchin.procurement.requisitions.urls")),
+    path("punchout/", include("punchin.procurement.punchout.urls")),
     path("accounts/", include("punchin.procurement.accounts.urls")),
     path("accounts/sso/", include("punchin.procurement.sso.urls")),
     path("partners/", include("punchin.procurement.partners.urls")),

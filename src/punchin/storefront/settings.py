@@ -13,6 +13,7 @@ Besides ``punchin.web.settings_base``'s variables:
 ``PUNCHIN_SETUP_BACKOFF``   seconds before the first retry, doubled each time (default 2).
 ``PUNCHIN_CA_FILE``         a CA bundle to trust instead of the system's (tests, private CAs).
 ``PUNCHIN_SETUP_TIMEOUT``   seconds to wait for one PunchOutSetupResponse (default 20).
+``PUNCHIN_PUNCHOUT_START_TTL`` seconds a PunchOut StartPage link works, once (default 300).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ _BASE["TEMPLATES"][0]["DIRS"] = [_HERE / "templates"]
 _BASE["TEMPLATES"][0]["OPTIONS"]["context_processors"] += [
     "punchin.storefront.integration.context_processors.purchasing_system",
     "punchin.storefront.cart.context_processors.cart",
+    "punchin.storefront.punchout.context_processors.punchout",
 ]
 globals().update(_BASE)
 
@@ -40,11 +42,13 @@ INSTALLED_APPS = [
     "punchin.storefront.documents",
     "punchin.storefront.submissions",
     "punchin.storefront.orders",
+    "punchin.storefront.punchout",
 ]
 STATICFILES_DIRS = [_HERE / "static"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "catalog:home"
 LOGOUT_REDIRECT_URL = "login"
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 
 PUNCHIN_MARKETPLACE = os.environ.get("PUNCHIN_MARKETPLACE", "US").upper()
 PUNCHIN_STORE_NAME = os.environ.get("PUNCHIN_STORE_NAME", "Punchin Store")
@@ -54,6 +58,7 @@ PUNCHIN_SETUP_ATTEMPTS = int(os.environ.get("PUNCHIN_SETUP_ATTEMPTS", "3"))
 PUNCHIN_SETUP_BACKOFF = float(os.environ.get("PUNCHIN_SETUP_BACKOFF", "2"))
 PUNCHIN_SETUP_TIMEOUT = float(os.environ.get("PUNCHIN_SETUP_TIMEOUT", "20"))
 PUNCHIN_CA_FILE = os.environ.get("PUNCHIN_CA_FILE") or None
+PUNCHIN_PUNCHOUT_START_TTL = int(os.environ.get("PUNCHIN_PUNCHOUT_START_TTL", "300"))
 PUNCHIN_MAX_BODY_BYTES = 10 * 1024 * 1024
 # The staff pages of the queue (/deliveries/) in the site's own layout and navigation.
 PUNCHIN_DELIVERY_BASE_TEMPLATE = "storefront/base.html"

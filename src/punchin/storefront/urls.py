@@ -11,5 +11,6 @@ urlpatterns = [
     path("", include("punchin.storefront.cart.urls")),
     path("", include("punchin.storefront.submissions.urls")),
     path("", include("punchin.storefront.orders.urls")),
+    path("", include("punchin.storefront.punchout.urls")),
     path("", include("punchin.storefront.catalog.urls")),
 ]

@@ -22,6 +22,7 @@ DIRECT_BUYER = "direct@acme.example"
 STORE_ADMIN = "admin@acme.example"
 APPROVER = "approver@acme.example"
 PROCUREMENT_ADMIN = "procurement-admin@acme.example"
+RECEIVING_DESK = "receiving@acme.example"
 FULFILMENT_STAFF = "fulfilment@store.example"
 
 # Single sign-on: procurement's Acme signs in at the demo's OpenID provider

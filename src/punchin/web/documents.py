@@ -75,6 +75,12 @@ class CxmlDocumentBase(models.Model):
     document_type = models.CharField(max_length=64, blank=True)
     payload_id = models.CharField(max_length=255, blank=True, db_index=True)
     peer = models.CharField(max_length=255, blank=True, help_text="URL or partner name")
+    claimed_sender = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="while the sender is unknown: the Sender credential the request claimed "
+        "(peer is then the client's address); empty once authenticated",
+    )
     raw = models.BinaryField(
         help_text="as sent; as received with SharedSecrets masked (the first "
         "kilobyte only while the sender is unknown)"

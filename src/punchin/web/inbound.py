@@ -66,6 +66,7 @@ _CLAIM_POLL_SECONDS = 0.05
 _DUMMY_SECRET = b"\x00" * 64
 # What the log keeps of a request whose sender is not known: enough to recognise it.
 UNAUTHENTICATED_PREFIX_BYTES = 1024
+UNREADABLE = "(unreadable)"
 
 
 class Authenticator(Protocol[S]):
@@ -149,6 +150,34 @@ def holder_of(
     if not pairs:
         hmac.compare_digest(form, _DUMMY_SECRET)
     return matching[0] if presented and len(matching) == 1 else None
+
+
+def claimed_sender(document: Document) -> str:
+    """``domain:identity`` of each Sender credential, as the request claims them: what
+    an unauthenticated record is counted by (``within_quota``)."""
+    credentials = document.header.sender.credentials if document.header else ()
+    claimed = ", ".join(f"{c.domain}:{c.identity.value.strip()}" for c in credentials)
+    return claimed[:255] or "(no Sender)"
+
+
+def within_quota(log: type[CxmlDocumentBase], entry: CxmlDocumentBase) -> bool:
+    """Whether one more record of a request whose sender is unknown may be kept.
+
+    Such records cost no credentials, so they are bounded per hour: per claimed Sender,
+    per client address, and overall (``PUNCHIN_UNAUTHENTICATED_LOG_PER_HOUR``), so that
+    garbage cannot fill the disk (docs/security.md row 3) and one noisy source cannot
+    crowd out the records of a partner misconfiguring its secret.
+    """
+    quota = settings.PUNCHIN_UNAUTHENTICATED_LOG_PER_HOUR
+    recent = log._default_manager.filter(
+        created_at__gte=timezone.now() - timedelta(hours=1)
+    ).exclude(claimed_sender="")
+    limits = (
+        (recent.filter(claimed_sender=entry.claimed_sender), quota["per_sender"]),
+        (recent.filter(peer=entry.peer), quota["per_address"]),
+        (recent, quota["overall"]),
+    )
+    return all(rows[:limit].count() < limit for rows, limit in limits)
 
 
 def body_digest(body: bytes) -> str:
@@ -319,6 +348,7 @@ class Endpoint(Generic[S, P]):
             raw=body[:UNAUTHENTICATED_PREFIX_BYTES],
             size=len(body),
             body_digest=body_digest(body),
+            claimed_sender=UNREADABLE,
         )
         try:
             answer = await self._answer(request, body, entry)
@@ -341,12 +371,14 @@ class Endpoint(Generic[S, P]):
         entry.payload_id = document.payload_id
         payload = getattr(document.body, "payload", None)
         entry.document_type = type(payload).__name__ if payload is not None else "unknown"
+        entry.claimed_sender = claimed_sender(document)
         accepted = request_of(document, self.takes)
         if self.check is not None:
             self.check(document, accepted)
         meta = {k: v for k, v in request.META.items() if isinstance(v, str)}
         sender = await self.authenticator.authenticate(document, meta)
         entry.peer = self.authenticator.name(sender)[:255]
+        entry.claimed_sender = ""
         policy = self.authenticator.reading(sender)
         repairs = accept(body, parsed, policy, limits=limits).repairs
         entry.repairs = "\n".join(describe(repair) for repair in repairs)
@@ -479,7 +511,8 @@ _LEARNT = (
 
 
 def _note_answer(entry: CxmlDocumentBase, answer: _Answer) -> None:
-    """The log row learns what we answered, from the typed answer (never re-parsed)."""
+    """The log row learns what we answered, from the typed answer (never re-parsed);
+    a row for an unknown sender is written only within its quota."""
     entry.answer = answer.http.content
     if answer.document is not None and isinstance(answer.document.body, Response):
         status = answer.document.body.status
@@ -492,7 +525,10 @@ def _note_answer(entry: CxmlDocumentBase, answer: _Answer) -> None:
             f"{answer.copy_of.created_at.isoformat()}: answered as the first time"
         )
     entry.status_text = entry.status_text[:255]
-    if entry.pk is None:  # refused before the sender was known: one write
-        entry.save()
+    if entry.pk is None:  # refused before the sender was known: one write, if any
+        if within_quota(type(entry), entry):
+            entry.save()
+        else:
+            log.info("over quota, not logged: %s from %s", entry.claimed_sender, entry.peer)
     else:  # the body is stored already: only what was learnt since
         entry.save(update_fields=_LEARNT)

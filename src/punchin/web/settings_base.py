@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 
 
 def data_dir() -> Path:
@@ -88,16 +90,75 @@ def _delivery_timings() -> dict[str, float]:
     return {name: float(os.environ[name]) for name in names if os.environ.get(name)}
 
 
+def content_security_policy(dev: bool) -> dict[str, Any]:
+    """What a page may load and where its forms may go (docs/security.md row 23).
+
+    Scripts and styles come from this site only: no inline script, no style attribute
+    (the spend charts' ``<style>`` carries the page's nonce). ``form-action`` cannot be
+    'self' alone: a PunchOut page posts the cart to the partner's BrowserFormPost URL
+    and a sign-in or Punch-in form may be redirected to the partner's StartPage, both
+    on hosts only the partner configuration knows. So forms may go to any https URL,
+    and plain http only where http partners are allowed at all (``PUNCHIN_DEV``);
+    ``javascript:`` and ``data:`` targets stay refused. Product images may come from
+    the shop's https image host (``Product.image_url``).
+    """
+    schemes = ["https:", "http:"] if dev else ["https:"]
+    return {
+        "DIRECTIVES": {
+            "default-src": [SELF],
+            "script-src": [SELF],
+            "style-src": [SELF, NONCE],
+            "img-src": [SELF, "https:"],
+            "object-src": [NONE],
+            "base-uri": [NONE],
+            "frame-ancestors": [NONE],
+            "form-action": [SELF, *schemes],
+        }
+    }
+
+
+def authentication_backends(party_backend: str) -> list[str]:
+    """axes' backend first: it refuses a locked-out login before ``party_backend``
+    checks the password (punchin.web.logins)."""
+    return ["axes.backends.AxesStandaloneBackend", party_backend]
+
+
+def _login_throttle() -> dict[str, Any]:
+    """django-axes, as ``punchin.web.logins`` explains: 5 failures for one account from
+    one address, or 50 from one address over all accounts, lock for 15 minutes."""
+    return {
+        "AUTHENTICATION_BACKENDS": authentication_backends(
+            "django.contrib.auth.backends.ModelBackend"
+        ),
+        "AXES_HANDLER": "punchin.web.logins.LoginThrottle",
+        # One count per entry, in this order (LoginThrottle.get_failures relies on it).
+        "AXES_LOCKOUT_PARAMETERS": [["username", "ip_address"], "ip_address"],
+        "AXES_FAILURE_LIMIT": 5,
+        "PUNCHIN_LOGIN_CLIENT_FAILURE_LIMIT": 50,
+        "AXES_COOLOFF_TIME": timedelta(minutes=15),
+        "AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT": False,
+        "AXES_RESET_ON_SUCCESS": False,
+        "AXES_USERNAME_CALLABLE": "punchin.web.logins.username",
+        # Failed attempts are what the throttle needs; no diary of successful logins.
+        "AXES_DISABLE_ACCESS_LOG": True,
+        "AXES_HTTP_RESPONSE_CODE": 429,
+        # The address uvicorn reports: with --proxy-headers it believes X-Forwarded-For
+        # only from --forwarded-allow-ips (deploy/README.md), so clients cannot forge it.
+        "AXES_IPWARE_META_PRECEDENCE_ORDER": ["REMOTE_ADDR"],
+    }
+
+
 def base_settings(party: str, package: str) -> dict[str, Any]:
     """The shared defaults for party ``party`` whose Django project is ``package``."""
     directory = data_dir()
     debug = os.environ.get("PUNCHIN_DEBUG") == "1"
+    dev = os.environ.get("PUNCHIN_DEV") == "1"
     hosts = os.environ.get("PUNCHIN_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
     static_root = directory / f"{party}-static"
     static_root.mkdir(exist_ok=True)  # WhiteNoise warns about a missing STATIC_ROOT
     return {
         "PUNCHIN_PARTY": party,
-        "PUNCHIN_DEV": os.environ.get("PUNCHIN_DEV") == "1",
+        "PUNCHIN_DEV": dev,
         "DATA_DIR": directory,
         "SECRET_KEY": _secret_key(directory, party),
         "DEBUG": debug,
@@ -118,6 +179,8 @@ def base_settings(party: str, package: str) -> dict[str, Any]:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_HTTPONLY": True,
         "X_FRAME_OPTIONS": "DENY",
+        "CONTENT_SECURITY_POLICY": content_security_policy(dev),
+        **_login_throttle(),
         **(_https_settings() if os.environ.get("PUNCHIN_HTTPS") == "1" else {}),
         "SECURE_CONTENT_TYPE_NOSNIFF": True,
         "DATA_UPLOAD_MAX_MEMORY_SIZE": 10 * 1024 * 1024,
@@ -135,8 +198,15 @@ def base_settings(party: str, package: str) -> dict[str, Any]:
         # claim must be free well before that.
         "PUNCHIN_INFLIGHT_WAIT_SECONDS": 5.0,
         "PUNCHIN_CLAIM_LEASE_SECONDS": 6.0,
+        # Records of requests whose sender is unknown, kept per hour (inbound.within_quota).
+        "PUNCHIN_UNAUTHENTICATED_LOG_PER_HOUR": {
+            "per_sender": 200,
+            "per_address": 200,
+            "overall": 2000,
+        },
         "MIDDLEWARE": [
             "django.middleware.security.SecurityMiddleware",
+            "csp.middleware.CSPMiddleware",
             "punchin.web.staticfiles.AsyncWhiteNoiseMiddleware",
             "django.contrib.sessions.middleware.SessionMiddleware",
             "django.middleware.common.CommonMiddleware",
@@ -144,6 +214,8 @@ def base_settings(party: str, package: str) -> dict[str, Any]:
             "django.contrib.auth.middleware.AuthenticationMiddleware",
             "django.contrib.messages.middleware.MessageMiddleware",
             "django.middleware.clickjacking.XFrameOptionsMiddleware",
+            # Last: turns a lockout into the party's lockout page (AXES_LOCKOUT_TEMPLATE).
+            "axes.middleware.AxesMiddleware",
         ],
         "TEMPLATES": [
             {
@@ -151,11 +223,13 @@ def base_settings(party: str, package: str) -> dict[str, Any]:
                 "DIRS": [],
                 "APP_DIRS": True,
                 "OPTIONS": {
+                    # {% load links %}: partner URLs become links only when http(s).
+                    "libraries": {"links": "punchin.web.links"},
                     "context_processors": [
                         "django.template.context_processors.request",
                         "django.contrib.auth.context_processors.auth",
                         "django.contrib.messages.context_processors.messages",
-                    ]
+                    ],
                 },
             }
         ],
@@ -163,7 +237,12 @@ def base_settings(party: str, package: str) -> dict[str, Any]:
             "version": 1,
             "disable_existing_loggers": False,
             "handlers": {"console": {"class": "logging.StreamHandler"}},
-            "loggers": {"punchin": {"handlers": ["console"], "level": "INFO"}},
+            "loggers": {
+                "punchin": {"handlers": ["console"], "level": "INFO"},
+                # Every page that fails with 500 leaves its traceback on stderr (Django
+                # logs it here; without this only DEBUG or ADMINS e-mail would show it).
+                "django.request": {"handlers": ["console"], "level": "ERROR"},
+            },
         },
     }
 
@@ -181,4 +260,9 @@ DJANGO_APPS = [
     "punchin.web.delivery",
     # Integration health pages (punchin.web.health): templates only, no models.
     "punchin.web.health",
+    # Shared static files (the document log admin's stylesheet); no models.
+    "punchin.web",
+    "csp",
+    # Login throttling (punchin.web.logins); its admin lists and clears lockouts.
+    "axes",
 ]

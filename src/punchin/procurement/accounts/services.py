@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
 
-from punchin.procurement.accounts.models import Organisation
+from punchin.procurement.accounts.models import AddressRole, Organisation, OrganisationAddress
 
 
 async def find_member(organisation: Organisation, email: str) -> AbstractUser | None:
@@ -32,3 +32,10 @@ def admin_organisations(user: AbstractUser) -> list[Organisation]:
     if user.is_superuser:
         return list(Organisation.objects.all())
     return list(Organisation.objects.filter(memberships__user=user, memberships__is_admin=True))
+
+
+def default_address(organisation: Organisation, role: AddressRole) -> OrganisationAddress | None:
+    """The organisation's default ShipTo or BillTo address, if it has one."""
+    return OrganisationAddress.objects.filter(
+        organisation=organisation, role=role, is_default=True
+    ).first()

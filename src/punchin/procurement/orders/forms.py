@@ -14,7 +14,7 @@ from typing import Any
 
 from django import forms
 
-from punchin.procurement.orders.models import QUANTITY, PurchaseOrder
+from punchin.procurement.orders.models import QUANTITY, PurchaseOrder, PurchaseOrderLine
 from punchin.procurement.site.templatetags.quantities import quantity
 
 # UN/CEFACT Recommendation 20 codes of divisible quantities (what cXML's
@@ -67,4 +67,48 @@ class ChangeForm(forms.Form):
             int(name.removeprefix("quantity-")): value
             for name, value in self.cleaned_data.items()
             if value is not None
+        }
+
+
+class ReceiveForm(forms.Form):
+    """Per line: the quantity that arrived now (``received-<lineNumber>``; negative:
+    returned) and, for a return, why (``reason-<lineNumber>``). Blank lines are left
+    as they are."""
+
+    def __init__(self, order: PurchaseOrder, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, auto_id="%s", **kwargs)
+        self.rows: list[tuple[PurchaseOrderLine, forms.BoundField, forms.BoundField]] = []
+        for line in order.lines.order_by("line_number"):
+            whole = whole_units(line.unit_of_measure)
+            n = line.line_number
+            self.fields[f"received-{n}"] = forms.DecimalField(
+                required=False,
+                max_digits=QUANTITY["max_digits"],
+                decimal_places=QUANTITY["decimal_places"],
+                label=f"Line {n} received now, in {line.unit_of_measure} (negative: returned)",
+                widget=forms.NumberInput(
+                    attrs={"step": "1" if whole else "any", "inputmode": "decimal"}
+                ),
+            )
+            self.fields[f"reason-{n}"] = forms.CharField(
+                required=False, max_length=500, label=f"Line {n}: why it goes back"
+            )
+            self.rows.append((line, self[f"received-{n}"], self[f"reason-{n}"]))
+        self.fields["note"] = forms.CharField(
+            required=False, max_length=500, label="Note (delivery note number, who signed)"
+        )
+
+    def quantities(self) -> dict[int, Decimal]:
+        """The quantities entered, by line number (call after ``is_valid``)."""
+        return {
+            int(name.removeprefix("received-")): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("received-") and value is not None
+        }
+
+    def reasons(self) -> dict[int, str]:
+        return {
+            int(name.removeprefix("reason-")): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("reason-") and value
         }

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
-from punchin.cxml import response_document
+from punchin.cxml import invoice_check, response_document
 from punchin.cxml.envelope import Document
 from punchin.cxml.errors import BadRequest, Conflict, ExpectationFailed
 from punchin.cxml.fulfill import (
@@ -21,8 +21,14 @@ from punchin.cxml.fulfill import (
     ConfirmationType,
     ShipNoticeRequest,
 )
-from punchin.cxml.invoice import InvoiceDetailOrder, InvoiceDetailRequest, InvoicePurpose
+from punchin.cxml.invoice import (
+    InvoiceDetailItem,
+    InvoiceDetailOrderInfo,
+    InvoiceDetailRequest,
+    InvoiceDetailRequestHeader,
+)
 from punchin.procurement.documents.models import CxmlDocument
+from punchin.procurement.orders.match import match_order
 from punchin.procurement.orders.models import (
     EventKind,
     Invoice,
@@ -30,15 +36,18 @@ from punchin.procurement.orders.models import (
     OrderEvent,
     PurchaseOrder,
     PurchaseOrderLine,
+    Purpose,
     Shipment,
     ShipmentLine,
     State,
 )
-from punchin.procurement.orders.services import move_order
+from punchin.procurement.orders.services import move_order, progress
 from punchin.procurement.partners.models import SharedSecret, SupplierPartner
 from punchin.web.inbound import Received
 from punchin.web.statemachine import InvalidTransition
 
+# Goods are arriving: a confirmation now updates what is agreed, not the PO's state.
+_ARRIVING = (State.PARTIALLY_RECEIVED, State.RECEIVED, State.INVOICED)
 # What a supplier confirms it will deliver; backordered and rejected quantities are not.
 _CONFIRMED_TYPES = frozenset({ConfirmationStatusType.ACCEPT, ConfirmationStatusType.DETAIL})
 
@@ -162,7 +171,10 @@ def confirmation(received: Received[SharedSecret, ConfirmationRequest]) -> Docum
             confirmed_delivery_date=delivery,
             confirmation=",".join(sorted({s.type for s in item.statuses}))[:64],
         )
-    _move(order, State.CONFIRMED)
+    if order.state in _ARRIVING:
+        progress(order)  # a late confirmation: the agreed quantities may have changed
+    else:
+        _move(order, State.CONFIRMED)
     _event(
         order, EventKind.CONFIRMED, f"confirmID {header.confirm_id or '-'}: {kind}", document, entry
     )
@@ -216,74 +228,133 @@ def ship_notice(received: Received[SharedSecret, ShipNoticeRequest]) -> Document
     return response_document(200, detail=f"shipment {header.shipment_id} recorded")
 
 
-def _invoice_order(partner: SupplierPartner, part: InvoiceDetailOrder) -> PurchaseOrder:
-    info = part.order_info
+def _invoice_order(partner: SupplierPartner, info: InvoiceDetailOrderInfo) -> PurchaseOrder:
     if info.order_reference is not None:
         return _order(partner, info.order_reference.order_id)
     return _order(partner, info.order_id_info.order_id if info.order_id_info else None)
 
 
+def _credited(
+    partner: SupplierPartner, header: InvoiceDetailRequestHeader, orders: list[PurchaseOrder]
+) -> Invoice:
+    """The invoice a credit memo takes back from: named by ``DocumentReference`` (the
+    invoice's payloadID) or ``InvoiceIDInfo`` (its invoiceID); both, they must agree."""
+    invoices = Invoice.objects.filter(order__supplier=partner, purpose=Purpose.STANDARD)
+    by_payload = by_id = None
+    if header.document_reference is not None:
+        payload_id = header.document_reference.payload_id.strip()
+        by_payload = invoices.filter(document__payload_id=payload_id).first()
+        if by_payload is None:
+            raise ExpectationFailed(
+                f"no invoice of yours came with payloadID {payload_id!r}: DocumentReference "
+                "must carry the payloadID of the InvoiceDetailRequest this memo credits"
+            )
+    if header.invoice_id_info is not None:
+        invoice_id = header.invoice_id_info.invoice_id.strip()
+        by_id = invoices.filter(invoice_id=invoice_id, order__in=orders).first()
+        if by_id is None:
+            raise ExpectationFailed(
+                f"no invoice {invoice_id!r} of yours is recorded for PO "
+                f"{', '.join(o.number for o in orders)}: InvoiceIDInfo must name the invoice "
+                "this memo credits"
+            )
+    if by_payload and by_id and by_payload.pk != by_id.pk:
+        raise BadRequest(
+            "DocumentReference and InvoiceIDInfo name different invoices "
+            f"({by_payload.invoice_id} and {by_id.invoice_id}): name the one credited"
+        )
+    found = by_payload or by_id
+    assert found is not None  # invoice_check.refusals requires one of the two
+    if found.order not in orders:
+        raise BadRequest(
+            f"the credited invoice {found.invoice_id} is for PO {found.order.number}, "
+            "not the order this memo names"
+        )
+    return found
+
+
 def invoice(received: Received[SharedSecret, InvoiceDetailRequest]) -> Document:
+    """Record an invoice or credit memo; refuse what cannot be one (400, 417, 409), and
+    record the rest with what is wrong with it for reconciliation (200)."""
     partner, document, entry = received.sender.partner, received.document, received.entry
     request = received.payload
     header = request.header
-    if header.purpose != InvoicePurpose.STANDARD or header.operation != "new":
+    refused = invoice_check.refusals(request)
+    if refused:
+        raise BadRequest("; ".join(refused))
+    parts: list[tuple[InvoiceDetailOrderInfo, tuple[InvoiceDetailItem, ...]]] = [
+        (o.order_info, o.items) for o in request.orders
+    ] or [(h.order_info, ()) for h in request.header_orders]
+    orders = [_invoice_order(partner, info) for info, _ in parts]
+    if len({o.pk for o in orders}) != len(orders):
+        raise BadRequest("each purchase order appears once per invoice: merge its lines")
+    if len(orders) > 1:
         raise BadRequest(
-            f"invoice purpose {header.purpose!r} / operation {header.operation!r} is not "
-            'supported: send purpose="standard" operation="new"'
+            "one purchase order per invoice: the summary's tax, shipping and due amount "
+            "belong to one order; send one InvoiceDetailRequest per order"
         )
-    if not request.orders:
-        raise BadRequest("InvoiceDetailOrder is missing: invoice lines of our purchase orders")
-    summary = request.summary
-    single = len(request.orders) == 1
-    for part in request.orders:
-        order = _invoice_order(partner, part)
-        if order.invoices.filter(invoice_id=header.invoice_id).exists():
-            raise Conflict(
-                f"invoice {header.invoice_id} for PO {order.number} was recorded before "
-                "under another payloadID; a corrected invoice needs its own invoiceID"
-            )
-        lines = _lines(order, (i.item_reference.line_number for i in part.items))
-        for item in part.items:
-            if item.unit_price.money.currency != order.currency:
-                raise BadRequest(
-                    f"invoice line {item.invoice_line_number}: currency "
-                    f"{item.unit_price.money.currency} differs from PO {order.number}'s "
-                    f"{order.currency}"
-                )
-        subtotal = sum((i.quantity * i.unit_price.money.amount for i in part.items), Decimal(0))
-        tax = summary.tax.money.amount if single else Decimal(0)
-        shipping = (
-            summary.shipping_amount.money.amount
-            if single and summary.shipping_amount
-            else Decimal(0)
+    (order,) = orders
+    items = parts[0][1]
+    kind = "credit memo" if header.purpose in invoice_check.CREDIT_MEMOS else "invoice"
+    if order.invoices.filter(invoice_id=header.invoice_id).exists():
+        raise Conflict(
+            f"{kind} {header.invoice_id} for PO {order.number} was recorded before "
+            f"under another payloadID; a corrected {kind} needs its own invoiceID"
         )
-        due = summary.due_amount or summary.net_amount
-        created = Invoice.objects.create(
-            order=order,
-            invoice_id=header.invoice_id,
-            invoice_date=header.invoice_date,
-            subtotal=subtotal,
-            tax=tax,
-            shipping=shipping,
-            due=due.money.amount if single else subtotal,
-            currency=order.currency,
-            document=entry,
+    lines = _lines(order, (i.item_reference.line_number for i in items))
+    credits = (
+        _credited(partner, header, orders) if header.purpose in invoice_check.CREDIT_MEMOS else None
+    )
+    totals = invoice_check.totals(request)
+    if totals.currency != order.currency:
+        raise BadRequest(
+            f"the invoice is in {totals.currency}, PO {order.number} in {order.currency}: "
+            "invoice in the order's currency"
         )
-        InvoiceLine.objects.bulk_create(
-            InvoiceLine(
-                invoice=created,
-                line=lines[item.item_reference.line_number],
-                quantity=item.quantity,
-                unit_price=item.unit_price.money.amount,
-            )
-            for item in part.items
+    problems = invoice_check.arithmetic(request)
+    created = Invoice.objects.create(
+        order=order,
+        invoice_id=header.invoice_id,
+        invoice_date=header.invoice_date,
+        purpose=header.purpose,
+        credits=credits,
+        subtotal=totals.subtotal,
+        tax=totals.tax,
+        special_handling=totals.special_handling,
+        shipping=totals.shipping,
+        discount=totals.discount,
+        gross=totals.gross,
+        net=totals.net,
+        deposit=totals.deposit,
+        due=totals.due,
+        currency=order.currency,
+        problems=list(problems),
+        document=entry,
+    )
+    InvoiceLine.objects.bulk_create(
+        InvoiceLine(
+            invoice=created,
+            line=lines[item.item_reference.line_number],
+            quantity=item.quantity,
+            unit_price=item.unit_price.money.amount,
         )
-        _event(
-            order,
-            EventKind.INVOICED,
-            f"invoice {header.invoice_id}: {created.due:,.2f} {order.currency} due",
-            document,
-            entry,
+        for item in items
+    )
+    c = order.currency
+    if credits is None:
+        text = f"invoice {header.invoice_id}: {invoice_check.amount(created.due, c)} due"
+    else:
+        text = (
+            f"credit memo {header.invoice_id} for invoice {credits.invoice_id}: "
+            f"{invoice_check.amount(-created.due, c)} credited"
         )
-    return response_document(200, detail=f"invoice {header.invoice_id} recorded")
+    _event(order, EventKind.CREDITED if credits else EventKind.INVOICED, text, document, entry)
+    progress(order)
+    detail = f"{kind} {header.invoice_id} recorded"
+    result = match_order(order)
+    held = [f"{f.where}: {f.reason}" for f in result.findings] + [
+        f"line {m.line.line_number}: {'; '.join(m.reasons)}" for m in result.mismatches
+    ]
+    if held:
+        detail += "; held for reconciliation: " + "; ".join(held)
+    return response_document(200, detail=detail[:2000])

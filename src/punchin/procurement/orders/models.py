@@ -2,8 +2,10 @@
 
 ``PurchaseOrder.state`` follows ``TRANSITIONS`` through ``services.move_order`` only
 (``MACHINE``, ``punchin.web.statemachine``).
-Shipped and invoiced quantities are not states: they are sums over ``ShipmentLine``
-and ``InvoiceLine`` rows, and the three-way match (``match.py``) reads them.
+Shipped, received and invoiced quantities are sums over ``ShipmentLine``,
+``ReceiptLine`` and ``InvoiceLine`` rows; the three-way match (``match.py``) reads the
+received and invoiced ones (the ship notice is information), and ``services.progress``
+moves the PO by them (docs/purchase-orders.md).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from punchin.web.inbound import InboundClaimBase
 from punchin.web.statemachine import Machine
 
 QUANTITY = {"max_digits": 18, "decimal_places": 4}
+PERCENT = {"max_digits": 7, "decimal_places": 3}
 
 
 class State(models.TextChoices):
@@ -29,13 +32,30 @@ class State(models.TextChoices):
     ACKNOWLEDGED = "acknowledged", "Acknowledged by the supplier"
     NEEDS_ATTENTION = "needs_attention", "Needs attention"
     CONFIRMED = "confirmed", "Confirmed"
+    PARTIALLY_RECEIVED = "partially_received", "Partially received"
+    # "Goods received", not "Received": the store's "Received" is the order itself.
+    RECEIVED = "received", "Goods received"
+    INVOICED = "invoiced", "Invoiced"
+    PAID = "paid", "Paid"
+    CLOSED = "closed", "Closed"
     REJECTED = "rejected", "Rejected by the supplier"
     CANCELLED = "cancelled", "Cancelled"
 
 
 OPEN = (State.ACKNOWLEDGED, State.CONFIRMED)
+# Where goods may be received or returned, and where receipts and invoices move the PO
+# (``services.progress``); before, the order is not agreed, after, it is settled.
+RECEIVING = (
+    State.ACKNOWLEDGED,
+    State.CONFIRMED,
+    State.PARTIALLY_RECEIVED,
+    State.RECEIVED,
+    State.INVOICED,
+)
+_RETURNED = "goods were returned: nothing of the order is received any more"
 
-# (from, to): why. ``services.move_order`` is the only code that changes a PO's state.
+# (from, to): why. ``services.move_order`` is the only code that changes a PO's state;
+# docs/purchase-orders.md has this table in words.
 TRANSITIONS: dict[tuple[str, str], str] = {
     (State.SENT, State.ACKNOWLEDGED): "the supplier answered the latest OrderRequest 2xx",
     (State.SENT, State.NEEDS_ATTENTION): "the latest OrderRequest was refused or undeliverable",
@@ -51,6 +71,29 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (State.CONFIRMED, State.SENT): "we sent a change (OrderRequest type update)",
     (State.ACKNOWLEDGED, State.CANCELLED): "we cancelled it (OrderRequest type delete)",
     (State.CONFIRMED, State.CANCELLED): "we cancelled it (OrderRequest type delete)",
+    (State.ACKNOWLEDGED, State.PARTIALLY_RECEIVED): "part of the order was received",
+    (State.CONFIRMED, State.PARTIALLY_RECEIVED): "part of the order was received",
+    (State.ACKNOWLEDGED, State.RECEIVED): "all of the order was received",
+    (State.CONFIRMED, State.RECEIVED): "all of the order was received",
+    (State.PARTIALLY_RECEIVED, State.RECEIVED): "the rest of the order was received",
+    (State.ACKNOWLEDGED, State.INVOICED): "all received at once, and invoiced already",
+    (State.CONFIRMED, State.INVOICED): "all received at once, and invoiced already",
+    (State.PARTIALLY_RECEIVED, State.INVOICED): "the rest received, and invoiced already",
+    (State.RECEIVED, State.INVOICED): "invoices cover all that was ordered",
+    (State.PARTIALLY_RECEIVED, State.ACKNOWLEDGED): _RETURNED,
+    (State.PARTIALLY_RECEIVED, State.CONFIRMED): _RETURNED,
+    (State.RECEIVED, State.ACKNOWLEDGED): _RETURNED,
+    (State.RECEIVED, State.CONFIRMED): _RETURNED,
+    (State.RECEIVED, State.PARTIALLY_RECEIVED): "goods were returned",
+    (State.INVOICED, State.PARTIALLY_RECEIVED): "goods were returned",
+    (State.INVOICED, State.ACKNOWLEDGED): _RETURNED,
+    (State.INVOICED, State.CONFIRMED): _RETURNED,
+    (State.INVOICED, State.RECEIVED): "a credit memo took back part of what was invoiced",
+    (State.INVOICED, State.PAID): "finance paid it; the three-way match found nothing to hold",
+    (State.PARTIALLY_RECEIVED, State.CLOSED): "closed short: the rest will not come",
+    (State.RECEIVED, State.CLOSED): "closed before it was invoiced in full",
+    (State.INVOICED, State.CLOSED): "closed without payment here",
+    (State.PAID, State.CLOSED): "paid and done",
 }
 MACHINE = Machine(State, TRANSITIONS, noun="the purchase order")
 
@@ -67,7 +110,7 @@ class PurchaseOrder(models.Model):
     requester = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
-    state = models.CharField(max_length=16, choices=State.choices, default=State.SENT)
+    state = models.CharField(max_length=24, choices=State.choices, default=State.SENT)
     version = models.PositiveIntegerField(default=1, help_text="orderVersion of the latest")
     payload_id = models.CharField(
         max_length=255, blank=True, help_text="payloadID of the latest OrderRequest"
@@ -162,7 +205,12 @@ class EventKind(models.TextChoices):
     CONFIRMED = "confirmed", "Confirmed"
     REJECTED = "rejected", "Rejected by the supplier"
     SHIPPED = "shipped", "Shipped"
+    RECEIVED = "received", "Goods received"
+    RETURNED = "returned", "Goods returned"
     INVOICED = "invoiced", "Invoiced"
+    CREDITED = "credited", "Credit memo"
+    PAID = "paid", "Paid"
+    CLOSED = "closed", "Closed"
 
 
 class OrderEvent(models.Model):
@@ -185,6 +233,26 @@ class OrderEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order} {self.kind}"
+
+
+class StateChange(models.Model):
+    """The PO's history: one row per state move, written by ``services.move_order`` in
+    the move's transaction."""
+
+    order = models.ForeignKey(PurchaseOrder, on_delete=models.CASCADE, related_name="history")
+    at = models.DateTimeField(auto_now_add=True)
+    from_state = models.CharField(max_length=24, choices=State.choices)
+    to_state = models.CharField(max_length=24, choices=State.choices)
+    why = models.CharField(max_length=200)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ("at", "pk")
+
+    def __str__(self) -> str:
+        return f"{self.order} {self.from_state} -> {self.to_state}"
 
 
 class Shipment(models.Model):
@@ -213,15 +281,125 @@ class ShipmentLine(models.Model):
     quantity = models.DecimalField(**QUANTITY)
 
 
+class Receipt(models.Model):
+    """Goods receipt: what arrived (or went back) for a PO, as its requester or the
+    receiving desk recorded it. The three-way match counts these, not ship notices."""
+
+    order = models.ForeignKey(PurchaseOrder, on_delete=models.CASCADE, related_name="receipts")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ("order", "recorded_at", "pk")
+        permissions = [
+            (
+                "receive_goods",
+                "Can record goods received and returned for the organisation's orders",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order} receipt {self.pk}"
+
+
+class ReceiptLine(models.Model):
+    """A quantity received, or returned (negative, with the reason)."""
+
+    receipt = models.ForeignKey(Receipt, on_delete=models.CASCADE, related_name="lines")
+    line = models.ForeignKey(PurchaseOrderLine, on_delete=models.CASCADE, related_name="received")
+    quantity = models.DecimalField(**QUANTITY)
+    reason = models.CharField(max_length=500, blank=True, help_text="why it went back")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(quantity=0), name="a_receipt_line_moves_something"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quantity__gt=0) | ~models.Q(reason=""),
+                name="a_return_says_why",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.line} {self.quantity}"
+
+
+class MatchTolerance(models.Model):
+    """How far an invoice may stray from the order and the receipt before it is held
+    for reconciliation (``match.py``); each limit is the larger of its percentage and
+    its absolute amount. An organisation without a row gets the field defaults."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="match_tolerance"
+    )
+    quantity_percent = models.DecimalField(**PERCENT, default=Decimal(0))
+    quantity_amount = models.DecimalField(
+        **QUANTITY, default=Decimal(0), help_text="units of the line's unit of measure"
+    )
+    price_percent = models.DecimalField(**PERCENT, default=Decimal(1))
+    price_amount = models.DecimalField(**MONEY, default=Decimal("0.01"))
+    tax_percent = models.DecimalField(**PERCENT, default=Decimal(0))
+    tax_amount = models.DecimalField(**MONEY, default=Decimal("0.01"))
+    shipping_percent = models.DecimalField(**PERCENT, default=Decimal(0))
+    shipping_amount = models.DecimalField(**MONEY, default=Decimal("0.01"))
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    quantity_percent__gte=0,
+                    quantity_amount__gte=0,
+                    price_percent__gte=0,
+                    price_amount__gte=0,
+                    tax_percent__gte=0,
+                    tax_amount__gte=0,
+                    shipping_percent__gte=0,
+                    shipping_amount__gte=0,
+                ),
+                name="tolerances_are_not_negative",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"match tolerances of {self.organisation}"
+
+
+class Purpose(models.TextChoices):
+    """``InvoiceDetailRequestHeader@purpose``, the ones we record."""
+
+    STANDARD = "standard", "Invoice"
+    CREDIT_MEMO = "creditMemo", "Credit memo"
+    LINE_LEVEL_CREDIT_MEMO = "lineLevelCreditMemo", "Credit memo (lines)"
+
+
 class Invoice(models.Model):
+    """An invoice or a credit memo (``credits`` the invoice it takes back from), with the
+    summary's amounts as stated and what its own arithmetic got wrong (``problems``)."""
+
     order = models.ForeignKey(PurchaseOrder, on_delete=models.CASCADE, related_name="invoices")
     invoice_id = models.CharField(max_length=255)
     invoice_date = models.DateTimeField()
+    purpose = models.CharField(max_length=24, choices=Purpose.choices, default=Purpose.STANDARD)
+    credits = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="credit_memos"
+    )
     subtotal = models.DecimalField(**MONEY)
     tax = models.DecimalField(**MONEY, default=Decimal(0))
+    special_handling = models.DecimalField(**MONEY, default=Decimal(0))
     shipping = models.DecimalField(**MONEY, default=Decimal(0))
+    discount = models.DecimalField(**MONEY, default=Decimal(0))
+    gross = models.DecimalField(**MONEY, default=Decimal(0))
+    net = models.DecimalField(**MONEY, default=Decimal(0))
+    deposit = models.DecimalField(**MONEY, default=Decimal(0))
     due = models.DecimalField(**MONEY)
     currency = models.CharField(max_length=3)
+    problems = models.JSONField(
+        default=list, blank=True, help_text="its own arithmetic that does not add up, in words"
+    )
     document = models.ForeignKey(CxmlDocument, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
@@ -233,12 +411,31 @@ class Invoice(models.Model):
     def __str__(self) -> str:
         return f"{self.order} invoice {self.invoice_id}"
 
+    @property
+    def is_credit(self) -> bool:
+        return self.purpose != Purpose.STANDARD
+
+    @property
+    def charges(self) -> Decimal:
+        """Shipping and special handling, as the invoice page shows them together."""
+        return self.shipping + self.special_handling
+
 
 class InvoiceLine(models.Model):
     invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
     line = models.ForeignKey(PurchaseOrderLine, on_delete=models.CASCADE, related_name="invoiced")
     quantity = models.DecimalField(**QUANTITY)
     unit_price = models.DecimalField(**MONEY)
+
+    @property
+    def amount(self) -> Decimal:
+        return self.quantity * self.unit_price / self.line.price_basis_quantity
+
+    @property
+    def counted_quantity(self) -> Decimal:
+        """The units this line bills, or (negative) takes back; a price credit (the
+        quantity at a negative unit price) takes back money, not units."""
+        return Decimal(0) if self.unit_price < 0 else self.quantity
 
 
 class InboundClaim(InboundClaimBase):

@@ -38,23 +38,20 @@ from punchin.cxml.common import (
     Segment,
     Shipping,
     ShipTo,
-    Status,
+    ShortName,
     SupplierPartAuxiliaryID,
     Tax,
     Total,
     UnitPrice,
 )
 from punchin.cxml.order import OrderRequest, OrderRequestHeader, OrderRequestType
+from punchin.cxml.ordering import APPROVED, REJECTED, status_update_request
 from punchin.cxml.punchout import ItemOut
-from punchin.cxml.statusupdate import DocumentInfo, DocumentStatus, StatusUpdateRequest
 from punchin.procurement.accounts.models import OrganisationAddress
 from punchin.procurement.orders.models import PurchaseOrder, PurchaseOrderLine
 from punchin.procurement.partners.delivery import USER_AGENT
 from punchin.procurement.partners.models import SupplierPartner
 from punchin.procurement.requisitions.models import Requisition
-
-APPROVED = "approved"
-REJECTED = "rejected"
 
 
 def parties(partner: SupplierPartner) -> Parties:
@@ -71,28 +68,15 @@ def parties(partner: SupplierPartner) -> Parties:
 
 def status_update(requisition: Requisition, *, approved: bool, comment: str, by: str) -> Document:
     """P8: the cart of the PunchOutSetupRequest named by DocumentReference was approved
-    or rejected. ``Status`` 200 says the update itself is a normal one; the decision is
-    ``DocumentStatus@type``, the approver's comment its ``Comments``."""
+    or rejected (``punchin.cxml.ordering.status_update_request``)."""
     decision = APPROVED if approved else REJECTED
-    return request(
-        StatusUpdateRequest(
-            document_reference=DocumentReference(payload_id=requisition.source_payload_id),
-            status=Status(
-                code=200,
-                text="OK",
-                detail=f"Requisition {requisition.number} {decision} by {by}",
-                lang=LANG,
-            ),
-            specific_status=DocumentStatus(
-                type=decision,
-                document_info=DocumentInfo(
-                    document_id=requisition.number, document_type="requisition"
-                ),
-                comments=(Comments(text=comment, lang=LANG),) if comment else (),
-            ),
-            extrinsics=(Extrinsic(name="RequisitionID", value=requisition.number),),
-        ),
+    return status_update_request(
         parties(requisition.supplier),
+        requisition.source_payload_id,
+        approved=approved,
+        detail=f"Requisition {requisition.number} {decision} by {by}",
+        requisition_id=requisition.number,
+        comment=comment,
     )
 
 
@@ -121,7 +105,10 @@ def _quantity(value: Decimal) -> Decimal:
     return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
 
 
-def _item(order: PurchaseOrder, line: PurchaseOrderLine) -> ItemOut:
+def _item(order: PurchaseOrder, line: PurchaseOrderLine, *, omit_optional: bool) -> ItemOut:
+    """The line as the cart described it (its ShortName too); ``omit_optional`` leaves
+    out what some suppliers' readers reject (``Description/ShortName`` and
+    ``ItemOut@requestedDeliveryDate``, docs/compatibility.md)."""
     currency = order.currency
     source = line.requisition_line
     basis = None
@@ -131,7 +118,8 @@ def _item(order: PurchaseOrder, line: PurchaseOrderLine) -> ItemOut:
             conversion_factor=Decimal(1),
             unit_of_measure=line.unit_of_measure,
         )
-    when = line.requested_delivery_date
+    when = None if omit_optional else line.requested_delivery_date
+    short_name = "" if omit_optional else source.short_name.strip()
     return ItemOut(
         quantity=_quantity(line.quantity),
         line_number=line.line_number,
@@ -148,7 +136,13 @@ def _item(order: PurchaseOrder, line: PurchaseOrderLine) -> ItemOut:
             unit_price=UnitPrice(
                 money=Money(amount=line.unit_price.normalize(), currency=currency)
             ),
-            descriptions=(Description(text=line.description, lang=LANG),),
+            descriptions=(
+                Description(
+                    text=line.description,
+                    lang=LANG,
+                    short_name=ShortName(value=short_name) if short_name else None,
+                ),
+            ),
             unit_of_measure=line.unit_of_measure,
             price_basis_quantity=basis,
             classifications=(Classification(value=line.unspsc, domain="UNSPSC"),)
@@ -230,7 +224,10 @@ def order_request(
                 else None,
                 extrinsics=(Extrinsic(name="CostCenter", value=order.cost_centre),),
             ),
-            items=tuple(_item(order, line) for line in lines),
+            items=tuple(
+                _item(order, line, omit_optional=order.supplier.omit_optional_elements)
+                for line in lines
+            ),
         ),
         parties(order.supplier),
     )

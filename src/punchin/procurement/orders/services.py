@@ -19,15 +19,20 @@ from django.utils import timezone
 from punchin.cxml import Document
 from punchin.cxml.order import OrderRequestType
 from punchin.procurement.accounts.models import AddressRole, OrganisationAddress
+from punchin.procurement.accounts.services import default_address
 from punchin.procurement.orders import order_documents
+from punchin.procurement.orders.match import MATCHED, Tolerance, match_order
 from punchin.procurement.orders.models import (
     MACHINE,
     OPEN,
+    RECEIVING,
+    TRANSITIONS,
     EventKind,
     OrderEvent,
     PurchaseOrder,
     PurchaseOrderLine,
     State,
+    StateChange,
 )
 from punchin.procurement.partners.delivery import partner_key
 from punchin.procurement.partners.models import SupplierPartner
@@ -75,9 +80,7 @@ def send_decision(
 
 
 def _address(requisition: Requisition, role: AddressRole) -> OrganisationAddress | None:
-    return OrganisationAddress.objects.filter(
-        organisation=requisition.organisation, role=role, is_default=True
-    ).first()
+    return default_address(requisition.organisation, role)
 
 
 def create_purchase_order(requisition: Requisition, *, approver: AbstractUser) -> PurchaseOrder:
@@ -160,21 +163,93 @@ def _send_order(
     )
 
 
-def move_order(order: PurchaseOrder, to: State, *, version: int | None = None) -> bool:
-    """The one guarded mutator of a PO's state: True if this call made the move.
+def move_order(
+    order: PurchaseOrder,
+    to: State,
+    *,
+    version: int | None = None,
+    actor: AbstractUser | None = None,
+) -> bool:
+    """The one guarded mutator of a PO's state: True if this call made the move, and
+    then its history row (``StateChange``) is written in the same transaction.
 
     A move the table does not list raises ``InvalidTransition``; a move another
     process made first (the row no longer has the state read) returns False.
     """
     changes = {} if version is None else {"version": version}
+    source = order.state
     return MACHINE.move(
         PurchaseOrder.objects.filter(pk=order.pk),
-        (order.state,),
+        (source,),
         to,
         what=f"PO {order.number}",
         instance=order,
+        record=StateChange(
+            order=order,
+            from_state=source,
+            to_state=to,
+            why=TRANSITIONS[(source, to)][:200] if (source, to) in TRANSITIONS else "",
+            actor=actor,
+        ),
         **changes,
     )
+
+
+def progress(order: PurchaseOrder, tolerance: Tolerance | None = None) -> None:
+    """Move the (row-locked) PO to where its receipts and invoices put it: partially
+    received, received, invoiced, or back to acknowledged or confirmed once everything
+    received went back. Only from the states where goods are received (``RECEIVING``);
+    a PO paid, closed or not yet agreed stays as it is."""
+    if order.state not in RECEIVING:
+        return
+    result = match_order(order, tolerance)
+    live = [m for m in result.lines if m.agreed > 0]
+    tol = tolerance or Tolerance.of(order.organisation)
+    received_all = bool(live) and all(
+        m.received >= m.agreed or tol.quantity_ok(m.received, m.agreed) for m in live
+    )
+    invoiced_all = bool(live) and all(
+        m.invoiced >= m.agreed or tol.quantity_ok(m.invoiced, m.agreed) for m in live
+    )
+    if received_all and invoiced_all:
+        target = State.INVOICED
+    elif received_all:
+        target = State.RECEIVED
+    elif any(m.received > 0 for m in result.lines):
+        target = State.PARTIALLY_RECEIVED
+    elif order.lines.exclude(confirmation="").exists():
+        target = State.CONFIRMED
+    else:
+        target = State.ACKNOWLEDGED
+    if target != order.state and MACHINE.allows(order.state, target):
+        move_order(order, target)
+
+
+def _settle(order: PurchaseOrder, to: State, by: AbstractUser, kind: EventKind, text: str) -> None:
+    with transaction.atomic():
+        locked = PurchaseOrder.objects.select_for_update().get(pk=order.pk)
+        MACHINE.check(locked.state, to, what=f"PO {locked.number}")
+        if to == State.PAID and match_order(locked).status != MATCHED:
+            raise InvalidTransition(
+                f"PO {locked.number} is held for reconciliation: resolve what the three-way "
+                "match found (a credit memo from the supplier, or close the PO) before paying"
+            )
+        if not move_order(locked, to, actor=by):
+            raise InvalidTransition(f"PO {locked.number} changed meanwhile; reload the page")
+        OrderEvent.objects.create(order=locked, kind=kind, text=text)
+        order.state = locked.state
+
+
+def mark_paid(order: PurchaseOrder, by: AbstractUser, reference: str = "") -> None:
+    """Finance paid the invoices of a matched, invoiced PO."""
+    text = f"paid by {by.email}" + (f": {reference}" if reference else "")
+    _settle(order, State.PAID, by, EventKind.PAID, text)
+
+
+def close(order: PurchaseOrder, by: AbstractUser, comment: str = "") -> None:
+    """Nothing more is expected on the PO: what did not come will not come."""
+    text = f"closed by {by.email}" + (f": {comment}" if comment else "")
+    _settle(order, State.CLOSED, by, EventKind.CLOSED, text)
 
 
 def unchangeable(order: PurchaseOrder) -> str:
@@ -190,7 +265,7 @@ def unchangeable(order: PurchaseOrder) -> str:
             f"PO {order.number} is {order.get_state_display().lower()}; it can be changed "
             "or cancelled once the supplier has acknowledged its latest version"
         )
-    if order.shipments.exists():
+    if order.shipments.exists() or order.receipts.exists():
         return (
             f"PO {order.number} has shipped; the supplier takes no change or cancellation "
             "any more: agree a return or credit note with them"

@@ -50,6 +50,7 @@ class SupplierPartnerAdmin(admin.ModelAdmin):
                 "fields": (
                     "status_update_url",
                     "order_url",
+                    "omit_optional_elements",
                     "buyer_identity",
                     "outbound_shared_secret",
                     "outbound_auth_scheme",

@@ -23,7 +23,9 @@ def partner_key(partner: SupplierPartner) -> str:
     return str(partner.pk)
 
 
-def _auth(partner: SupplierPartner) -> Auth | None:
+def outbound_auth(partner: SupplierPartner) -> Auth | None:
+    """The HTTP authentication the partner's endpoints ask of us (ValueError if the
+    stored credential cannot be sent)."""
     if partner.outbound_auth_scheme == OutboundAuth.BASIC:
         return BasicAuth(partner.outbound_user_id, partner.outbound_password)
     if partner.outbound_auth_scheme == OutboundAuth.BEARER:
@@ -43,7 +45,7 @@ class SupplierTargets:
         if partner is None:
             raise UnknownPartner(f"no supplier partner {partner_key}")
         try:
-            auth = _auth(partner)
+            auth = outbound_auth(partner)
         except ValueError as exc:
             raise UnknownPartner(f"{partner}: outbound authentication: {exc}") from None
         return Target(

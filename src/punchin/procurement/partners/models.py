@@ -13,6 +13,7 @@ from django.db.models.functions import Lower
 
 from punchin.procurement.accounts.models import Organisation
 from punchin.web.inbound import reading_policy_field
+from punchin.web.peers import omit_optional_field
 
 
 class AuthScheme(models.TextChoices):
@@ -51,6 +52,7 @@ class SupplierPartner(models.Model):
     )
     auth_scheme = models.CharField(max_length=16, choices=AuthScheme.choices)
     reading_policy = reading_policy_field()
+    omit_optional_elements = omit_optional_field()
     basic_user_id = models.CharField(max_length=150, blank=True)
     basic_password_digest = models.CharField(max_length=64, blank=True, editable=False)
     bearer_token_digest = models.CharField(max_length=64, blank=True, editable=False)

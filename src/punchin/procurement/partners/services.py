@@ -122,14 +122,35 @@ def match_secret(secrets: list[SharedSecret], credential: Credential | None) -> 
     return found
 
 
+def _names(credentials: tuple[Credential, ...], domain: str, identity: str) -> bool:
+    """One of ``credentials`` is ``identity`` in ``domain`` (the domain in any case)."""
+    return any(
+        c.domain.strip().lower() == domain.lower() and c.identity.value.strip() == identity
+        for c in credentials
+    )
+
+
 def check_from(partner: SupplierPartner, header: Header) -> None:
     """Header/From must name the partner when its From identity is configured."""
-    if not partner.from_identity:
-        return
-    for credential in header.from_.credentials:
-        if (
-            credential.domain.strip().lower() == partner.credential_domain.lower()
-            and credential.identity.value.strip() == partner.from_identity
-        ):
-            return
-    raise Forbidden("Header/From does not name this partner")
+    if partner.from_identity and not _names(
+        header.from_.credentials, partner.credential_domain, partner.from_identity
+    ):
+        raise Forbidden("Header/From does not name this partner")
+
+
+def check_message_parties(partner: SupplierPartner, header: Header) -> None:
+    """A one-way message from the partner (the cart of classic PunchOut) names it as
+    From (when configured) and Sender, and us as To (docs/protocol.md S1.1). Such a
+    message carries no SharedSecret (S1.2): who sent it is settled by the session."""
+    check_from(partner, header)
+    if not _names(header.sender.credentials, partner.credential_domain, partner.sender_identity):
+        raise Forbidden(
+            f"Header/Sender does not name {partner} "
+            f"({partner.credential_domain} {partner.sender_identity})"
+        )
+    if partner.buyer_identity and not _names(
+        header.to.credentials, partner.credential_domain, partner.buyer_identity
+    ):
+        raise Forbidden(
+            f"Header/To does not name us ({partner.credential_domain} {partner.buyer_identity})"
+        )

@@ -20,11 +20,11 @@ from datetime import UTC, datetime
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 
-from punchin.cxml import CXMLError, Limits, read, response_document
+from punchin.cxml import response_document
 from punchin.cxml.common import URL
-from punchin.cxml.envelope import Document, Message
+from punchin.cxml.envelope import Document
 from punchin.cxml.errors import BadRequest, NotImplementedRequest
-from punchin.cxml.policy import describe
+from punchin.cxml.policy import ReadingPolicy
 from punchin.cxml.punchout import (
     PunchOutOrderMessage,
     PunchOutSetupRequest,
@@ -36,7 +36,8 @@ from punchin.procurement.documents.models import CxmlDocument
 from punchin.procurement.documents.services import record_received
 from punchin.procurement.partners.models import SharedSecret
 from punchin.procurement.punchin.poom import fetch_poom
-from punchin.procurement.requisitions.cart import Cart, read_cart
+from punchin.procurement.requisitions.cart import Cart
+from punchin.procurement.requisitions.reading import Check, read_cart_document
 from punchin.procurement.requisitions.services import create_draft
 from punchin.web.inbound import Received
 
@@ -65,32 +66,32 @@ class FetchedCart:
     cart: Cart
 
 
-async def read_poom(raw: bytes, url: str, payload_id: str) -> Cart:
-    """The fetched cart, read and checked; stored with its outcome whatever happens,
-    before anything is created from it (the audit invariant)."""
-    entry = CxmlDocument(raw=raw, peer=url, document_type="PunchOutOrderMessage")
-    try:
-        limits = Limits(max_bytes=settings.PUNCHIN_POOM_MAX_BYTES)
-        parsed = read(raw, lenient=True, limits=limits)
-        document = parsed.document
-        entry.payload_id = document.payload_id
-        message = document.body.payload if isinstance(document.body, Message) else None
-        if not isinstance(message, PunchOutOrderMessage):
-            raise BadRequest("the PoomUrl did not answer a PunchOutOrderMessage")
+def _same_payload_id(payload_id: str) -> Check:
+    """P15: a cart carries the payloadID of the PunchOutSetupRequest that announced it."""
+
+    def check(document: Document, message: PunchOutOrderMessage) -> None:
         if document.payload_id != payload_id:
             raise BadRequest(
                 f"the cart's payloadID {document.payload_id!r} differs from the "
                 f"PunchOutSetupRequest's {payload_id!r}; a cart carries its request's payloadID"
             )
-        cart = read_cart(message, settings.PUNCHIN_POOM_MAX_LINES)
-        entry.repairs = "\n".join(describe(repair) for repair in parsed.repairs)
-        entry.status_code, entry.status_text = 200, "OK"
-        return cart
-    except CXMLError as exc:
-        entry.status_code, entry.status_text, entry.detail = exc.code, exc.text, exc.detail
-        raise
+
+    return check
+
+
+async def read_poom(raw: bytes, url: str, payload_id: str) -> Cart:
+    """The fetched cart, read and checked; stored with its outcome whatever happens,
+    before anything is created from it (the audit invariant). Read leniently, as every
+    document we fetch is, its repairs logged (docs/architecture.md, "Reading policies")."""
+    entry = CxmlDocument(raw=raw, peer=url, document_type="PunchOutOrderMessage")
+    try:
+        read = read_cart_document(
+            raw, entry, ReadingPolicy.LENIENT, check=_same_payload_id(payload_id)
+        )
     finally:
         await record_received(entry)
+    assert read.cart is not None  # an empty cart was refused
+    return read.cart
 
 
 async def fetch_cart(received: SetupRequest) -> FetchedCart:

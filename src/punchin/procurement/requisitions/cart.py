@@ -1,7 +1,8 @@
 """From a PunchOutOrderMessage to requisition lines, refusing cart garbage line by line.
 
 The cXML codecs already refuse numbers that are not plain decimals (comma, exponent,
-NaN: docs/security.md row 17); this module checks what the DTD cannot say: positive
+NaN: docs/security.md row 17) or too large or too fine for any column (``DECIMAL_BOUND``,
+row 24); this module checks what the DTD cannot say: positive
 quantities, one currency, a plausible unit of measure, a part number, and a Total
 that matches the lines. Money stays ``Decimal`` throughout.
 """
@@ -18,10 +19,9 @@ from punchin.cxml.punchout import ItemIn, PunchOutOrderMessage
 
 # UN/CEFACT Recommendation 20 codes are 2-3 upper-case letters or digits (EA, BX, C62).
 _UNIT_OF_MEASURE = re.compile(r"[A-Z0-9]{2,3}")
-# What RequisitionLine's DecimalFields hold without rounding: 14 integer and 4 decimal digits.
-_MAX_INTEGER_DIGITS = 14
-_MAX_DECIMALS = 4
 _MAX_REASONS = 10
+# operationAllowed names the highest later operation: create < inspect < edit.
+OPERATIONS_ALLOWED = ("create", "inspect", "edit")
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,12 +55,8 @@ class Cart:
     supplier_total: Decimal
     tax: Decimal | None = None
     shipping: Decimal | None = None
-
-
-def _fits(value: Decimal) -> bool:
-    _sign, digits, exponent = value.as_tuple()
-    assert isinstance(exponent, int)  # the codec refuses NaN and infinity
-    return exponent >= -_MAX_DECIMALS and len(digits) + min(exponent, 0) <= _MAX_INTEGER_DIGITS
+    # What the supplier lets us reopen the cart for later (docs/protocol.md S4).
+    operation_allowed: str = "create"
 
 
 def _line(number: int, item: ItemIn, currency: str, reasons: list[str]) -> CartLine:
@@ -76,16 +72,13 @@ def _line(number: int, item: ItemIn, currency: str, reasons: list[str]) -> CartL
         reasons.append(f"{where}: unit price {money.amount} is negative")
     if money.currency != currency:
         reasons.append(f"{where}: currency {money.currency} differs from the cart's {currency}")
-    for label, value in (("quantity", item.quantity), ("unit price", money.amount)):
-        if not _fits(value):
-            reasons.append(f"{where}: {label} {value} has too many digits")
     unit = detail.unit_of_measure.strip()
     if _UNIT_OF_MEASURE.fullmatch(unit) is None:
         reasons.append(f"{where}: unit of measure {unit[:20]!r} is not a UN/CEFACT code")
     basis = Decimal(1)
     if detail.price_basis_quantity is not None:
         basis = detail.price_basis_quantity.quantity
-        if basis <= 0 or not _fits(basis):
+        if basis <= 0:
             reasons.append(f"{where}: PriceBasisQuantity {basis} is not a positive amount")
             basis = Decimal(1)
     description = detail.descriptions[0] if detail.descriptions else None
@@ -136,8 +129,8 @@ def read_cart(message: PunchOutOrderMessage, max_lines: int) -> Cart:
         Decimal(0),
     )
     for label, part in (("Tax", message.header.tax), ("Shipping", message.header.shipping)):
-        if part is not None and (part.money.amount < 0 or not _fits(part.money.amount)):
-            reasons.append(f"{label} {part.money.amount} is not a plausible amount")
+        if part is not None and part.money.amount < 0:
+            reasons.append(f"{label} {part.money.amount} is negative")
     if not reasons and header_money.amount not in (total, total + extras):
         reasons.append(
             f"Total {header_money.amount} {currency} does not equal the sum of the lines "
@@ -148,6 +141,7 @@ def read_cart(message: PunchOutOrderMessage, max_lines: int) -> Cart:
         more = f" (and {len(reasons) - _MAX_REASONS} more)" if len(reasons) > _MAX_REASONS else ""
         raise BadRequest(f"cart refused: {shown}{more}")
     header = message.header
+    allowed = header.operation_allowed.strip()
     return Cart(
         currency,
         lines,
@@ -155,4 +149,6 @@ def read_cart(message: PunchOutOrderMessage, max_lines: int) -> Cart:
         header_money.amount,
         tax=header.tax.money.amount if header.tax else None,
         shipping=header.shipping.money.amount if header.shipping else None,
+        # A value the DTD does not list allows nothing more than an order (create).
+        operation_allowed=allowed if allowed in OPERATIONS_ALLOWED else "create",
     )

@@ -26,6 +26,7 @@ class State(models.TextChoices):
 # happens; ``services.move`` is the one function that makes them, through ``MACHINE``.
 TRANSITIONS: dict[tuple[str, str], str] = {
     (State.DRAFT, State.SUBMITTED): "the requester submits it with its cost coding",
+    (State.DRAFT, State.DRAFT): "the requester edits the cart at the supplier (PunchOut edit)",
     (State.SUBMITTED, State.SUBMITTED): "one approval step of several is approved",
     (State.SUBMITTED, State.APPROVED): "the last approval step is approved",
     (State.SUBMITTED, State.REJECTED): "an approver rejects it",
@@ -64,6 +65,12 @@ class Requisition(models.Model):
     poom_payload_id = models.CharField(max_length=255)
     tax = models.DecimalField(**MONEY, null=True, blank=True, help_text="the cart's Tax")
     shipping = models.DecimalField(**MONEY, null=True, blank=True, help_text="the cart's Shipping")
+    operation_allowed = models.CharField(
+        max_length=8,
+        default="create",
+        help_text="the cart's operationAllowed: create (order only), inspect (view the cart "
+        "at the supplier) or edit (change it there)",
+    )
     # The requester's coding on submit, carried into the PO's Distribution/Accounting.
     cost_centre = models.CharField(max_length=64, blank=True)
     gl_account = models.CharField("GL account", max_length=64, blank=True)

@@ -31,6 +31,7 @@ from punchin.procurement.requisitions.models import (
     RequisitionEvent,
     RequisitionLine,
     StartPageToken,
+    State,
 )
 from punchin.procurement.sso.services import provider_of, sends_through, signs_in
 from punchin.web.statemachine import InvalidTransition
@@ -65,32 +66,19 @@ def start_page_url(
     return f"{base_url.rstrip('/')}{path}?{flags}"
 
 
-def create_draft(
-    *,
-    organisation: Organisation,
-    supplier: SupplierPartner,
-    requester: AbstractUser | None,
-    buyer_email: str,
-    cart: Cart,
-    source_payload_id: str,
-    poom_payload_id: str,
-    base_url: str,
-) -> tuple[Requisition, StartPage]:
-    """A draft requisition with its lines and a StartPage token; call inside a transaction."""
-    requisition = Requisition.objects.create(
-        number=f"REQ-{timezone.now():%Y%m%d}-{secrets.token_hex(4).upper()}",
-        organisation=organisation,
-        supplier=supplier,
-        requester=requester,
-        buyer_email=buyer_email[:254],
-        currency=cart.currency,
-        total=cart.total.quantize(_FOUR_PLACES),
-        supplier_total=cart.supplier_total,
-        tax=cart.tax,
-        shipping=cart.shipping,
-        source_payload_id=source_payload_id,
-        poom_payload_id=poom_payload_id,
-    )
+def _cart_fields(cart: Cart) -> dict[str, object]:
+    """What a requisition takes from its cart, beside the lines."""
+    return {
+        "currency": cart.currency,
+        "total": cart.total.quantize(_FOUR_PLACES),
+        "supplier_total": cart.supplier_total,
+        "tax": cart.tax,
+        "shipping": cart.shipping,
+        "operation_allowed": cart.operation_allowed,
+    }
+
+
+def _write_lines(requisition: Requisition, cart: Cart) -> None:
     RequisitionLine.objects.bulk_create(
         RequisitionLine(
             requisition=requisition,
@@ -111,6 +99,74 @@ def create_draft(
             extrinsics=line.extrinsics,
         )
         for line in cart.lines
+    )
+
+
+def new_requisition(
+    *,
+    organisation: Organisation,
+    supplier: SupplierPartner,
+    requester: AbstractUser | None,
+    buyer_email: str,
+    cart: Cart,
+    source_payload_id: str,
+    poom_payload_id: str,
+) -> Requisition:
+    """A draft requisition holding ``cart``, from Punch-in or PunchOut; call inside a
+    transaction. ``source_payload_id`` names the PunchOutSetupRequest that began it."""
+    requisition = Requisition.objects.create(
+        number=f"REQ-{timezone.now():%Y%m%d}-{secrets.token_hex(4).upper()}",
+        organisation=organisation,
+        supplier=supplier,
+        requester=requester,
+        buyer_email=buyer_email[:254],
+        source_payload_id=source_payload_id,
+        poom_payload_id=poom_payload_id,
+        **_cart_fields(cart),
+    )
+    _write_lines(requisition, cart)
+    return requisition
+
+
+def replace_cart(
+    requisition: Requisition, cart: Cart, *, poom_payload_id: str, actor: AbstractUser
+) -> None:
+    """The cart edited at the supplier replaces the draft's lines (PunchOut edit);
+    call inside a transaction. A requisition that is no longer a draft, or that
+    changed meanwhile, raises ``InvalidTransition`` and keeps its lines."""
+    move(
+        requisition,
+        State.DRAFT,
+        actor=actor,
+        action="cart edited at the supplier",
+        poom_payload_id=poom_payload_id,
+        **_cart_fields(cart),
+    )
+    requisition.lines.all().delete()
+    _write_lines(requisition, cart)
+
+
+def create_draft(
+    *,
+    organisation: Organisation,
+    supplier: SupplierPartner,
+    requester: AbstractUser | None,
+    buyer_email: str,
+    cart: Cart,
+    source_payload_id: str,
+    poom_payload_id: str,
+    base_url: str,
+) -> tuple[Requisition, StartPage]:
+    """A punched-in draft requisition and its StartPage token (P22); call inside a
+    transaction."""
+    requisition = new_requisition(
+        organisation=organisation,
+        supplier=supplier,
+        requester=requester,
+        buyer_email=buyer_email,
+        cart=cart,
+        source_payload_id=source_payload_id,
+        poom_payload_id=poom_payload_id,
     )
     token = secrets.token_urlsafe(_TOKEN_BYTES)
     buyer_exists = requester is not None

@@ -52,8 +52,11 @@ def _config(title: str) -> dict[str, object]:
     }
 
 
-def chart(title: str, figures: Sequence[Figure], *, line: bool = False) -> SafeString:
-    """A bar chart (a line chart over time) with one series per currency."""
+def chart(title: str, figures: Sequence[Figure], *, nonce: str, line: bool = False) -> SafeString:
+    """A bar chart (a line chart over time) with one series per currency.
+
+    pygal styles its chart with a ``<style>`` element scoped to the chart's random id;
+    the Content-Security-Policy lets it apply only with the page's ``nonce``."""
     labels = list(dict.fromkeys(f.label for f in figures))
     currencies = list(dict.fromkeys(f.currency for f in figures))
     kind = pygal.Line if line else pygal.Bar
@@ -66,10 +69,16 @@ def chart(title: str, figures: Sequence[Figure], *, line: bool = False) -> SafeS
         )
     tree = drawn.render_tree()
     # pygal always embeds its configuration (labels included) as an inline script for
-    # its tooltips; with the tooltip script off it is dead code, so it goes.
+    # its tooltips, and the tooltip itself hidden by a style attribute; with the tooltip
+    # script off both are dead code, so they go (the policy would refuse them anyway).
     for parent in list(tree.iter()):
         for child in list(parent):
-            if isinstance(child.tag, str) and child.tag.rsplit("}", 1)[-1] == "script":
+            if not isinstance(child.tag, str):
+                continue
+            name = child.tag.rsplit("}", 1)[-1]
+            if name == "script" or "tooltip-overlay" in child.get("class", "").split():
                 parent.remove(child)
+            elif name == "style":
+                child.set("nonce", nonce)
     # Serialised by the XML library, which escapes supplier names and cost centres.
     return mark_safe(etree.tostring(tree, encoding="unicode"))  # noqa: S308

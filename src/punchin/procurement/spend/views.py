@@ -26,7 +26,12 @@ def overview(request: HttpRequest) -> HttpResponse:
         {
             "empty": figures.empty,
             "sections": [
-                (key, title, rows, chart(title, rows, line=line) if rows else "")
+                (
+                    key,
+                    title,
+                    rows,
+                    chart(title, rows, line=line, nonce=str(request.csp_nonce)) if rows else "",
+                )
                 for key, title, rows, line in sections
             ],
         },

@@ -24,8 +24,8 @@ class BusinessAccountAdmin(admin.ModelAdmin):
 
 @admin.register(BuyingGroup)
 class BuyingGroupAdmin(admin.ModelAdmin):
-    list_display = ("name", "account", "punchin", "direct", "purchasing_mode")
-    list_filter = ("punchin", "direct")
+    list_display = ("name", "account", "direct", "punchin", "punchout", "purchasing_mode")
+    list_filter = ("direct", "punchin", "punchout")
     filter_horizontal = ("members",)
 
 

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 
 from punchin.storefront.accounts.models import BuyingGroup, Member
-from punchin.storefront.accounts.services import buying_groups
+from punchin.storefront.accounts.services import checkout_groups
 from punchin.storefront.cart.models import DeliverySpeed, PaymentMethod
 from punchin.storefront.cart.services import Checkout
 
@@ -23,7 +23,7 @@ class CheckoutForm(forms.Form):
 
     def __init__(self, member: Member, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        groups = buying_groups(member)
+        groups = checkout_groups(member)
         field = self.fields["group"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = BuyingGroup.objects.filter(pk__in=[g.pk for g in groups])

@@ -24,13 +24,32 @@ class DeliverySpeed(models.TextChoices):
 
 
 class Cart(models.Model):
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cart"
+    """A user's own cart, or the cart of one PunchOut session they shop in (which goes
+    back to the purchasing system and leaves their own cart as it was)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="carts"
+    )
+    punchout = models.OneToOneField(
+        "punchout.PunchOutSession",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="cart",
     )
     updated_at = models.DateTimeField(auto_now=True)
 
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(
+                fields=("user",),
+                condition=models.Q(punchout__isnull=True),
+                name="one_own_cart_per_user",
+            ),
+        )
+
     def __str__(self) -> str:
-        return f"cart of {self.user}"
+        return f"cart of {self.user}" + (f" ({self.punchout})" if self.punchout_id else "")
 
 
 class CartLine(models.Model):

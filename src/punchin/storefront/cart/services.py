@@ -1,4 +1,8 @@
-"""Cart operations, the add button's wording (P2) and the checkout's decision (P3)."""
+"""Cart operations, the add button's wording (P2) and the checkout's decision (P3).
+
+A user has their own cart and one per PunchOut session they shop in: ``punchout``
+names the session's (None: their own).
+"""
 
 from __future__ import annotations
 
@@ -10,9 +14,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.db.models.functions import Least
 
-from punchin.storefront.accounts.models import BuyingGroup, Member, PurchasingMode
+from punchin.storefront.accounts.models import CHECKOUT_MODES, BuyingGroup, Member, PurchasingMode
 from punchin.storefront.cart.models import Cart, CartLine, Order, OrderLine
 from punchin.storefront.catalog.models import Product
+from punchin.storefront.punchout.models import PunchOutSession
 
 # P2: "The button reads 'Add to Cart' on US, CA and JP marketplaces and 'Add to
 # Basket' on the others."
@@ -37,14 +42,20 @@ def submit_button_label(mode: PurchasingMode) -> str:
     return "Submit order for approval" if mode == PurchasingMode.PUNCHIN else "Place order"
 
 
-def cart_of(user: AbstractBaseUser) -> Cart:
-    cart, _ = Cart.objects.get_or_create(user=user)
+def cart_of(user: AbstractBaseUser, punchout: PunchOutSession | None = None) -> Cart:
+    cart, _ = Cart.objects.get_or_create(user=user, punchout=punchout)
     return cart
 
 
-def add(user: AbstractBaseUser, product: Product, quantity: int = 1) -> CartLine:
+def add(
+    user: AbstractBaseUser,
+    product: Product,
+    quantity: int = 1,
+    *,
+    punchout: PunchOutSession | None = None,
+) -> CartLine:
     """Add ``quantity`` of ``product``; a second add raises the line's quantity."""
-    cart = cart_of(user)
+    cart = cart_of(user, punchout)
     quantity = max(1, min(quantity, MAX_QUANTITY))
     try:
         with transaction.atomic():
@@ -56,9 +67,15 @@ def add(user: AbstractBaseUser, product: Product, quantity: int = 1) -> CartLine
         return CartLine.objects.get(cart=cart, product=product)
 
 
-def set_quantity(user: AbstractBaseUser, line_id: int, quantity: int) -> None:
+def set_quantity(
+    user: AbstractBaseUser,
+    line_id: int,
+    quantity: int,
+    *,
+    punchout: PunchOutSession | None = None,
+) -> None:
     """Set a line's quantity; zero removes it."""
-    lines = CartLine.objects.filter(cart__user=user, pk=line_id)
+    lines = CartLine.objects.filter(cart__user=user, cart__punchout=punchout, pk=line_id)
     if quantity <= 0:
         lines.delete()
     else:
@@ -78,8 +95,10 @@ class CartView:
         return sum(line.quantity for line in self.lines)
 
 
-def view(user: AbstractBaseUser) -> CartView:
-    lines = tuple(CartLine.objects.filter(cart__user=user).select_related("product"))
+def view(user: AbstractBaseUser, *, punchout: PunchOutSession | None = None) -> CartView:
+    lines = tuple(
+        CartLine.objects.filter(cart__user=user, cart__punchout=punchout).select_related("product")
+    )
     currencies = {line.product.currency for line in lines}
     if len(currencies) > 1:
         raise CheckoutError("The cart mixes currencies; please order them separately.")
@@ -99,8 +118,8 @@ class Checkout:
     @property
     def mode(self) -> PurchasingMode:
         mode = self.group.purchasing_mode
-        if mode is None:
-            raise CheckoutError(f"The group {self.group.name} cannot buy.")
+        if mode not in CHECKOUT_MODES:
+            raise CheckoutError(f"The group {self.group.name} cannot check out on the website.")
         return mode
 
 
@@ -134,5 +153,5 @@ def place_order(member: Member, checkout: Checkout) -> Order:
         )
         for number, line in enumerate(cart.lines, start=1)
     )
-    CartLine.objects.filter(cart__user=member.user).delete()
+    CartLine.objects.filter(cart__user=member.user, cart__punchout=None).delete()
     return order

@@ -10,13 +10,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from punchin.storefront.accounts.models import BuyingGroup, Member, PurchasingMode
-from punchin.storefront.accounts.services import member_of
+from punchin.storefront.accounts.models import CHECKOUT_MODES, BuyingGroup, Member, PurchasingMode
+from punchin.storefront.accounts.services import checkout_groups, member_of
 from punchin.storefront.cart import services
 from punchin.storefront.cart.forms import CheckoutForm
 from punchin.storefront.cart.models import DeliverySpeed, Order, PaymentMethod
 from punchin.storefront.cart.services import Checkout, CheckoutError
 from punchin.storefront.catalog.models import Product
+from punchin.storefront.punchout.active import active_session
+from punchin.storefront.punchout.models import PunchOutSession
 from punchin.storefront.submissions import services as submissions
 
 _SESSION_KEY = "checkout"
@@ -34,14 +36,37 @@ def base_url(request: HttpRequest) -> str:
     return settings.PUNCHIN_PUBLIC_URL or request.build_absolute_uri("/").rstrip("/")
 
 
+def _read_only(request: HttpRequest, session: PunchOutSession | None) -> bool:
+    """P31: an inspected cart cannot change; the buyer is told so."""
+    if session is not None and session.read_only:
+        messages.error(request, "This earlier cart is open for viewing only; it cannot change.")
+        return True
+    return False
+
+
+def _punching_out(request: HttpRequest) -> bool:
+    """Checkout is not offered in a PunchOut session: its cart goes back instead."""
+    session = active_session(request)
+    if session is not None:
+        messages.error(
+            request,
+            f"You are shopping for {session.system_name}: transfer the cart to it instead "
+            "of checking out.",
+        )
+    return session is not None
+
+
 @login_required
 def cart_page(request: HttpRequest) -> HttpResponse:
+    session = active_session(request)
     try:
-        content = services.view(request.user)
+        content = services.view(request.user, punchout=session)
     except CheckoutError as exc:
         messages.error(request, str(exc))
         content = None
-    return render(request, "cart/cart.html", {"cart": content})
+    member = member_of(request.user)
+    can_checkout = member is None or bool(checkout_groups(member))
+    return render(request, "cart/cart.html", {"cart": content, "can_checkout": can_checkout})
 
 
 @login_required
@@ -49,7 +74,10 @@ def cart_page(request: HttpRequest) -> HttpResponse:
 def add(request: HttpRequest) -> HttpResponse:
     product = get_object_or_404(Product, pk=_int(request.POST.get("product"), 0))
     quantity = _int(request.POST.get("quantity"), 1)
-    services.add(request.user, product, quantity)
+    session = active_session(request)
+    if _read_only(request, session):
+        return redirect("cart:cart")
+    services.add(request.user, product, quantity, punchout=session)
     messages.success(
         request,
         f"{product.short_name} was added to your "
@@ -66,15 +94,22 @@ def add(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def update(request: HttpRequest) -> HttpResponse:
-    services.set_quantity(
-        request.user, _int(request.POST.get("line"), 0), _int(request.POST.get("quantity"), 0)
-    )
+    session = active_session(request)
+    if not _read_only(request, session):
+        services.set_quantity(
+            request.user,
+            _int(request.POST.get("line"), 0),
+            _int(request.POST.get("quantity"), 0),
+            punchout=session,
+        )
     return redirect("cart:cart")
 
 
 @login_required
 def checkout(request: HttpRequest) -> HttpResponse:
     """P3: ask for the group, delivery address, payment method and delivery speed."""
+    if _punching_out(request):
+        return redirect("cart:cart")
     member = _member(request)
     if member is None:
         return redirect("cart:cart")
@@ -92,7 +127,7 @@ def _checkout_of(request: HttpRequest, member: Member) -> Checkout | None:
     if not data:
         return None
     group = BuyingGroup.objects.filter(pk=data.get("group"), members=member).first()
-    if group is None or group.purchasing_mode is None:
+    if group is None or group.purchasing_mode not in CHECKOUT_MODES:
         return None
     return Checkout(
         group=group,
@@ -106,6 +141,8 @@ def _checkout_of(request: HttpRequest, member: Member) -> Checkout | None:
 def review(request: HttpRequest) -> HttpResponse:
     """The order's summary with P3's button: "Submit order for approval" for a
     Punch-in group, "Place order" for a direct one."""
+    if _punching_out(request):
+        return redirect("cart:cart")
     member = _member(request)
     chosen = _checkout_of(request, member) if member else None
     if chosen is None:
@@ -124,6 +161,8 @@ def review(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def submit(request: HttpRequest) -> HttpResponse:
+    if _punching_out(request):
+        return redirect("cart:cart")
     member = _member(request)
     chosen = _checkout_of(request, member) if member else None
     if member is None or chosen is None:

@@ -51,13 +51,17 @@ class PurchasingSystemForm(forms.ModelForm):
             "inbound_identity",
             "inbound_shared_secret",
             "reading_policy",
+            "omit_optional_elements",
             *_DOCUMENT_URLS,
+            "punchout_creates_users",
+            "punchout_cart_field",
         )
         widgets: ClassVar[dict[str, Any]] = {
             "system": forms.RadioSelect,
             "auth_scheme": forms.RadioSelect,
             "deployment_mode": forms.RadioSelect,
             "reading_policy": forms.RadioSelect,
+            "punchout_cart_field": forms.RadioSelect,
             "basic_password": forms.PasswordInput(attrs={"autocomplete": "new-password"}),
             "bearer_token": forms.PasswordInput(attrs={"autocomplete": "off"}),
             "shared_secret": forms.PasswordInput(attrs={"autocomplete": "off"}),
@@ -70,7 +74,9 @@ class PurchasingSystemForm(forms.ModelForm):
             field = self.fields[name]
             assert isinstance(field, forms.TypedChoiceField)
             field.choices = [choice for choice in field.choices if choice[0]]
-        self.fields["reading_policy"].required = False  # absent: as it was (standard)
+        # Absent from an older form's POST: as they were.
+        for name in ("reading_policy", "punchout_cart_field"):
+            self.fields[name].required = False
         configured = self.instance.pk is not None
         for name in _SECRETS:
             self.fields[name].required = False
@@ -83,6 +89,9 @@ class PurchasingSystemForm(forms.ModelForm):
             if not data.get(name):
                 data[name] = getattr(self.instance, name, "")
         data["reading_policy"] = data.get("reading_policy") or self.instance.reading_policy
+        data["punchout_cart_field"] = (
+            data.get("punchout_cart_field") or self.instance.punchout_cart_field
+        )
         if problem := reading_policy_problem(data["reading_policy"]):
             self.add_error("reading_policy", problem)
         url = data.get("endpoint_url")

@@ -6,8 +6,10 @@ from urllib.parse import urlsplit
 
 from django.db import models
 
+from punchin.cxml.formpost import BASE64, URLENCODED
 from punchin.storefront.accounts.models import BusinessAccount
 from punchin.web.inbound import reading_policy_field
+from punchin.web.peers import omit_optional_field
 
 
 class SystemKind(models.TextChoices):
@@ -35,6 +37,13 @@ class AuthScheme(models.TextChoices):
 class DeploymentMode(models.TextChoices):
     TEST = "test", "Test"
     PRODUCTION = "production", "Production"
+
+
+class CartField(models.TextChoices):
+    """P33: the form field the cart goes back to the purchasing system in."""
+
+    URLENCODED = URLENCODED, "cxml-urlencoded: the document as text (the usual choice)"
+    BASE64 = BASE64, "cxml-base64: the document in Base64 (for systems that ask for it)"
 
 
 class PurchasingSystem(models.Model):
@@ -81,9 +90,24 @@ class PurchasingSystem(models.Model):
     # Where order documents go (ConfirmationRequest, ShipNoticeRequest,
     # InvoiceDetailRequest); blank: the Punch-in endpoint's origin + DEFAULT_PATHS.
     reading_policy = reading_policy_field()
+    omit_optional_elements = omit_optional_field()
     confirmation_url = models.URLField("ConfirmationRequest URL", max_length=500, blank=True)
     ship_notice_url = models.URLField("ShipNoticeRequest URL", max_length=500, blank=True)
     invoice_url = models.URLField("InvoiceDetailRequest URL", max_length=500, blank=True)
+    # Classic PunchOut (P26-P33): the system opens sessions here with its inbound
+    # credentials above; the cart goes back through the buyer's browser.
+    punchout_creates_users = models.BooleanField(
+        "Create PunchOut users on their first visit",
+        default=False,
+        help_text="a buyer your purchasing system sends who has no sign-in here yet gets "
+        "one, in your group with Punchout user access",
+    )
+    punchout_cart_field = models.CharField(
+        "How the cart goes back",
+        max_length=16,
+        choices=CartField.choices,
+        default=CartField.URLENCODED,
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     DEFAULT_PATHS = {

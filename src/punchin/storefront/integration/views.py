@@ -6,13 +6,12 @@ from __future__ import annotations
 from asgiref.sync import sync_to_async
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from punchin.storefront.accounts.models import Member
-from punchin.storefront.accounts.services import member_of
+from punchin.storefront.accounts.services import account_admin
 from punchin.storefront.cart.views import base_url
 from punchin.storefront.documents.models import CxmlDocument
 from punchin.storefront.integration.forms import PurchasingSystemForm
@@ -22,16 +21,9 @@ from punchin.storefront.submissions.testrequest import send_test_request
 from punchin.web.documents import repaired_counts
 
 
-def _admin(request: HttpRequest) -> Member:
-    member = member_of(request.user)
-    if member is None or not member.is_account_admin:
-        raise PermissionDenied("Only account admins configure the purchasing system.")
-    return member
-
-
 @login_required
 def business_settings(request: HttpRequest) -> HttpResponse:
-    member = _admin(request)
+    member = account_admin(request.user)
     return render(
         request, "integration/business_settings.html", {"system": system_of(member.account)}
     )
@@ -40,7 +32,7 @@ def business_settings(request: HttpRequest) -> HttpResponse:
 @login_required
 def configure(request: HttpRequest) -> HttpResponse:
     """P9-P10: pick the system, its endpoint, the auth scheme, identities, mode."""
-    member = _admin(request)
+    member = account_admin(request.user)
     instance = system_of(member.account) or PurchasingSystem(account=member.account)
     form = PurchasingSystemForm(request.POST or None, request.FILES or None, instance=instance)
     if request.method == "POST" and form.is_valid():
@@ -69,6 +61,7 @@ def configure(request: HttpRequest) -> HttpResponse:
             "repaired": repaired_counts(CxmlDocument, [str(instance)]).get(str(instance), 0)
             if instance.pk
             else 0,
+            "punchout_url": base_url(request) + reverse("punchout:setup_endpoint"),
         },
     )
 
@@ -79,7 +72,7 @@ async def test_request(request: HttpRequest) -> HttpResponse:
     user = await request.auser()
     if not user.is_authenticated:
         return redirect("login")
-    member = await sync_to_async(_admin)(request)
+    member = await sync_to_async(account_admin)(user)
     system = await PurchasingSystem.objects.filter(account_id=member.account_id).afirst()
     if system is None:
         return redirect("integration:configure")

@@ -10,8 +10,8 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from punchin.cxml.fulfilment import wire_quantity
 from punchin.storefront.orders.models import PurchaseOrderLine
-from punchin.storefront.orders.order_documents import wire_quantity
 from punchin.storefront.orders.services import LineChange
 
 _QUANTITY = {"min_value": Decimal(0), "max_digits": 14, "decimal_places": 3}

@@ -21,11 +21,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import transaction
 from django.db.models import Sum
 
-from punchin.cxml import Document, serialize
+from punchin.cxml import Document, fulfilment, serialize
 from punchin.cxml.fulfill import ConfirmationType
 from punchin.storefront.documents.models import CxmlDocument
 from punchin.storefront.integration.models import PurchasingSystem
-from punchin.storefront.orders import order_documents
 from punchin.storefront.orders.models import (
     DocumentLine,
     Event,
@@ -68,21 +67,19 @@ class LineChange:
 
 
 def _q(quantity: Decimal) -> str:
-    return str(order_documents.wire_quantity(quantity))
+    return str(fulfilment.wire_quantity(quantity))
 
 
 def _locked(order_pk: int) -> PurchaseOrder:
     return PurchaseOrder.objects.select_for_update().select_related("system").get(pk=order_pk)
 
 
-def _ref(order: PurchaseOrder) -> order_documents.OrderRef:
-    return order_documents.OrderRef(
-        order.order_id, order.order_date, order.payload_id, order.currency
-    )
+def _ref(order: PurchaseOrder) -> fulfilment.OrderRef:
+    return fulfilment.OrderRef(order.order_id, order.order_date, order.payload_id, order.currency)
 
 
-def _line_ref(line: PurchaseOrderLine) -> order_documents.LineRef:
-    return order_documents.LineRef(
+def _line_ref(line: PurchaseOrderLine) -> fulfilment.LineRef:
+    return fulfilment.LineRef(
         line.line_number,
         line.supplier_part_id,
         line.supplier_part_auxiliary_id,
@@ -163,7 +160,7 @@ def confirm(
     order = _locked(order_pk)
     _checked(order, Event.CONFIRM)
     lines = {line.line_number: line for line in order.lines.all()}
-    changed: list[order_documents.ConfirmedLine] = []
+    changed: list[fulfilment.ConfirmedLine] = []
     for number, change in sorted((changes or {}).items()):
         line = lines.get(number)
         if line is None:
@@ -182,7 +179,7 @@ def confirm(
         line.delivery_date = change.delivery_date
         line.save(update_fields=("confirmed_quantity", "confirmed_unit_price", "delivery_date"))
         changed.append(
-            order_documents.ConfirmedLine(
+            fulfilment.ConfirmedLine(
                 _line_ref(line), line.quantity, change.quantity, price, change.delivery_date
             )
         )
@@ -192,7 +189,7 @@ def confirm(
         (line.agreed_quantity * line.agreed_unit_price for line in lines.values()), Decimal(0)
     ).quantize(CENT)
     number = _next_number(order, OutboundKind.CONFIRMATION)
-    document = order_documents.confirmation_request(
+    document = fulfilment.confirmation_request(
         parties(order.system),
         _ref(order),
         number,
@@ -212,7 +209,7 @@ def reject(order_pk: int, by: str, comment: str = "") -> OrderDocument:
     order = _locked(order_pk)
     _checked(order, Event.REJECT)
     number = _next_number(order, OutboundKind.CONFIRMATION)
-    document = order_documents.confirmation_request(
+    document = fulfilment.confirmation_request(
         parties(order.system),
         _ref(order),
         number,
@@ -263,7 +260,7 @@ def ship(
     event = Event.SHIP_REST if complete else Event.SHIP_PART
     _checked(order, event)
     number = _next_number(order, OutboundKind.SHIP_NOTICE)
-    document = order_documents.ship_notice_request(
+    document = fulfilment.ship_notice_request(
         parties(order.system),
         _ref(order),
         number,
@@ -306,7 +303,7 @@ def invoice(
         raise FulfilmentError("Tax rate and shipping cannot be negative.")
     lines = {line.line_number: line for line in order.lines.all()}
     sent_so_far, billed = shipped(order), invoiced(order)
-    picked: list[order_documents.InvoicedLine] = []
+    picked: list[fulfilment.InvoicedLine] = []
     picked_lines: list[PurchaseOrderLine] = []
     for number, quantity in sorted(quantities.items()):
         if quantity == 0:
@@ -320,9 +317,7 @@ def invoice(
                 f"Line {number}: {_q(quantity)} cannot be invoiced; {_q(open_quantity)} shipped "
                 "units are not invoiced yet."
             )
-        picked.append(
-            order_documents.InvoicedLine(_line_ref(line), quantity, line.agreed_unit_price)
-        )
+        picked.append(fulfilment.InvoicedLine(_line_ref(line), quantity, line.agreed_unit_price))
         picked_lines.append(line)
         billed[line.pk] = billed.get(line.pk, Decimal(0)) + quantity
     if not picked:
@@ -334,9 +329,9 @@ def invoice(
     _checked(order, event)
     subtotal = sum((p.amount for p in picked), Decimal(0))
     tax = (subtotal * tax_rate / 100).quantize(CENT, rounding=ROUND_HALF_UP)
-    totals = order_documents.InvoiceTotals(subtotal, tax_rate, tax, shipping.quantize(CENT))
+    totals = fulfilment.InvoiceTotals(subtotal, tax_rate, tax, shipping.quantize(CENT))
     number = _next_number(order, OutboundKind.INVOICE)
-    document = order_documents.invoice_detail_request(
+    document = fulfilment.invoice_detail_request(
         parties(order.system), _ref(order), number, picked, totals
     )
     sent = _send(

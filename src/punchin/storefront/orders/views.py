@@ -37,6 +37,7 @@ PROFILE = {
     "StatusUpdateRequest": "orders:status_endpoint",
     "OrderRequest": "orders:order_endpoint",
     "ProfileRequest": "orders:profile_endpoint",
+    "PunchOutSetupRequest": "punchout:setup_endpoint",
 }
 profile_endpoint = endpoint(ProfileRequest, profile(PROFILE), InboundRequest)
 """``POST /cxml/profile``: which requests the store takes, and where (docs/protocol.md S12)."""

@@ -30,6 +30,7 @@ from punchin.storefront.submissions.models import (
 )
 from punchin.storefront.submissions.sending import send
 from punchin.transport import HttpReply
+from punchin.web.links import http_url
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +65,10 @@ def progress(submission: PunchInSubmission) -> Progress:
         state=submission.state,
         state_label=State(submission.state).label,
         message=submission.message,
-        redirect_url=submission.start_page_url if submission.state == State.ACCEPTED else "",
+        # The judge accepted only an allowed StartPage; the page still checks the scheme.
+        redirect_url=http_url(submission.start_page_url)
+        if submission.state == State.ACCEPTED
+        else "",
         retry_in=round(retry_in, 3),
         attempts=submission.attempts,
         max_attempts=submission.max_attempts,
@@ -174,7 +178,9 @@ def _conclude(submission: PunchInSubmission, verdict: Verdict, number: int) -> N
             lease_until=None,
         )
         # The cart now lives in the requisition; the storefront's copy is done.
-        CartLine.objects.filter(cart__in=Cart.objects.filter(user_id=submission.user_id)).delete()
+        CartLine.objects.filter(
+            cart__in=Cart.objects.filter(user_id=submission.user_id, punchout=None)
+        ).delete()
     elif verdict.outcome is Outcome.PERMANENT:
         submission.move(State.REFUSED, message=verdict.message, lease_until=None)
     elif number < submission.max_attempts:

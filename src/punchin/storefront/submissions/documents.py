@@ -112,7 +112,15 @@ def prepare(
         "PunchOutOrderMessage",
         payload_id,
         system.endpoint_url,
-        serialize(punch_out_order_message(payload_id, sides, lines, currency)),
+        serialize(
+            punch_out_order_message(
+                payload_id,
+                sides,
+                lines,
+                currency,
+                omit_optional=system.omit_optional_elements,
+            )
+        ),
     )
     token = secrets.token_urlsafe(32)
     poom = Poom.objects.create(

@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
@@ -34,6 +35,8 @@ from punchin.web import demo
 # The demo's policy: the approver approves everything; finance (the procurement
 # admin) also approves from 5,000 USD.
 FINANCE_LIMIT = Decimal(5000)
+# Members of this group record goods receipts for any of their organisation's orders.
+RECEIVING_DESK_GROUP = "Receiving desk"
 
 
 class Command(BaseCommand):
@@ -96,8 +99,16 @@ class Command(BaseCommand):
                     (demo.PUNCHIN_BUYER, False, False),
                     (demo.APPROVER, True, False),
                     (demo.PROCUREMENT_ADMIN, True, True),
+                    (demo.RECEIVING_DESK, False, False),
                 )
             }
+            desk, _ = Group.objects.get_or_create(name=RECEIVING_DESK_GROUP)
+            desk.permissions.add(
+                Permission.objects.get(
+                    codename="receive_goods", content_type__app_label="procurement_orders"
+                )
+            )
+            users[demo.RECEIVING_DESK].groups.add(desk)
             self._addresses(organisation)
             self._policy(organisation, users[demo.APPROVER], users[demo.PROCUREMENT_ADMIN])
             self._single_sign_on(organisation, sso_issuer)
@@ -105,7 +116,8 @@ class Command(BaseCommand):
             f"procurement demo: {organisation} with partner {partner} "
             f"(PoomUrl origin {host}:{port}, orders to {origin}/cxml/order); users "
             f"{demo.PUNCHIN_BUYER}, {demo.APPROVER} (approves all), "
-            f"{demo.PROCUREMENT_ADMIN} (finance from {FINANCE_LIMIT:,} USD)"
+            f"{demo.PROCUREMENT_ADMIN} (finance from {FINANCE_LIMIT:,} USD), "
+            f"{demo.RECEIVING_DESK} (receiving desk)"
         )
 
     @staticmethod

@@ -41,7 +41,10 @@ class Command(BaseCommand):
             name=demo.ORGANISATION, defaults={"marketplace": "US"}
         )
         punchin_group, _ = BuyingGroup.objects.update_or_create(
-            account=account, name="Procurement buyers", defaults={"punchin": True, "direct": False}
+            account=account,
+            name="Procurement buyers",
+            # P12: Punch-in and Punchout user access; Punch-in decides on the website.
+            defaults={"punchin": True, "punchout": True, "direct": False},
         )
         direct_group, _ = BuyingGroup.objects.update_or_create(
             account=account, name="Direct buyers", defaults={"punchin": False, "direct": True}

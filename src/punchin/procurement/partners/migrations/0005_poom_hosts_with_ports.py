@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("procurement_partners", "0003_reading_policy"),
+        ("procurement_partners", "0004_omit_optional_elements"),
     ]
 
     operations = [

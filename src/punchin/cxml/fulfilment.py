@@ -1,9 +1,10 @@
-"""The documents the store sends about an order, built from plain values.
+"""The documents a supplier sends about an order, built from plain values.
 
 ConfirmationRequest and ShipNoticeRequest (Fulfill.dtd, docs/protocol.md S9 and S10)
-and InvoiceDetailRequest (InvoiceDetail.dtd), shaped like ``tests/cxml/builders.py``.
-Each points at the order with ``OrderReference``: the buyer's orderID and orderDate
-and the payloadID of the OrderRequest in force.
+and InvoiceDetailRequest (InvoiceDetail.dtd); the models are in ``fulfill`` and
+``invoice``. Each points at the order with ``OrderReference``: the buyer's orderID and
+orderDate and the payloadID of the OrderRequest in force. The storefront sends them;
+``punchin check fulfilment-endpoint`` sends them to test a buyer's endpoints.
 """
 
 from __future__ import annotations
@@ -93,11 +94,11 @@ class LineRef:
     unit_of_measure: str
 
     def item_id(self) -> ItemID:
+        """The ItemID; an order line without a SupplierPartAuxiliaryID gets none."""
+        aux = self.supplier_part_auxiliary_id
         return ItemID(
             supplier_part_id=self.supplier_part_id,
-            supplier_part_auxiliary_id=SupplierPartAuxiliaryID(
-                value=self.supplier_part_auxiliary_id
-            ),
+            supplier_part_auxiliary_id=SupplierPartAuxiliaryID(value=aux) if aux else None,
         )
 
 

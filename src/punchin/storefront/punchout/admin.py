@@ -1,0 +1,16 @@
+from django.contrib import admin
+
+from punchin.storefront.punchout.models import PunchOutSession
+
+
+@admin.register(PunchOutSession)
+class PunchOutSessionAdmin(admin.ModelAdmin):
+    """Sessions move only through their state machine, never by hand."""
+
+    list_display = ("pk", "created_at", "system", "operation", "user_email", "state")
+    list_filter = ("state", "operation")
+    search_fields = ("user_email", "buyer_cookie")
+    exclude = ("start_digest", "key")
+
+    def has_change_permission(self, request: object, obj: object = None) -> bool:
+        return False
