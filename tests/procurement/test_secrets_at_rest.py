@@ -25,10 +25,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from punchin.cxml.punchout import ProfileRequest
+from punchin.procurement.accounts.models import Organisation
 from punchin.procurement.documents.models import CxmlDocument
 from punchin.procurement.partners.delivery import SupplierTargets, partner_key
 from punchin.procurement.partners.forms import SharedSecretForm
 from punchin.procurement.partners.models import OutboundAuth, SharedSecret, SupplierPartner
+from punchin.procurement.sso.models import IdentityProvider, Protocol
 from punchin.transport import BasicAuth
 from punchin.web import demo, encryption
 from punchin.web.delivery.models import OutboundDelivery
@@ -241,3 +243,16 @@ def test_the_web_server_refuses_to_start_in_production_without_keys(tmp_path: Pa
     finally:
         started.terminate()
         started.communicate(timeout=30)
+
+
+def test_a_stolen_identity_provider_table_holds_no_client_secret_in_clear(db: None) -> None:
+    IdentityProvider.objects.create(
+        organisation=Organisation.objects.create(name="Acme"),
+        protocol=Protocol.OIDC,
+        email_domains="acme.example",
+        issuer="https://idp.acme.example",
+        client_id="procurement",
+        client_secret="oidc-client-secret-41",
+    )
+    assert_not_in_clear(IdentityProvider, ("client_secret",), "oidc-client-secret-41")
+    assert IdentityProvider.objects.get().client_secret == "oidc-client-secret-41"
