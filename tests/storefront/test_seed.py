@@ -31,7 +31,7 @@ def test_seed_demo_twice_gives_one_ready_account() -> None:
     buyer = Member.objects.get(user__username=demo.PUNCHIN_BUYER)
     assert may_punch_out(buyer)
     assert not may_punch_out(Member.objects.get(user__username=demo.DIRECT_BUYER))
-    assert Member.objects.count() == 3
+    assert Member.objects.count() == 4  # with the single sign-on user (procurement SSO)
     assert Member.objects.get(user__username=demo.STORE_ADMIN).is_account_admin
     system = PurchasingSystem.objects.get()
     assert system.endpoint_url == "http://127.0.0.1:8002/cxml/punchin"

@@ -51,7 +51,7 @@ def transfer(session: PunchOutSession, base_url: str, now: datetime, *, empty: b
     buyer cancels (``empty``, P34). An inspected cart goes back as it came (P31)."""
     with transaction.atomic():
         locked = (
-            PunchOutSession.objects.select_for_update()
+            PunchOutSession.objects.select_for_update(of=("self",))
             .select_related("system", "user")
             .get(pk=session.pk)
         )
