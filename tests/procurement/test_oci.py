@@ -185,7 +185,7 @@ def item(part: str, quantity: str, price: str, **overrides: Any) -> oci.Item:
     return oci.Item(**values)
 
 
-def checkout(server: FakeCatalog, items: Sequence[oci.Item] | None = None) -> list[tuple[str, str]]:
+def checkout(items: Sequence[oci.Item] | None = None) -> list[tuple[str, str]]:
     """The catalog's checkout form: the ITS fields and the lines' NEW_ITEM fields."""
     lines = (
         items if items is not None else (item("PEN-BLK-12", "2", "4.50"), item("CAB", "1", "3.30"))
@@ -195,7 +195,7 @@ def checkout(server: FakeCatalog, items: Sequence[oci.Item] | None = None) -> li
 
 def returned(client: Client, catalog: PunchOutSupplier, server: FakeCatalog) -> Requisition:
     opened(client, catalog, server)
-    page = browser_post(server.hook_url, checkout(server))
+    page = browser_post(server.hook_url, checkout())
     assert page.status == 303, page.body
     number = page.location.rstrip("/").rsplit("/", 1)[-1]
     return Requisition.objects.get(number=number)
@@ -331,7 +331,7 @@ def test_the_price_unit_and_custom_fields_come_along(
         price_unit=Decimal(1000),
         other=(("MATNR", "M-77"), ("CUST_FIELD1", "CC-4711")),
     )
-    fields = [*checkout(catalog_server, [screws]), ("NEW_ITEM-TAX_RATE[1]", "19")]
+    fields = [*checkout([screws]), ("NEW_ITEM-TAX_RATE[1]", "19")]
     page = browser_post(catalog_server.hook_url, fields)
     assert page.status == 303, page.body
     (line,) = Requisition.objects.get().lines.all()
@@ -343,7 +343,7 @@ def test_the_price_unit_and_custom_fields_come_along(
 
 def test_a_cart_counts_once(catalog: PunchOutSupplier, catalog_server: FakeCatalog) -> None:
     requisition = returned(signed_in(), catalog, catalog_server)
-    again = browser_post(catalog_server.hook_url, checkout(catalog_server))
+    again = browser_post(catalog_server.hook_url, checkout())
     refused_in_layout(again, 409, "This cart was already received")
     assert requisition.number in again.body
     assert Requisition.objects.count() == 1
@@ -356,7 +356,7 @@ def test_a_bad_cart_is_refused_by_field_and_a_good_one_may_follow(
     opened(signed_in(), catalog, catalog_server)
     bad = [
         (name, value)
-        for name, value in checkout(catalog_server)
+        for name, value in checkout()
         if name not in ("NEW_ITEM-DESCRIPTION[2]", "NEW_ITEM-PRICE[1]")
     ]
     refused = browser_post(catalog_server.hook_url, [*bad, ("NEW_ITEM-QUANTITY[3]", "1,5")])
@@ -372,7 +372,7 @@ def test_a_bad_cart_is_refused_by_field_and_a_good_one_may_follow(
     entry = CxmlDocument.objects.get(document_type="OCI cart")
     assert (entry.status_code, entry.status_text) == (400, "Bad Request")
     assert PunchOutSession.objects.get().state == State.SHOPPING
-    assert browser_post(catalog_server.hook_url, checkout(catalog_server)).status == 303
+    assert browser_post(catalog_server.hook_url, checkout()).status == 303
 
 
 def test_coming_back_without_a_cart_changes_nothing(
@@ -389,7 +389,7 @@ def test_an_unknown_or_another_protocols_token_is_not_a_cart_return(
     catalog: PunchOutSupplier, catalog_server: FakeCatalog, procurement: LiveASGIServer
 ) -> None:
     opened(signed_in(), catalog, catalog_server)
-    unknown = browser_post(f"{procurement.url}/punchout/oci/not-a-token", checkout(catalog_server))
+    unknown = browser_post(f"{procurement.url}/punchout/oci/not-a-token", checkout())
     refused_in_layout(unknown, 404, "This cart return link is not one of ours")
     # The OCI session's token at the cXML receiver is not one of its sessions either.
     token = catalog_server.hook_url.rsplit("/", 1)[-1]
@@ -403,7 +403,7 @@ def test_a_cart_after_the_session_expired_is_refused(
 ) -> None:
     opened(signed_in(), catalog, catalog_server)
     PunchOutSession.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
-    late = browser_post(catalog_server.hook_url, checkout(catalog_server))
+    late = browser_post(catalog_server.hook_url, checkout())
     refused_in_layout(late, 410, "This shopping session at")
     assert "Shop again from Shop at suppliers" in late.body
     assert not Requisition.objects.exists()
@@ -416,7 +416,7 @@ def test_another_users_session_is_refused(
     other = signed_in(demo.APPROVER)
     other.get("/")
     cookie = "; ".join(f"{c.key}={c.value}" for c in other.cookies.values())
-    page = browser_post(catalog_server.hook_url, checkout(catalog_server), cookie=cookie)
+    page = browser_post(catalog_server.hook_url, checkout(), cookie=cookie)
     refused_in_layout(page, 403, "This cart belongs to another user&#x27;s shopping session")
     assert not Requisition.objects.exists()
 
@@ -426,7 +426,7 @@ def test_a_link_cannot_bring_a_cart(catalog: PunchOutSupplier, catalog_server: F
     parts = urlsplit(catalog_server.hook_url)
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
     try:
-        connection.request("GET", f"{parts.path}?{urlencode(checkout(catalog_server))}")
+        connection.request("GET", f"{parts.path}?{urlencode(checkout())}")
         response = connection.getresponse()
         assert response.status == 405
         assert "must post the cart here (method POST)" in response.read().decode()
