@@ -7,7 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from punchin.cxml import oci
@@ -37,6 +37,8 @@ def _amount(places: int, *, minimum: str = "0") -> st.SearchStrategy[Decimal]:
     )
 
 
+# No deadline: the machine is shared, and a slow example is not a wrong one.
+EXAMPLES = settings(max_examples=100, deadline=None)
 _UNIT = st.from_regex(r"[A-Z0-9]{2,3}", fullmatch=True)
 _CURRENCY = st.sampled_from(["USD", "EUR", "GBP", "CHF", "JPY"])
 
@@ -75,12 +77,14 @@ def carts(draw: st.DrawFn) -> tuple[oci.Item, ...]:
 
 
 @given(carts())
+@EXAMPLES
 def test_a_cart_reads_back_as_it_was_written(cart: tuple[oci.Item, ...]) -> None:
     fields = oci.encode(cart)
     assert oci.decode(fields, max_lines=10) == oci.Cart(cart)
 
 
 @given(carts(), st.data())
+@EXAMPLES
 def test_field_names_are_read_in_any_case(cart: tuple[oci.Item, ...], data: st.DataObject) -> None:
     fields = oci.encode(cart)
     cased = [
@@ -91,6 +95,7 @@ def test_field_names_are_read_in_any_case(cart: tuple[oci.Item, ...], data: st.D
 
 
 @given(st.text(_CHARACTERS, min_size=1, max_size=1000))
+@EXAMPLES
 def test_the_long_text_goes_in_chunks_of_132(text: str) -> None:
     (item,) = _cart()
     fields = oci.encode([oci.Item(**{**_fields_of(item), "longtext": text})])
@@ -122,6 +127,7 @@ def lines(draw: st.DrawFn) -> Line:
 
 
 @given(st.lists(lines(), min_size=1, max_size=4), _CURRENCY)
+@EXAMPLES
 def test_our_cart_lines_survive_the_trip_through_oci(sent: list[Line], currency: str) -> None:
     fields = oci.encode([oci.from_line(line, currency) for line in sent])
     cart = oci.decode(fields, max_lines=10)

@@ -395,6 +395,20 @@ def test_an_unknown_or_another_protocols_token_is_not_a_cart_return(
     token = catalog_server.hook_url.rsplit("/", 1)[-1]
     cxml = browser_post(f"{procurement.url}/punchout/return/{token}", [("cxml-urlencoded", "<x/>")])
     refused_in_layout(cxml, 404, "This cart return link is not one of ours")
+    # Nor a cXML session's token at the HOOK_URL.
+    oci_session = PunchOutSession.objects.get()
+    PunchOutSession.objects.create(
+        supplier=catalog,
+        user=oci_session.user,
+        operation="create",
+        buyer_cookie="cxml-cookie",
+        token_digest=token_digest("cxml-token"),
+        setup_payload_id="cxml-setup@test",
+        state=State.SHOPPING,
+        expires_at=oci_session.expires_at,
+    )
+    at_hook = browser_post(f"{procurement.url}/punchout/oci/cxml-token", checkout())
+    refused_in_layout(at_hook, 404, "This cart return link is not one of ours")
     assert not Requisition.objects.exists()
 
 
