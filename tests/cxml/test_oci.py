@@ -391,6 +391,14 @@ def test_returntarget_names_the_frame_when_there_is_no_target() -> None:
             "~TARGET 'x y' is not a frame name",
         ),
         ([("HOOK_URL", "https://a.example"), ("hook_url", "https://b.example")], "sent twice"),
+        (
+            [("HOOK_URL", "https://b.example/h"), ("~OkCode", "A" * 255)],
+            "~OkCode has 255 characters; at most 254 are accepted",
+        ),
+        (
+            [("HOOK_URL", "https://b.example/h"), ("USER_NAME", "N" * 201)],
+            "USER_NAME has 201 characters; at most 200",
+        ),
     ],
 )
 def test_a_bad_catalog_call_says_what_to_fix(fields: list[tuple[str, str]], said: str) -> None:

@@ -472,6 +472,9 @@ VERSIONS = ("4.0", "5.0")
 USER_EMAIL = "USER_EMAIL"
 USER_NAME = "USER_NAME"
 _ECHOED = ("~OKCODE", "~CALLER", "~TARGET")
+# What the call's fields may hold beside HOOK_URL: an email address's length at most.
+_MAX_CALL_VALUE = 254
+_MAX_USER_NAME = 200
 _READ = frozenset(
     {"HOOK_URL", "USERNAME", "PASSWORD", "OCI_VERSION", "FUNCTION", "RETURNTARGET"}
     | {USER_EMAIL, USER_NAME, *_ECHOED}
@@ -538,6 +541,12 @@ def read_call(fields: Iterable[tuple[str, str]], *, allow_http: bool) -> Catalog
             continue
         if name in found:
             raise BadRequest(f"{raw_name.strip()[:40]} was sent twice")
+        limit = MAX_URL if name == "HOOK_URL" else _MAX_CALL_VALUE
+        if len(value.strip()) > limit:
+            raise BadRequest(
+                f"{raw_name.strip()} has {len(value.strip())} characters; at most {limit} "
+                "are accepted"
+            )
         found[name] = value.strip()
         if name in _ECHOED and value.strip():
             echo.append((raw_name.strip(), value.strip()))
@@ -552,6 +561,8 @@ def read_call(fields: Iterable[tuple[str, str]], *, allow_http: bool) -> Catalog
         raise BadRequest("HOOK_URL is missing: it says where the cart goes back to")
     if (problem := hook_url_problem(hook_url, allow_http=allow_http)) is not None:
         raise BadRequest(problem)
+    if len(user_name := found.get(USER_NAME, "")) > _MAX_USER_NAME:
+        raise BadRequest(f"{USER_NAME} has {len(user_name)} characters; at most {_MAX_USER_NAME}")
     target = found.get("~TARGET") or found.get("RETURNTARGET") or ""
     if target and _TARGET.fullmatch(target) is None:
         raise BadRequest(f"~TARGET {target[:40]!r} is not a frame name (_top, _parent, ...)")
@@ -561,7 +572,7 @@ def read_call(fields: Iterable[tuple[str, str]], *, allow_http: bool) -> Catalog
         password=found.get("PASSWORD", ""),
         version=found.get("OCI_VERSION", "")[:8],
         target=target,
-        user_email=found.get(USER_EMAIL, "")[:254],
-        user_name=found.get(USER_NAME, "")[:200],
+        user_email=found.get(USER_EMAIL, ""),
+        user_name=user_name,
         echo=tuple(echo),
     )
