@@ -8,6 +8,7 @@ parties, leaving no process behind and the ports free.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -37,6 +38,7 @@ class RunningDemo:
     process: subprocess.Popen[str]
     storefront_port: int
     procurement_port: int
+    sso_port: int
     banner: str
 
     @property
@@ -77,7 +79,7 @@ def read_until(process: subprocess.Popen[str], marker: str, timeout: float, log:
 def running_demo(tmp_path: Path) -> Iterator[RunningDemo]:
     command = shutil.which("punchin", path=str(Path(sys.executable).parent))
     assert command is not None, "the punchin entry point is not installed (pip install -e .)"
-    storefront_port, procurement_port = free_ports(2)
+    storefront_port, procurement_port, sso_port = free_ports(3)
     log = tmp_path / "demo.log"
     # Its own session, like a terminal's foreground job: Ctrl-C signals the whole group.
     with log.open("w") as stderr:
@@ -86,12 +88,13 @@ def running_demo(tmp_path: Path) -> Iterator[RunningDemo]:
                 command, "demo", "--data-dir", str(tmp_path / "data"),
                 "--storefront-port", str(storefront_port),
                 "--procurement-port", str(procurement_port),
+                "--sso-port", str(sso_port),
             ],
             stdout=subprocess.PIPE, stderr=stderr, text=True, start_new_session=True,
         )  # fmt: skip
     try:
         banner = read_until(process, READY, timeout=120, log=log)
-        yield RunningDemo(process, storefront_port, procurement_port, banner)
+        yield RunningDemo(process, storefront_port, procurement_port, sso_port, banner)
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
@@ -132,6 +135,12 @@ def test_demo_prints_sites_endpoints_and_logins_serves_and_stops_on_ctrl_c(
     ):
         assert email in banner
     assert f"password for all: {logins.PASSWORD}" in banner
+    # The third process: the OpenID provider Acme's single sign-on user signs in at.
+    sso = f"http://127.0.0.1:{demo.sso_port}"
+    assert re.search(rf"OpenID provider \(Acme's single sign-on, demo only\) {sso}/\n", banner)
+    assert f"Single sign-on {logins.SSO_BUYER}" in banner
+    with urllib.request.urlopen(f"{sso}/.well-known/openid-configuration", timeout=10) as answer:  # noqa: S310
+        assert json.load(answer)["issuer"] == sso
 
     # Both sites answer (procurement's home sends a visitor to its login page).
     assert get(f"{storefront}/") == 200
@@ -165,5 +174,6 @@ def test_demo_prints_sites_endpoints_and_logins_serves_and_stops_on_ctrl_c(
     assert time.monotonic() - started < 10
     assert not is_listening(demo.storefront_port)
     assert not is_listening(demo.procurement_port)
+    assert not is_listening(demo.sso_port)
     with pytest.raises(ProcessLookupError):  # no uvicorn left behind in the group
         os.killpg(demo.process.pid, 0)

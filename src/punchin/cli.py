@@ -220,26 +220,36 @@ def show(file: Path, lenient: bool) -> None:
     help="Port of the e-procurement system.",
 )
 @click.option(
+    "--sso-port",
+    default=8003,
+    show_default=True,
+    help="Port of the demo's OpenID provider, where procurement's single sign-on user signs in.",
+)
+@click.option(
     "--data-dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("punchin-demo-data"),
     show_default=True,
     help="Where both parties keep their SQLite databases; reused on the next run.",
 )
-def demo(storefront_port: int, procurement_port: int, data_dir: Path) -> None:
+def demo(storefront_port: int, procurement_port: int, sso_port: int, data_dir: Path) -> None:
     """Run the whole Punch-in journey on this machine.
 
     Starts the storefront (supplier) and the procurement system (e-procurement) as two
     servers on 127.0.0.1, each with its own database, migrated and seeded so that a
     buyer can shop, submit the cart for approval and land in procurement at once.
-    Prints the sites, every cXML endpoint and the demo logins; Ctrl-C stops both.
+    A third process, a small OpenID provider, signs one user of the buying organisation
+    in to procurement by single sign-on. Prints the sites, every cXML endpoint and the
+    demo logins; Ctrl-C stops everything.
     """
     from punchin import demo as journey
 
-    if storefront_port == procurement_port:
-        raise ConfigurationError("--storefront-port and --procurement-port must differ")
+    if len({storefront_port, procurement_port, sso_port}) != 3:
+        raise ConfigurationError("--storefront-port, --procurement-port and --sso-port must differ")
     try:
-        code = journey.run(storefront_port, procurement_port, data_dir, echo=click.echo)
+        code = journey.run(
+            storefront_port, procurement_port, data_dir, echo=click.echo, sso_port=sso_port
+        )
     except RuntimeError as exc:
         raise click.ClickException(str(exc)) from None
     sys.exit(code)

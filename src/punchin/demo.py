@@ -2,7 +2,8 @@
 
 Each party is its own uvicorn process (uvloop + httptools, the production stack) with
 its own SQLite database under the data directory, exactly as two companies would run
-them: they share nothing but cXML over HTTP.
+them: they share nothing but cXML over HTTP. A third process, the OpenID provider
+``punchin.idp``, signs Acme's one single sign-on user in to procurement.
 """
 
 from __future__ import annotations
@@ -64,8 +65,9 @@ def manage(party: Party, data_dir: Path, *args: str) -> str:
     return result.stdout
 
 
-def prepare(storefront: Party, procurement: Party, data_dir: Path) -> None:
-    """Migrate, collect static files and seed both parties (idempotent).
+def prepare(storefront: Party, procurement: Party, data_dir: Path, sso_issuer: str = "") -> None:
+    """Migrate, collect static files and seed both parties (idempotent); with
+    ``sso_issuer``, procurement's Acme signs in at that OpenID provider.
 
     The parties share nothing but each other's URL, so both are prepared at the same
     time (the demo and every end-to-end run wait for the slower one, not the sum).
@@ -79,7 +81,13 @@ def prepare(storefront: Party, procurement: Party, data_dir: Path) -> None:
     with ThreadPoolExecutor(max_workers=2) as pool:
         jobs = [
             pool.submit(one, storefront, "--procurement-url", procurement.url),
-            pool.submit(one, procurement, "--storefront-url", storefront.url),
+            pool.submit(
+                one,
+                procurement,
+                "--storefront-url",
+                storefront.url,
+                *(("--sso-issuer", sso_issuer) if sso_issuer else ()),
+            ),
         ]
         for job in jobs:
             job.result()
@@ -107,6 +115,21 @@ def work(party: Party, data_dir: Path, output: IO[bytes] | None = None) -> subpr
     return subprocess.Popen(command, env=party_env(party, data_dir), stdout=output, stderr=stderr)
 
 
+def identity_provider(
+    idp: Party, procurement: Party, output: IO[bytes] | None = None
+) -> subprocess.Popen[bytes]:
+    """Start the OpenID provider with the demo's client (procurement) and SSO user."""
+    command = [
+        sys.executable, "-m", "punchin.idp", "--host", idp.host, "--port", str(idp.port),
+        "--title", "Acme sign-in (demo identity provider)",
+        "--client", f"{credentials.SSO_CLIENT_ID}:{credentials.SSO_CLIENT_SECRET}:"
+        f"{procurement.url}/accounts/sso/oidc/callback",
+        "--account", f"{credentials.SSO_BUYER}:{credentials.PASSWORD}:Sam:Sso",
+    ]  # fmt: skip
+    stderr = None if output is None else subprocess.STDOUT
+    return subprocess.Popen(command, stdout=output, stderr=stderr)
+
+
 def start(
     parties: Sequence[Party], data_dir: Path, output: IO[bytes] | None = None
 ) -> list[subprocess.Popen[bytes]]:
@@ -128,13 +151,14 @@ def wait_until_listening(party: Party, process: subprocess.Popen[bytes], timeout
     raise RuntimeError(f"{party.title} did not listen on {party.url} within {timeout:.0f} s")
 
 
-def banner(storefront: Party, procurement: Party, data_dir: Path) -> str:
+def banner(storefront: Party, procurement: Party, data_dir: Path, idp: Party) -> str:
     pw = credentials.PASSWORD
     return f"""
 punchin demo is running (data in {data_dir})
 
   Storefront (supplier)      {storefront.url}/
   Procurement (e-procurement) {procurement.url}/
+  OpenID provider (Acme's single sign-on, demo only) {idp.url}/
 
 cXML endpoints
   Procurement  Punch-in endpoint (PunchOutSetupRequest)  POST {procurement.url}/cxml/punchin
@@ -157,6 +181,9 @@ Demo logins (password for all: {pw})
   Procurement  {credentials.APPROVER:<34} approver: {procurement.url}/approvals/
   Procurement  {credentials.PROCUREMENT_ADMIN:<34} admin: {procurement.url}/admin/
   Procurement  {credentials.RECEIVING_DESK:<34} receiving desk: "Receive" on a purchase order
+  Single sign-on {credentials.SSO_BUYER:<32} signs in to procurement at Acme's OpenID provider:
+               punch in from the storefront as this user, or "Sign in with your
+               organisation" on procurement's login page
 
 Try it: sign in to the storefront as the Punch-in buyer, search "toner", add to cart,
 check out and press "Submit order for approval". Each party runs a delivery worker
@@ -183,14 +210,18 @@ def run(
     procurement_port: int,
     data_dir: Path,
     echo: Callable[[str], None] = print,
+    sso_port: int = 8003,
 ) -> int:
-    """Prepare and run both parties until Ctrl-C or SIGTERM; return the exit code."""
+    """Prepare and run both parties and the OpenID provider until Ctrl-C or SIGTERM;
+    return the exit code."""
     data_dir = data_dir.resolve()
     storefront = Party("storefront", "Storefront", storefront_port)
     procurement = Party("procurement", "Procurement", procurement_port)
+    idp = Party("idp", "OpenID provider", sso_port)
     echo(f"Preparing databases in {data_dir} ...")
-    prepare(storefront, procurement, data_dir)
+    prepare(storefront, procurement, data_dir, sso_issuer=idp.url)
     processes = start((storefront, procurement), data_dir)
+    processes.append(identity_provider(idp, procurement))
     stopping = False
 
     def on_term(signum: int, frame: object) -> None:
@@ -200,7 +231,8 @@ def run(
     try:
         wait_until_listening(storefront, processes[0], 30)
         wait_until_listening(procurement, processes[1], 30)
-        echo(banner(storefront, procurement, data_dir))
+        wait_until_listening(idp, processes[-1], 30)
+        echo(banner(storefront, procurement, data_dir, idp))
         while all(p.poll() is None for p in processes):
             time.sleep(0.5)
         failed = [p for p in processes if p.returncode not in (None, 0)]

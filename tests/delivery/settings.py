@@ -26,6 +26,9 @@ else:
 if os.environ.get("PUNCHIN_DELIVERY_TEST_DB"):
     _db["NAME"] = os.environ["PUNCHIN_DELIVERY_TEST_DB"]
 
+# The worker subprocesses run Django's system checks, which want a key outside
+# development: a fixed one, shared with them (punchin.web.encryption).
+PUNCHIN_SECRET_KEYS = ["XdvO9_7mIwTKWOeh_-HcfE6Npv6pUIL8toRcCUt6WsE="]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 PUNCHIN_DELIVERY_BACKOFF = 0.05
 PUNCHIN_DELIVERY_BACKOFF_CAP = 0.4

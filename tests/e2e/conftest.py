@@ -58,13 +58,16 @@ class Sites:
 
     storefront: demo.Party
     procurement: demo.Party
+    idp: demo.Party
     log: Path
 
 
 @pytest.fixture(scope="package")
 def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sites]:
     with Cluster.running(tmp_path_factory.mktemp("demo")) as cluster:
-        yield Sites(cluster.storefront, cluster.procurement, cluster.data_dir / "servers.log")
+        yield Sites(
+            cluster.storefront, cluster.procurement, cluster.idp, cluster.data_dir / "servers.log"
+        )
 
 
 @pytest.fixture(scope="package")

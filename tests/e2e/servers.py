@@ -38,11 +38,13 @@ def is_listening(port: int, host: str = "127.0.0.1") -> bool:
 @dataclass
 class Cluster:
     """Both parties as ``punchin demo`` runs them (a web process and a delivery worker
-    each), every process stoppable, killable and restartable on the same port and data
-    directory, as an operator (or a crash) would."""
+    each, and the OpenID provider procurement's single sign-on user signs in at), every
+    process stoppable, killable and restartable on the same port and data directory, as
+    an operator (or a crash) would."""
 
     storefront: demo.Party
     procurement: demo.Party
+    idp: demo.Party
     data_dir: Path
     output: IO[bytes]
     web: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
@@ -83,18 +85,20 @@ class Cluster:
     @contextmanager
     def running(cls, data_dir: Path) -> Iterator[Cluster]:
         """Prepare both parties in ``data_dir`` and run them until the block ends."""
-        storefront_port, procurement_port = free_ports(2)
+        storefront_port, procurement_port, idp_port = free_ports(3)
         storefront = demo.Party("storefront", "Storefront", storefront_port)
         procurement = demo.Party("procurement", "Procurement", procurement_port)
-        demo.prepare(storefront, procurement, data_dir)
+        idp = demo.Party("idp", "OpenID provider", idp_port)
+        demo.prepare(storefront, procurement, data_dir, sso_issuer=idp.url)
         with (data_dir / "servers.log").open("wb") as output:
-            cluster = cls(storefront, procurement, data_dir, output)
+            cluster = cls(storefront, procurement, idp, data_dir, output)
             try:
+                cluster.web["idp"] = demo.identity_provider(idp, procurement, output)
                 # Both servers start at once; the workers once the servers listen.
                 parties = {"storefront": storefront, "procurement": procurement}
                 for name, party in parties.items():
                     cluster.web[name] = demo.serve(party, data_dir, output)
-                for name, party in parties.items():
+                for name, party in {**parties, "idp": idp}.items():
                     demo.wait_until_listening(party, cluster.web[name], 30)
                 for name in parties:
                     cluster.start_worker(name)

@@ -77,7 +77,9 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sites]:
     """Parties of their own: the traffic seeded here (a delivery needing attention
     among it) must not show on the other journeys' pages."""
     with Cluster.running(tmp_path_factory.mktemp("health")) as cluster:
-        yield Sites(cluster.storefront, cluster.procurement, cluster.data_dir / "servers.log")
+        yield Sites(
+            cluster.storefront, cluster.procurement, cluster.idp, cluster.data_dir / "servers.log"
+        )
 
 
 def _seed(sites: Sites, party: demo.Party, code: str) -> int:

@@ -99,7 +99,9 @@ def sign_in(visitor: Visitor, parties: Parties, email: str) -> None:
 def log_in(visitor: Visitor, parties: Parties, email: str) -> None:
     """Procurement's log-in."""
     page = visitor.get(f"{parties.procurement.url}/accounts/login/")
-    page = visitor.submit(page, "//main//form", username=email, password=logins.PASSWORD)
+    page = visitor.submit(
+        page, "//form[@id='password-login']", username=email, password=logins.PASSWORD
+    )
     assert page.all(f"//button[contains(., 'Log out {email}')]"), f"{email} could not log in"
 
 
@@ -127,7 +129,7 @@ def punch_in(parties: Parties, words: str, quantity: int) -> tuple[Visitor, str]
     # The page's script would now ask for the attempt; without it, its fallback.
     landing = buyer.post(f"{page.url}/attempt", "storefront")
     assert "/punchin/land/" in landing.url, f"no StartPage: {landing.url}"
-    requisition = buyer.submit(landing, "//main//form", password=logins.PASSWORD)
+    requisition = buyer.submit(landing, "//form[@id='password-login']", password=logins.PASSWORD)
     number = requisition.url.rstrip("/").rsplit("/", 1)[-1]
     submitted = buyer.submit(
         requisition, "//form[@id='submit-form']", cost_centre="CC-4100", gl_account="6420"

@@ -237,7 +237,8 @@ def test_shopping_posts_a_valid_create_request_bound_to_a_new_session(
     # Stored before it was sent, with the supplier's answer.
     entry = CxmlDocument.objects.get(document_type="PunchOutSetupRequest")
     assert entry.direction == Direction.OUTBOUND
-    assert bytes(entry.raw) == received.raw
+    assert entry.sent == received.raw  # the SharedSecret masked at rest, kept encrypted
+    assert demo.SHARED_SECRET.encode() not in bytes(entry.raw)
     assert entry.payload_id == session.setup_payload_id == received.document.payload_id
     assert entry.status_code == 200
     assert b"StartPage" in bytes(entry.answer)

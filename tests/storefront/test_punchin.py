@@ -358,7 +358,8 @@ def test_every_request_and_answer_is_kept_and_shown(
     request_doc = browser.get(f"/punchin/documents/{submission.setup_request_id}").text
     assert "PunchOutSetupRequest" in request_doc
     assert demo.SHARED_SECRET not in request_doc  # shown masked, kept exactly
-    assert demo.SHARED_SECRET.encode() in bytes(submission.setup_request.raw)
+    assert demo.SHARED_SECRET.encode() not in bytes(submission.setup_request.raw)
+    assert demo.SHARED_SECRET.encode() in submission.setup_request.sent
     # Another buyer cannot read them.
     other = Browser(storefront.url).sign_in(demo.DIRECT_BUYER)
     assert other.get(f"/punchin/documents/{submission.setup_request_id}").status == 404

@@ -24,7 +24,7 @@ def test_seed_demo_twice_gives_one_ready_account() -> None:
         "Procurement buyers": PurchasingMode.PUNCHIN,
         "Direct buyers": PurchasingMode.DIRECT,
     }
-    assert Member.objects.count() == 3
+    assert Member.objects.count() == 4  # with the single sign-on user (procurement SSO)
     assert Member.objects.get(user__username=demo.STORE_ADMIN).is_account_admin
     system = PurchasingSystem.objects.get()
     assert system.endpoint_url == "http://127.0.0.1:8002/cxml/punchin"

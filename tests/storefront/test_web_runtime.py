@@ -7,8 +7,17 @@ import asyncio
 import contextlib
 from typing import Any
 
+import pytest
+
 from punchin.web import clients
 from punchin.web.asgi import SharedClient
+
+
+@pytest.fixture(autouse=True)
+def _dev(settings: Any) -> None:
+    """As the demo runs: outside development the startup wants the keys that encrypt
+    secrets at rest (tests/procurement/test_secrets_at_rest.py)."""
+    settings.PUNCHIN_DEV = True
 
 
 async def _lifespan(app: SharedClient, event: str) -> str:

@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     *DJANGO_APPS,
     "punchin.procurement.site",
     "punchin.procurement.accounts",
+    "punchin.procurement.sso",
     "punchin.procurement.partners",
     "punchin.procurement.documents",
     "punchin.procurement.requisitions",
@@ -39,6 +40,21 @@ AXES_LOCKOUT_TEMPLATE = "procurement/locked_out.html"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "requisitions:list"
 LOGOUT_REDIRECT_URL = "accounts:login"
+
+# --- Single sign-on (punchin.procurement.sso) ---------------------------------------
+# Sessions that an identity provider opened are recorded under this backend.
+AUTHENTICATION_BACKENDS += ["punchin.procurement.sso.backends.SingleSignOnBackend"]
+# djangosaml2 keeps the SAML exchange in a session cookie of its own, which the IdP's
+# cross-site POST to the Assertion Consumer Service must carry: SameSite=None needs
+# Secure, so plain-http development (the demo, tests on loopback) uses Lax instead.
+MIDDLEWARE = [*_base["MIDDLEWARE"], "djangosaml2.middleware.SamlSessionMiddleware"]
+SAML_SESSION_COOKIE_NAME = "procurement_saml_session"
+SAML_SESSION_COOKIE_SAMESITE = "None" if _base.get("SESSION_COOKIE_SECURE") else "Lax"
+# The site's own Content-Security-Policy covers the SAML views; djangosaml2 adds none.
+SAML_CSP_HANDLER = ""
+# Clocks of our server and the identity provider may differ by this much.
+PUNCHIN_SSO_CLOCK_SKEW_SECONDS = 60
+# ------------------------------------------------------------------------------------
 
 # Whole request bodies, enforced by ``punchin.web.asgi.BodyLimit`` before Django reads
 # them: a PunchOutSetupRequest is a few kilobytes; a Punch-in cart is fetched, but a

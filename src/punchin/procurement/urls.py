@@ -25,6 +25,7 @@ urlpatterns = [
     path("requisitions/", include("punchin.procurement.requisitions.urls")),
     path("punchout/", include("punchin.procurement.punchout.urls")),
     path("accounts/", include("punchin.procurement.accounts.urls")),
+    path("accounts/sso/", include("punchin.procurement.sso.urls")),
     path("partners/", include("punchin.procurement.partners.urls")),
     path("", include("punchin.procurement.site.urls")),
 ]

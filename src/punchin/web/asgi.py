@@ -7,7 +7,9 @@ cost memory and disk (docs/security.md row 5). This wrapper answers 413 at the l
 ``SharedClient``: Django's handler refuses the ASGI lifespan protocol, so nothing
 lives from server start to server stop. This wrapper answers the lifespan itself and
 opens the process's one ``CxmlClient`` (``punchin.web.clients``) at startup and
-closes it at shutdown.
+closes it at shutdown. uvicorn runs none of Django's system checks, so the startup
+also refuses to go on without the keys that encrypt secrets at rest
+(``punchin.web.encryption.problems``): a production server never starts without them.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any
 
 from punchin.cxml import http_status_for, response_document, serialize
 from punchin.cxml.errors import PayloadTooLarge
-from punchin.web import clients
+from punchin.web import clients, encryption
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -39,6 +41,10 @@ class SharedClient:
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
+                if problems := encryption.problems():
+                    failed = {"type": "lifespan.startup.failed", "message": "; ".join(problems)}
+                    await send(failed)
+                    return
                 clients.open_shared()
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":

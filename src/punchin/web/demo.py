@@ -24,3 +24,9 @@ APPROVER = "approver@acme.example"
 PROCUREMENT_ADMIN = "procurement-admin@acme.example"
 RECEIVING_DESK = "receiving@acme.example"
 FULFILMENT_STAFF = "fulfilment@store.example"
+
+# Single sign-on: procurement's Acme signs in at the demo's OpenID provider
+# (punchin.idp), which knows this one person; the store knows them too.
+SSO_BUYER = "sso@acme.example"
+SSO_CLIENT_ID = "procurement-demo"
+SSO_CLIENT_SECRET = "demo-sso-client-secret"

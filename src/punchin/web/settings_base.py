@@ -10,6 +10,10 @@ Everything a deployment changes comes from the environment:
 ``PUNCHIN_HTTPS``     "1" behind a TLS-terminating proxy: secure cookies, HSTS, https
                       redirects. The scheme comes from uvicorn's ``--proxy-headers``,
                       which believes only ``--forwarded-allow-ips`` (deploy/README.md).
+``PUNCHIN_SECRET_KEYS`` comma-separated Fernet keys that encrypt partners' secrets at
+                      rest: the first encrypts, all decrypt (``punchin.web.encryption``).
+                      Required outside PUNCHIN_DEV/PUNCHIN_DEBUG; unset there, a key
+                      derived from the secret key stands in.
 ``PUNCHIN_DELIVERY_HORIZON``, ``_BACKOFF``, ``_BACKOFF_CAP``, ``_TIMEOUT``, ``_LEASE_MARGIN``
                       seconds, the outbound queue's retry timings (docs/delivery.md);
                       unset, the queue's defaults apply (a 24 h horizon).
@@ -78,6 +82,11 @@ def _https_settings() -> dict[str, Any]:
         "SECURE_SSL_REDIRECT": True,
         "SECURE_REDIRECT_EXEMPT": [r"^cxml/"],  # partners get a cXML answer, not a 301
     }
+
+
+def _list(value: str) -> list[str]:
+    """A comma-separated variable's items, blanks dropped."""
+    return [item.strip() for item in value.split(",") if item.strip()]
 
 
 DELIVERY_TIMINGS = ("HORIZON", "BACKOFF", "BACKOFF_CAP", "TIMEOUT", "LEASE_MARGIN")
@@ -161,8 +170,9 @@ def base_settings(party: str, package: str) -> dict[str, Any]:
         "PUNCHIN_DEV": dev,
         "DATA_DIR": directory,
         "SECRET_KEY": _secret_key(directory, party),
+        "PUNCHIN_SECRET_KEYS": _list(os.environ.get("PUNCHIN_SECRET_KEYS", "")),
         "DEBUG": debug,
-        "ALLOWED_HOSTS": [h.strip() for h in hosts.split(",") if h.strip()],
+        "ALLOWED_HOSTS": _list(hosts),
         "ROOT_URLCONF": f"{package}.urls",
         "ASGI_APPLICATION": f"{package}.asgi.application",
         "DATABASES": {"default": _database(directory, party)},
@@ -257,6 +267,8 @@ DJANGO_APPS = [
     # The durable outbound queue both parties use (punchin.web.delivery).
     "django_tasks",
     "django_tasks_db",
+    # Secrets at rest (punchin.web.encryption): the key check, rotate_secret_keys.
+    "punchin.web.encryption",
     "punchin.web.delivery",
     # Integration health pages (punchin.web.health): templates only, no models.
     "punchin.web.health",

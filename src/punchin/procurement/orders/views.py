@@ -4,6 +4,9 @@ reconciliation list."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -210,35 +213,33 @@ def _settleable(request: HttpRequest, number: str) -> PurchaseOrder:
     return order
 
 
-@login_required
-@require_POST
-def order_pay(request: HttpRequest, number: str) -> HttpResponse:
+def _settle(
+    request: HttpRequest,
+    number: str,
+    act: Callable[[PurchaseOrder, Any, str], object],
+    note: tuple[str, int],
+    done: str,
+) -> HttpResponse:
+    """Pay or close: the admin's note (a form field, cut to its length), the move, and
+    the answer in words either way."""
     order = _settleable(request, number)
+    field, length = note
     try:
-        services.mark_paid(
-            order,
-            request.user,  # type: ignore[arg-type]
-            request.POST.get("reference", "").strip()[:200],
-        )
+        act(order, request.user, request.POST.get(field, "").strip()[:length])
     except InvalidTransition as refused:
         messages.error(request, str(refused))
     else:
-        messages.success(request, f"{order.number} is recorded as paid.")
+        messages.success(request, f"{order.number} {done}.")
     return redirect("orders:detail", number=number)
+
+
+@login_required
+@require_POST
+def order_pay(request: HttpRequest, number: str) -> HttpResponse:
+    return _settle(request, number, services.mark_paid, ("reference", 200), "is recorded as paid")
 
 
 @login_required
 @require_POST
 def order_close(request: HttpRequest, number: str) -> HttpResponse:
-    order = _settleable(request, number)
-    try:
-        services.close(
-            order,
-            request.user,  # type: ignore[arg-type]
-            request.POST.get("comment", "").strip()[:500],
-        )
-    except InvalidTransition as refused:
-        messages.error(request, str(refused))
-    else:
-        messages.success(request, f"{order.number} is closed.")
-    return redirect("orders:detail", number=number)
+    return _settle(request, number, services.close, ("comment", 500), "is closed")

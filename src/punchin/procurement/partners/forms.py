@@ -1,4 +1,5 @@
-"""Admin forms that take credentials in plain text once and keep only their digests."""
+"""Admin forms that take credentials in plain text once and keep only their digests, or,
+for the ones we present to partners, encrypt them (the model fields do)."""
 
 from __future__ import annotations
 
@@ -86,7 +87,7 @@ class SharedSecretForm(forms.ModelForm):
 
     class Meta:
         model = SharedSecret
-        fields = ("organisation", "label", "secret")
+        fields = ("organisation", "label", "secret", "valid_until")
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -1,17 +1,20 @@
 """Supplier partners and the credentials they punch in with.
 
-No credential is stored in plain text: SharedSecrets, basic-auth passwords and bearer
-tokens are kept as keyed SHA-256 digests (``credentials.digest``), which is enough
-because procurement only ever verifies them, and certificates as pinned SHA-256
-fingerprints.
+No credential is stored in plain text. The ones partners present to us (SharedSecrets,
+basic-auth passwords, bearer tokens) are kept as keyed SHA-256 digests
+(``credentials.digest``), which is enough because procurement only ever verifies them,
+and certificates as pinned SHA-256 fingerprints. The ones we present to them must be
+read back, so they are encrypted (``punchin.web.encryption``, docs/security.md row 28).
 """
 
 from __future__ import annotations
 
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 from punchin.procurement.accounts.models import Organisation
+from punchin.web.encryption.fields import EncryptedTextField
 from punchin.web.inbound import reading_policy_field
 from punchin.web.peers import omit_optional_field
 
@@ -71,21 +74,21 @@ class SupplierPartner(models.Model):
         blank=True, help_text="where OrderRequests (purchase orders) go, e.g. <store>/cxml/order"
     )
     # Writing back to the supplier (P8): who we say we are, the SharedSecret the store
-    # expects from us, and the HTTP authentication its endpoints ask for. Kept in plain
-    # text because we must present them; never shown back in forms, and read only at
-    # send time by the delivery resolver (partners.delivery).
+    # expects from us, and the HTTP authentication its endpoints ask for. Encrypted,
+    # since we must present them; never shown back in forms, and read only at send
+    # time by the delivery resolver (partners.delivery).
     buyer_identity = models.CharField(
         max_length=255, blank=True, help_text="our identity in From and Sender when we write"
     )
-    outbound_shared_secret = models.CharField(
+    outbound_shared_secret = EncryptedTextField(
         max_length=255, blank=True, help_text="the SharedSecret the store expects from us"
     )
     outbound_auth_scheme = models.CharField(
         max_length=16, choices=OutboundAuth.choices, default=OutboundAuth.NONE
     )
     outbound_user_id = models.CharField(max_length=150, blank=True)
-    outbound_password = models.CharField(max_length=255, blank=True)
-    outbound_bearer_token = models.CharField(max_length=500, blank=True)
+    outbound_password = EncryptedTextField(max_length=255, blank=True)
+    outbound_bearer_token = EncryptedTextField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -112,7 +115,11 @@ class SupplierPartner(models.Model):
 
 
 class SharedSecret(models.Model):
-    """One store's SharedSecret (P16): it also says which organisation the buyer is in."""
+    """One store's SharedSecret (P16): it also says which organisation the buyer is in.
+
+    A store changes its secret without a gap: the admin adds the new one for the same
+    organisation and gives the old one a ``valid_until``; both are accepted until then.
+    """
 
     partner = models.ForeignKey(
         SupplierPartner, on_delete=models.CASCADE, related_name="shared_secrets"
@@ -122,6 +129,12 @@ class SharedSecret(models.Model):
     )
     label = models.CharField(max_length=200, blank=True, help_text="e.g. the store's name")
     digest = models.CharField(max_length=64, editable=False)
+    valid_until = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="accepted until then (UTC), while the store switches to its new "
+        "SharedSecret; blank: no end",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -131,6 +144,10 @@ class SharedSecret(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner}: {self.label or self.organisation}"
+
+    @property
+    def expired(self) -> bool:
+        return self.valid_until is not None and self.valid_until <= timezone.now()
 
 
 class CertificatePin(models.Model):

@@ -15,6 +15,8 @@ import hmac
 from collections.abc import Mapping
 
 from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
 
 from punchin.cxml.envelope import Credential, Header
 from punchin.cxml.errors import BadRequest, Forbidden, Unauthorized
@@ -45,10 +47,12 @@ def sender_credential(header: Header) -> Credential | None:
 
 
 async def secrets_of_sender(credential: Credential | None) -> list[SharedSecret]:
-    """The active partner's SharedSecrets for this Sender credential (one query)."""
+    """The active partner's SharedSecrets for this Sender credential that are still
+    valid (one query): a store's old secret while it switches, and its new one."""
     if credential is None:
         return []
     query = SharedSecret.objects.select_related("partner", "organisation").filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gt=timezone.now()),
         partner__credential_domain__iexact=credential.domain.strip(),
         partner__sender_identity=credential.identity.value.strip(),
         partner__active=True,

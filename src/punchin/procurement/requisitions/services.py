@@ -33,6 +33,7 @@ from punchin.procurement.requisitions.models import (
     StartPageToken,
     State,
 )
+from punchin.procurement.sso.services import provider_of, sends_through, signs_in
 from punchin.web.statemachine import InvalidTransition
 
 _TOKEN_BYTES = 32
@@ -51,11 +52,15 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def start_page_url(base_url: str, token: str, buyer_exists: bool) -> str:
-    """The StartPage URL with the flags the supplier can read (P22)."""
+def start_page_url(
+    base_url: str, token: str, buyer_exists: bool, *, sso: bool = False, password: bool = True
+) -> str:
+    """The StartPage URL with the flags the supplier can read (P22): whether the buyer
+    will sign in through their organisation's identity provider, or with a password of
+    ours, or may choose (P40)."""
     path = reverse("landing:land", args=[token])
     flags = (
-        "requiresAuthByCredentials=1&requiresAuthBySSO=0"
+        f"requiresAuthByCredentials={int(password)}&requiresAuthBySSO={int(sso)}"
         f"&buyerExists={int(buyer_exists)}&mobileSupported=1&internetSupported=1"
     )
     return f"{base_url.rstrip('/')}{path}?{flags}"
@@ -171,7 +176,15 @@ def create_draft(
         expires_at=timezone.now() + timedelta(seconds=settings.PUNCHIN_START_PAGE_TTL_SECONDS),
         buyer_exists=buyer_exists,
     )
-    return requisition, StartPage(start_page_url(base_url, token, buyer_exists), buyer_exists)
+    provider = provider_of(organisation)
+    url = start_page_url(
+        base_url,
+        token,
+        buyer_exists,
+        sso=provider is not None and signs_in(provider, buyer_email),
+        password=not sends_through(provider, buyer_email, requester),
+    )
+    return requisition, StartPage(url, buyer_exists)
 
 
 def usable_token(token: str) -> StartPageToken:

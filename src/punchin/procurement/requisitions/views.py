@@ -16,6 +16,7 @@ from punchin.procurement.approvals.forms import SubmitForm
 from punchin.procurement.requisitions import services
 from punchin.procurement.requisitions.exceptions import LandingRefused
 from punchin.procurement.requisitions.models import Requisition
+from punchin.procurement.sso import services as sso
 from punchin.web.statemachine import InvalidTransition
 
 
@@ -30,8 +31,17 @@ def land(request: HttpRequest, token: str) -> HttpResponse:
         found = services.usable_token(token)
     except LandingRefused as refused:
         return render(request, "procurement/landing_refused.html", {"reason": refused}, status=410)
+    buyer_email = found.requisition.buyer_email
+    provider = sso.provider_of(found.requisition.organisation)
+    sso_url = sso.start_url(provider, request.path) if provider else ""
+    if not request.user.is_authenticated and sso.sends_through(
+        provider, buyer_email, found.requisition.requester
+    ):
+        # The organisation's own people sign in at its identity provider and come
+        # back here; the token in the path is what brings them back (P40).
+        return redirect(sso_url)
     form = EmailLoginForm(request, data=request.POST if request.method == "POST" else None)
-    form.fields["username"].initial = found.requisition.buyer_email
+    form.fields["username"].initial = buyer_email
     if request.method == "POST" and form.is_valid():
         login(request, form.get_user())
     if not request.user.is_authenticated:
@@ -41,7 +51,9 @@ def land(request: HttpRequest, token: str) -> HttpResponse:
             {
                 "form": form,
                 "supplier": found.requisition.supplier,
-                "buyer_email": found.requisition.buyer_email,
+                "buyer_email": buyer_email,
+                "sso_url": sso_url,
+                "sso_label": provider.label if provider else "",
             },
         )
     try:

@@ -18,7 +18,7 @@ class PurchasingSystemAdmin(admin.ModelAdmin):
     )
     list_filter = ("system", "auth_scheme", "deployment_mode")
     # Secrets are never shown back, also not to staff.
-    exclude = ("basic_password", "bearer_token", "shared_secret")
+    exclude = ("basic_password", "bearer_token", "shared_secret", "inbound_shared_secret")
     readonly_fields = ("client_cert_file", "client_key_file", "updated_at")
 
     @admin.display(description="integration health")

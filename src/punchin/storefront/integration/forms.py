@@ -61,6 +61,7 @@ class PurchasingSystemForm(forms.ModelForm):
             "deployment_mode",
             "inbound_identity",
             "inbound_shared_secret",
+            "previous_valid_until",
             "reading_policy",
             "omit_optional_elements",
             *_DOCUMENT_URLS,
@@ -78,6 +79,9 @@ class PurchasingSystemForm(forms.ModelForm):
             "bearer_token": forms.PasswordInput(attrs={"autocomplete": "off"}),
             "shared_secret": forms.PasswordInput(attrs={"autocomplete": "off"}),
             "inbound_shared_secret": forms.PasswordInput(attrs={"autocomplete": "off"}),
+            "previous_valid_until": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -102,6 +106,11 @@ class PurchasingSystemForm(forms.ModelForm):
         for name in _SECRETS:
             if not data.get(name):
                 data[name] = getattr(self.instance, name, "")
+        # A new SharedSecret for the purchasing system: the one it presented so far
+        # stays accepted until previous_valid_until, so it can switch without a gap.
+        before = self.instance.expected_secret if self.instance.pk else ""
+        if before and (data.get("inbound_shared_secret") or data.get("shared_secret")) != before:
+            self.instance.previous_inbound_shared_secret = before
         data["reading_policy"] = data.get("reading_policy") or self.instance.reading_policy
         data["punchout_cart_field"] = (
             data.get("punchout_cart_field") or self.instance.punchout_cart_field

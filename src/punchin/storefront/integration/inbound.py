@@ -1,8 +1,9 @@
 """How the store recognises a purchasing system's request, for the one inbound pipeline.
 
 The Sender carries exactly one Credential; it is matched in constant time against the
-inbound credentials of every purchasing system that uses that identity (403, the same
-answer for an unknown sender and a wrong SharedSecret: docs/security.md row 9).
+inbound credentials of every purchasing system that uses that identity, the previous
+SharedSecret too while its window lasts (403, the same answer for an unknown sender and
+a wrong SharedSecret: docs/security.md row 9).
 """
 
 from __future__ import annotations
@@ -45,7 +46,8 @@ def _system_of(document: Document) -> PurchasingSystem:
         .select_related("account")
     )
     presented = credential.shared_secret.value if credential.shared_secret else ""
-    system = holder_of(presented, ((s, s.expected_secret) for s in candidates))
+    accepted = ((s, secret) for s in candidates for secret in s.accepted_secrets())
+    system = holder_of(presented, accepted)
     if system is None:
         raise Forbidden(_NOT_RECOGNISED)
     return system

@@ -5,9 +5,11 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from django.db import models
+from django.utils import timezone
 
 from punchin.cxml.formpost import BASE64, URLENCODED
 from punchin.storefront.accounts.models import BusinessAccount
+from punchin.web.encryption.fields import EncryptedTextField
 from punchin.web.inbound import reading_policy_field
 from punchin.web.peers import omit_optional_field
 
@@ -49,8 +51,9 @@ class CartField(models.TextChoices):
 class PurchasingSystem(models.Model):
     """One per account (P13: Punch-in needs the account's integration to exist).
 
-    The secrets are stored because we must present them to the partner; they are
-    never shown back on a page, never logged, and the admin hides them.
+    The secrets are stored because we must present them to the partner (or compare
+    what it presents), so they are encrypted (docs/security.md row 28); they are never
+    shown back on a page, never logged, and the admin hides them.
     """
 
     account = models.OneToOneField(
@@ -60,15 +63,15 @@ class PurchasingSystem(models.Model):
     endpoint_url = models.URLField("Punch-in endpoint URL", max_length=500)
     auth_scheme = models.CharField(max_length=16, choices=AuthScheme.choices)
     basic_user = models.CharField("User ID", max_length=200, blank=True)
-    basic_password = models.CharField("Password", max_length=500, blank=True)
-    bearer_token = models.CharField(max_length=2000, blank=True)
+    basic_password = EncryptedTextField("Password", max_length=500, blank=True)
+    bearer_token = EncryptedTextField(max_length=2000, blank=True)
     client_cert_file = models.CharField(max_length=500, blank=True, editable=False)
     client_key_file = models.CharField(max_length=500, blank=True, editable=False)
     credential_domain = models.CharField(max_length=64, default="NetworkID")
     from_identity = models.CharField("From identity", max_length=200)
     to_identity = models.CharField("To identity", max_length=200)
     sender_identity = models.CharField("Sender identity", max_length=200)
-    shared_secret = models.CharField("SharedSecret", max_length=500)
+    shared_secret = EncryptedTextField("SharedSecret", max_length=500)
     deployment_mode = models.CharField(
         max_length=16, choices=DeploymentMode.choices, default=DeploymentMode.TEST
     )
@@ -81,11 +84,21 @@ class PurchasingSystem(models.Model):
         blank=True,
         help_text="blank: the To identity",
     )
-    inbound_shared_secret = models.CharField(
+    inbound_shared_secret = EncryptedTextField(
         "Purchasing system's SharedSecret",
         max_length=500,
         blank=True,
         help_text="blank: the same SharedSecret as above",
+    )
+    # Changing the SharedSecret the purchasing system presents without a gap: the one it
+    # presented before stays accepted until the end of the window the admin sets.
+    previous_inbound_shared_secret = EncryptedTextField(blank=True, editable=False)
+    previous_valid_until = models.DateTimeField(
+        "Keep accepting the previous SharedSecret until",
+        null=True,
+        blank=True,
+        help_text="UTC; when its SharedSecret changes, the purchasing system may "
+        "present the old one until then; blank: the old one stops at once",
     )
     # Where order documents go (ConfirmationRequest, ShipNoticeRequest,
     # InvoiceDetailRequest); blank: the Punch-in endpoint's origin + DEFAULT_PATHS.
@@ -148,6 +161,16 @@ class PurchasingSystem(models.Model):
     @property
     def expected_secret(self) -> str:
         return self.inbound_shared_secret or self.shared_secret
+
+    def accepted_secrets(self) -> list[str]:
+        """What the purchasing system may present: the expected SharedSecret, and the
+        previous one until ``previous_valid_until``."""
+        accepted = [self.expected_secret]
+        previous = self.previous_inbound_shared_secret
+        window = self.previous_valid_until
+        if previous and previous != self.expected_secret and window and timezone.now() < window:
+            accepted.append(previous)
+        return accepted
 
     def document_url(self, field: str) -> str:
         """The configured URL of ``field`` (one of DEFAULT_PATHS), or its default."""

@@ -58,6 +58,7 @@ def configure(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "system": instance if instance.pk else None,
+            "previous_accepted": bool(instance.pk) and len(instance.accepted_secrets()) > 1,
             "repaired": repaired_counts(CxmlDocument, [str(instance)]).get(str(instance), 0)
             if instance.pk
             else 0,

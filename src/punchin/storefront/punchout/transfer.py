@@ -106,7 +106,7 @@ def transfer(session: PunchOutSession, base_url: str, now: datetime, *, empty: b
     is longer than OCI keeps)."""
     with transaction.atomic():
         locked = (
-            PunchOutSession.objects.select_for_update()
+            PunchOutSession.objects.select_for_update(of=("self",))
             .select_related("system", "user")
             .get(pk=session.pk)
         )

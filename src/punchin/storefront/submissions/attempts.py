@@ -129,7 +129,7 @@ def claim(submission: PunchInSubmission) -> Claim | Progress:
     if record is None:
         return progress(PunchInSubmission.objects.get(pk=submission.pk))
     system = getattr(submission.account, "purchasing_system", None)
-    return Claim(submission, record, system, bytes(submission.setup_request.raw))
+    return Claim(submission, record, system, submission.setup_request.sent)
 
 
 async def attempt(claimed: Claim) -> Progress:

@@ -28,6 +28,6 @@ async def send_test_request(
     prepared = await sync_to_async(prepare)(
         system, user_email, [], "USD", base_url, DeploymentMode.TEST
     )
-    verdict, reply = await send(system, bytes(prepared.setup_request.raw))
+    verdict, reply = await send(system, prepared.setup_request.sent)
     answer = await sync_to_async(_record_test)(system, prepared.setup_request.pk, verdict, reply)
     return verdict, answer

@@ -1,6 +1,7 @@
 """Outbound deliveries and every attempt to make them (docs/security.md row 20: every attempt
 recorded). The document's exact bytes are stored once and sent unchanged on every
-attempt, so the partner sees the same payloadID each time and can deduplicate.
+attempt, so the partner sees the same payloadID each time and can deduplicate. They
+carry our SharedSecret, so they are stored encrypted (docs/security.md row 28).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 
 from punchin.web.documents import redact_secrets
+from punchin.web.encryption.fields import EncryptedBinaryField
 
 from .states import State
 
@@ -23,7 +25,7 @@ class OutboundDelivery(models.Model):
         max_length=255, blank=True, help_text="the partner's name when queued, for staff pages"
     )
     url = models.CharField(max_length=2048)
-    raw = models.BinaryField(help_text="the exact bytes sent on every attempt")
+    raw = EncryptedBinaryField(help_text="the exact bytes sent on every attempt (encrypted)")
     reason = models.CharField(max_length=255, blank=True, help_text="why it was sent")
     state = models.CharField(max_length=16, choices=State.choices, default=State.PENDING)
     attempts = models.PositiveIntegerField(default=0)

@@ -211,8 +211,9 @@ def _excerpted(rows: QuerySet) -> QuerySet:
 
 
 def excerpt(row: CxmlDocumentBase) -> str:
-    """The excerpt ``_excerpted`` loaded, SharedSecrets redacted (outbound rows keep
-    them as sent; a cut inside a secret redacts to the end)."""
+    """The excerpt ``_excerpted`` loaded, SharedSecrets redacted (the log stores them
+    masked; this holds whatever wrote the row, and a cut inside a secret redacts to
+    the end)."""
     head = bytes(getattr(row, "head", b"") or b"")
     return redact_secrets(head).decode("utf-8", errors="replace")
 

@@ -29,6 +29,7 @@ from punchin.procurement.partners.models import (
     SharedSecret,
     SupplierPartner,
 )
+from punchin.procurement.sso.models import IdentityProvider, Protocol
 from punchin.web import demo
 
 # The demo's policy: the approver approves everything; finance (the procurement
@@ -49,7 +50,14 @@ class Command(BaseCommand):
             "StatusUpdateRequests and OrderRequests go to its /cxml/status and /cxml/order",
         )
 
-    def handle(self, *args: Any, storefront_url: str, **options: Any) -> None:
+        parser.add_argument(
+            "--sso-issuer",
+            default="",
+            help="an OpenID provider's issuer URL: Acme's people sign in there "
+            "(the demo runs one); without it, passwords only",
+        )
+
+    def handle(self, *args: Any, storefront_url: str, sso_issuer: str = "", **options: Any) -> None:
         parts = urlsplit(storefront_url)
         host, port = parts.hostname, parts.port or (443 if parts.scheme == "https" else 80)
         if not host:
@@ -79,11 +87,8 @@ class Command(BaseCommand):
             )
             SharedSecret.objects.update_or_create(
                 partner=partner,
-                organisation=organisation,
-                defaults={
-                    "label": demo.STORE_NAME,
-                    "digest": credentials.digest(demo.SHARED_SECRET),
-                },
+                digest=credentials.digest(demo.SHARED_SECRET),
+                defaults={"organisation": organisation, "label": demo.STORE_NAME},
             )
             users = {
                 email: self._user(organisation, email, approver=approver, admin=admin)
@@ -103,12 +108,30 @@ class Command(BaseCommand):
             users[demo.RECEIVING_DESK].groups.add(desk)
             self._addresses(organisation)
             self._policy(organisation, users[demo.APPROVER], users[demo.PROCUREMENT_ADMIN])
+            self._single_sign_on(organisation, sso_issuer)
         self.stdout.write(
             f"procurement demo: {organisation} with partner {partner} "
             f"(PoomUrl origin {host}:{port}, orders to {origin}/cxml/order); users "
             f"{demo.PUNCHIN_BUYER}, {demo.APPROVER} (approves all), "
             f"{demo.PROCUREMENT_ADMIN} (finance from {FINANCE_LIMIT:,} USD), "
             f"{demo.RECEIVING_DESK} (receiving desk)"
+        )
+
+    @staticmethod
+    def _single_sign_on(organisation: Organisation, issuer: str) -> None:
+        if not issuer:
+            return
+        IdentityProvider.objects.update_or_create(
+            organisation=organisation,
+            defaults={
+                "protocol": Protocol.OIDC,
+                "enabled": True,
+                "display_name": "Acme sign-in (demo)",
+                "email_domains": demo.SSO_BUYER.rpartition("@")[2],
+                "issuer": issuer,
+                "client_id": demo.SSO_CLIENT_ID,
+                "client_secret": demo.SSO_CLIENT_SECRET,
+            },
         )
 
     @staticmethod

@@ -55,6 +55,10 @@ class Command(BaseCommand):
         ensure_member(
             account, demo.DIRECT_BUYER, demo.PASSWORD, name="Dana Direct", groups=(direct_group,)
         )
+        # Signs in to procurement through Acme's identity provider (single sign-on).
+        ensure_member(
+            account, demo.SSO_BUYER, demo.PASSWORD, name="Sam Sso", groups=(punchin_group,)
+        )
         ensure_member(
             account,
             demo.STORE_ADMIN,

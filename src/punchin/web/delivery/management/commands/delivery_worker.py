@@ -3,7 +3,8 @@
 Every option of ``db_worker`` works unchanged; ``--sweep-interval`` sets how often
 (seconds) the sweep (``punchin.web.delivery.sweep``) looks for deliveries whose task
 or worker was lost. The sweep runs in a thread beside the worker loop, with its own
-database connection; with ``--batch`` it runs once, before the batch.
+database connection; with ``--batch`` it runs once, before the batch. Outside
+development it refuses to start without ``PUNCHIN_SECRET_KEYS``.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from django_tasks_db.management.commands.db_worker import Command as DbWorkerCom
 from django_tasks_db.management.commands.db_worker import valid_interval
 
 from punchin.web.delivery.sweep import sweep
+from punchin.web.encryption import require_keys
 
 log = logging.getLogger("punchin.delivery")
 
@@ -50,6 +52,7 @@ class Command(DbWorkerCommand):
         )
 
     def handle(self, *args: Any, sweep_interval: float, **options: Any) -> None:
+        require_keys()  # the queued documents are encrypted (docs/security.md row 28)
         # With --reload the command runs twice: a supervising parent and the worker
         # child. Only the child sweeps.
         supervisor = options.get("reload") and os.environ.get(DJANGO_AUTORELOAD_ENV) != "true"

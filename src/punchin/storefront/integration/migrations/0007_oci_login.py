@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0002_punchout_user_access"),
-        ("integration", "0005_punchout_settings"),
+        ("integration", "0006_secrets_at_rest"),
     ]
 
     operations = [
