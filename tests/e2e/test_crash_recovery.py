@@ -13,14 +13,15 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import http.client
 import signal
 import threading
 import time
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import urlsplit
 
-import aiohttp
 import pytest
 from aiohttp import web
 
@@ -134,18 +135,20 @@ def _requisitions(cluster: Cluster, payload_id: str) -> int:
     return int(out.strip().splitlines()[-1])  # after the shell's own notes
 
 
-async def _post(url: str, body: bytes) -> tuple[int, bytes] | str:
+def _post(url: str, body: bytes) -> tuple[int, bytes] | str:
     """One attempt of the store's: the answer, or why there was none."""
     auth = base64.b64encode(f"{demo.ENDPOINT_USER}:{demo.ENDPOINT_PASSWORD}".encode()).decode()
     headers = {"Content-Type": "text/xml; charset=utf-8", "Authorization": f"Basic {auth}"}
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=30)
     try:
-        async with (
-            aiohttp.ClientSession() as session,
-            session.post(url, data=body, headers=headers, timeout=aiohttp.ClientTimeout(30)) as r,
-        ):
-            return r.status, await r.read()
-    except (aiohttp.ClientError, TimeoutError) as exc:
+        connection.request("POST", parts.path, body=body, headers=headers)
+        answer = connection.getresponse()
+        return answer.status, answer.read()
+    except (OSError, http.client.HTTPException) as exc:
         return type(exc).__name__
+    finally:
+        connection.close()
 
 
 def test_a_punch_in_survives_procurement_killed_mid_fetch(cluster: Cluster) -> None:
@@ -158,7 +161,7 @@ def test_a_punch_in_survives_procurement_killed_mid_fetch(cluster: Cluster) -> N
 
         # The first attempt: procurement claims the payloadID and fetches the cart...
         first: list[tuple[int, bytes] | str] = []
-        attempt = threading.Thread(target=lambda: first.append(asyncio.run(_post(endpoint, body))))
+        attempt = threading.Thread(target=lambda: first.append(_post(endpoint, body)))
         attempt.start()
         assert held.fetching.wait(30), "procurement never fetched the PoomUrl"
         # ... and dies there, its claim left "processing".
@@ -175,7 +178,7 @@ def test_a_punch_in_survives_procurement_killed_mid_fetch(cluster: Cluster) -> N
         pause = BACKOFF
         for _ in range(ATTEMPTS - 1):
             time.sleep(max(0.0, died + pause - time.monotonic()))
-            answers.append(asyncio.run(_post(endpoint, body)))
+            answers.append(_post(endpoint, body))
             if not isinstance(answers[-1], str) and answers[-1][0] == 200:
                 break
             pause += 2 * pause

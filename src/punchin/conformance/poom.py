@@ -8,11 +8,11 @@ at whether the header's Total is what the lines add up to.
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 from pathlib import Path
 
 from punchin.cxml import Document
+from punchin.cxml.cart import UNIT_OF_MEASURE
 from punchin.cxml.envelope import Message, Response
 from punchin.cxml.punchout import ItemIn, PunchOutOrderMessage
 
@@ -27,8 +27,6 @@ BUYER_COOKIE = "BuyerCookie"
 CURRENCY = "Currency"
 LINES = "Lines"
 TOTAL = "Total"
-# UN/CEFACT Recommendation 20 codes are two or three upper-case letters or digits.
-_UNIT_OF_MEASURE = re.compile(r"[A-Z0-9]{2,3}")
 
 
 def line_amount(item: ItemIn) -> Decimal:
@@ -53,7 +51,7 @@ def _item_problems(item: ItemIn, currency: str) -> list[str]:
         problems.append(f"currency {money.currency} differs from the Total's {currency}")
     if not any(d.text.strip() for d in detail.descriptions):
         problems.append("no Description text")
-    if _UNIT_OF_MEASURE.fullmatch(detail.unit_of_measure.strip()) is None:
+    if UNIT_OF_MEASURE.fullmatch(detail.unit_of_measure.strip()) is None:
         problems.append(f"UnitOfMeasure {detail.unit_of_measure[:20]!r} is not a UN/CEFACT code")
     if detail.price_basis_quantity is not None and detail.price_basis_quantity.quantity <= 0:
         problems.append("PriceBasisQuantity is not positive")

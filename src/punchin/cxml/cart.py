@@ -12,6 +12,7 @@ sends them to test a partner.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -41,6 +42,10 @@ from punchin.cxml.punchout import (
     PunchOutOrderMessageHeader,
     PunchOutSetupRequest,
 )
+
+# UN/CEFACT Recommendation 20 codes are 2-3 upper-case letters or digits (EA, BX, C62):
+# what a cart line's unit of measure must look like, however the cart came.
+UNIT_OF_MEASURE = re.compile(r"[A-Z0-9]{2,3}")
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,11 +13,20 @@ class PunchOutSupplierAdmin(admin.ModelAdmin):
 
 @admin.register(PunchOutSession)
 class PunchOutSessionAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "supplier", "user", "operation", "state", "requisition")
-    list_filter = ("state", "operation", "supplier")
+    list_display = (
+        "created_at",
+        "supplier",
+        "protocol",
+        "user",
+        "operation",
+        "state",
+        "requisition",
+    )
+    list_filter = ("state", "protocol", "operation", "supplier")
     search_fields = ("setup_payload_id", "user__email")
     readonly_fields = (
         "supplier",
+        "protocol",
         "user",
         "operation",
         "requisition",

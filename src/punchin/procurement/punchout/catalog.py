@@ -5,16 +5,16 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.db.models import QuerySet
 
-from punchin.procurement.punchout.models import Operation, Protocol, PunchOutSupplier
+from punchin.procurement.punchout.models import Operation, PunchOutSupplier
 from punchin.procurement.requisitions.models import Requisition, State
 
 
 def shoppable(user: AbstractUser) -> QuerySet[PunchOutSupplier]:
-    """The enabled PunchOut suppliers of the organisations ``user`` belongs to."""
+    """The enabled PunchOut suppliers (cXML or OCI) of the organisations ``user``
+    belongs to."""
     return (
         PunchOutSupplier.objects.filter(
             enabled=True,
-            protocol=Protocol.CXML,
             partner__active=True,
             partner__organisation__memberships__user=user,
         )

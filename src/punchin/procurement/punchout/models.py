@@ -12,9 +12,17 @@ from punchin.web.statemachine import Machine
 
 
 class Protocol(models.TextChoices):
-    """How a session is started and the cart comes back; OCI is to follow."""
+    """How a session is started and the cart comes back."""
 
     CXML = "cxml", "cXML PunchOut"
+    OCI = "oci", "OCI (SAP's Open Catalog Interface)"
+
+
+class OciVersion(models.TextChoices):
+    """The OCI_VERSION a catalog call says (docs/oci.md)."""
+
+    V4 = "4.0", "OCI 4.0"
+    V5 = "5.0", "OCI 5.0"
 
 
 class PunchOutSupplier(models.Model):
@@ -29,6 +37,13 @@ class PunchOutSupplier(models.Model):
         "setup URL", max_length=500, help_text="where the PunchOutSetupRequest is posted"
     )
     protocol = models.CharField(max_length=8, choices=Protocol.choices, default=Protocol.CXML)
+    oci_version = models.CharField(
+        "OCI version",
+        max_length=8,
+        choices=OciVersion.choices,
+        default=OciVersion.V4,
+        help_text="OCI only: the OCI_VERSION the catalog expects",
+    )
     enabled = models.BooleanField(default=False, help_text="listed on Shop at suppliers")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -68,12 +83,15 @@ class PunchOutSession(models.Model):
 
     The BuyerCookie travels to the supplier and back in the cart; the token is in the
     BrowserFormPost URL and only its SHA-256 is kept here. A cart is accepted once,
-    for this session's user, before ``expires_at`` (docs/punchout.md).
+    for this session's user, before ``expires_at`` (docs/punchout.md). An OCI session
+    (docs/oci.md) has the token in its HOOK_URL; its BuyerCookie never leaves here, and
+    ``setup_payload_id`` names the logged catalog call.
     """
 
     supplier = models.ForeignKey(
         PunchOutSupplier, on_delete=models.PROTECT, related_name="sessions"
     )
+    protocol = models.CharField(max_length=8, choices=Protocol.choices, default=Protocol.CXML)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="punchout_sessions"
     )

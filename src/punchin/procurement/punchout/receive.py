@@ -39,7 +39,13 @@ from punchin.cxml.punchout import PunchOutOrderMessage
 from punchin.procurement.documents.models import CxmlDocument
 from punchin.procurement.partners.services import check_message_parties
 from punchin.procurement.punchout.exceptions import PunchOutRefused
-from punchin.procurement.punchout.models import MACHINE, Operation, PunchOutSession, State
+from punchin.procurement.punchout.models import (
+    MACHINE,
+    Operation,
+    Protocol,
+    PunchOutSession,
+    State,
+)
 from punchin.procurement.requisitions.cart import Cart
 from punchin.procurement.requisitions.models import Origin, Requisition
 from punchin.procurement.requisitions.reading import Check, read_cart_document
@@ -50,7 +56,7 @@ from punchin.web.statemachine import InvalidTransition
 
 FIELDS = ("cxml-urlencoded", "cxml-base64")
 NOTHING_ADDED = "Nothing was added to your requisitions."
-_OUTCOME_FIELDS = ("payload_id", "status_code", "status_text", "detail", "repairs", "updated_at")
+OUTCOME_FIELDS = ("payload_id", "status_code", "status_text", "detail", "repairs", "updated_at")
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,19 +99,22 @@ def form_document(fields: Iterable[tuple[str, list[str]]]) -> bytes:
         ) from None
 
 
-def _session(token: str) -> PunchOutSession | None:
+def session_of(token: str, protocol: Protocol) -> PunchOutSession | None:
+    """The session of ``protocol`` whose return URL carries ``token``."""
     return (
         PunchOutSession.objects.select_related("supplier__partner__organisation", "requisition")
-        .filter(token_digest=token_digest(token))
+        .filter(token_digest=token_digest(token), protocol=protocol)
         .first()
     )
 
 
-def _entry(raw: bytes, peer: str, *, known: bool) -> CxmlDocument:
+def log_entry(
+    raw: bytes, peer: str, *, known: bool, document_type: str = "PunchOutOrderMessage"
+) -> CxmlDocument:
     """The document's log row; until the session is known, only a bounded record."""
     return CxmlDocument(
         direction=Direction.INBOUND,
-        document_type="PunchOutOrderMessage",
+        document_type=document_type,
         peer=peer[:255],
         raw=raw if known else raw[:UNAUTHENTICATED_PREFIX_BYTES],
         size=len(raw),
@@ -113,7 +122,20 @@ def _entry(raw: bytes, peer: str, *, known: bool) -> CxmlDocument:
     )
 
 
-def _check_session(session: PunchOutSession, user: AbstractBaseUser | AnonymousUser) -> None:
+def unknown(entry: CxmlDocument) -> PunchOutRefused:
+    """Step 1's refusal: no session has the token. The record is stored."""
+    entry.status_code, entry.status_text = 404, "Not Found"
+    entry.detail = "no PunchOut session has this return token"
+    entry.save()
+    return PunchOutRefused(
+        "This cart return link is not one of ours, or no longer exists. Shop again "
+        f"from Shop at suppliers. {NOTHING_ADDED}",
+        404,
+    )
+
+
+def check_session(session: PunchOutSession, user: AbstractBaseUser | AnonymousUser) -> None:
+    """Step 3: the session's user, a cart not yet received, its expiry."""
     if user.is_authenticated and user.pk != session.user_id:
         raise PunchOutRefused(
             "This cart belongs to another user's shopping session: it was not added to "
@@ -158,7 +180,7 @@ def _from_session(session: PunchOutSession) -> Check:
     return check
 
 
-def _apply(session: PunchOutSession, cart: Cart | None, payload_id: str) -> Returned:
+def apply_cart(session: PunchOutSession, cart: Cart | None, payload_id: str) -> Returned:
     """Step 5, in the caller's transaction."""
     now = timezone.now()
     won = MACHINE.move(
@@ -216,23 +238,15 @@ def receive(
 ) -> Returned:
     """Accept the cart posted to the BrowserFormPost URL with ``token``, or raise
     ``PunchOutRefused`` with nothing applied."""
-    session = _session(token)
+    session = session_of(token, Protocol.CXML)
     raw = form_document(fields)
     if session is None:
-        entry = _entry(raw, peer, known=False)
-        entry.status_code, entry.status_text = 404, "Not Found"
-        entry.detail = "no PunchOut session has this BrowserFormPost token"
-        entry.save()
-        raise PunchOutRefused(
-            "This cart return link is not one of ours, or no longer exists. Shop again "
-            f"from Shop at suppliers. {NOTHING_ADDED}",
-            404,
-        )
+        raise unknown(log_entry(raw, peer, known=False))
     partner = session.supplier.partner
-    entry = _entry(raw, partner.name, known=True)
+    entry = log_entry(raw, partner.name, known=True)
     entry.save()  # stored before anything acts on it
     try:
-        _check_session(session, user)
+        check_session(session, user)
         try:
             read = read_cart_document(
                 raw,
@@ -247,13 +261,18 @@ def receive(
                 exc.code if 400 <= exc.code < 600 else 400,
             ) from None
         with transaction.atomic():
-            returned = _apply(session, read.cart, read.document.payload_id)
+            returned = apply_cart(session, read.cart, read.document.payload_id)
         entry.detail = returned.message
         return returned
     except PunchOutRefused as refused:
-        if entry.status_code in (None, 200):  # else the reading's Status stays
-            entry.status_code, entry.status_text = refused.http_status, "Refused"
-        entry.detail = str(refused)
+        refusal(entry, refused)
         raise
     finally:
-        entry.save(update_fields=_OUTCOME_FIELDS)
+        entry.save(update_fields=OUTCOME_FIELDS)
+
+
+def refusal(entry: CxmlDocument, refused: PunchOutRefused) -> None:
+    """The log row of a refused cart says so (a reading's own Status stays)."""
+    if entry.status_code in (None, 200):
+        entry.status_code, entry.status_text = refused.http_status, "Refused"
+    entry.detail = str(refused)

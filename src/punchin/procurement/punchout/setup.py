@@ -115,17 +115,24 @@ def _shopper(user: AbstractUser, requisition: Requisition | None) -> Shopper:
     )
 
 
+def check_shopper(supplier: PunchOutSupplier, user: AbstractUser, protocol: Protocol) -> None:
+    """``supplier`` is open for shopping by ``protocol`` and ``user`` buys for its
+    organisation, whichever protocol starts the session."""
+    partner = supplier.partner
+    if not (supplier.enabled and partner.active and supplier.protocol == protocol):
+        raise PunchOutRefused(f"{partner} is not open for shopping at the moment.", 404)
+    if not is_member(user, partner.organisation):
+        raise PunchOutRefused(f"You do not buy for {partner.organisation}.", 403)
+
+
 def _check(
     supplier: PunchOutSupplier,
     user: AbstractUser,
     operation: Operation,
     requisition: Requisition | None,
 ) -> None:
+    check_shopper(supplier, user, Protocol.CXML)
     partner = supplier.partner
-    if not (supplier.enabled and partner.active and supplier.protocol == Protocol.CXML):
-        raise PunchOutRefused(f"{partner} is not open for shopping at the moment.", 404)
-    if not is_member(user, partner.organisation):
-        raise PunchOutRefused(f"You do not buy for {partner.organisation}.", 403)
     if not partner.buyer_identity:
         raise PunchOutRefused(
             f"{partner} is not fully set up: it has no buyer identity for us yet. "

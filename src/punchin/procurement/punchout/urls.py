@@ -10,6 +10,7 @@ urlpatterns = [
     path("requisitions/<str:number>/edit", views.edit_cart, name="edit"),
     path("requisitions/<str:number>/inspect", views.inspect_cart, name="inspect"),
     path("return/<str:token>", views.cart_return, name="return"),
+    path("oci/<str:token>", views.oci_return, name="oci_return"),
     path("suppliers/", views.suppliers, name="suppliers"),
     path("suppliers/<int:partner>/", views.supplier_settings, name="supplier"),
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl
+
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.contrib import messages
@@ -10,6 +12,7 @@ from django.contrib.auth.models import AbstractUser
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -17,11 +20,11 @@ from django.views.decorators.http import require_POST
 from punchin.cxml.status import Outcome
 from punchin.procurement.accounts.services import admin_organisations
 from punchin.procurement.partners.models import SupplierPartner
-from punchin.procurement.punchout import receive, setup
+from punchin.procurement.punchout import oci, receive, setup
 from punchin.procurement.punchout.catalog import shoppable
 from punchin.procurement.punchout.exceptions import PunchOutRefused
 from punchin.procurement.punchout.forms import PunchOutSupplierForm
-from punchin.procurement.punchout.models import Operation, PunchOutSupplier
+from punchin.procurement.punchout.models import Operation, Protocol, PunchOutSupplier
 from punchin.procurement.requisitions.models import Requisition
 
 
@@ -77,6 +80,10 @@ def _refusal(reason: str, title: str = "This cannot be done") -> dict[str, str]:
     return {"title": title, "reason": reason}
 
 
+# Every field OCI defines, and long text in chunks: room for a full cart.
+_FIELDS_PER_LINE = 64
+
+
 def _base_url(request: HttpRequest) -> str:
     public: str = settings.PUNCHIN_PUBLIC_URL
     return public or request.build_absolute_uri("/")
@@ -128,7 +135,32 @@ async def _start(
 
 @require_POST
 async def start_shopping(request: HttpRequest, pk: int) -> HttpResponse:
+    protocol = (
+        await PunchOutSupplier.objects.filter(pk=pk).values_list("protocol", flat=True).afirst()
+    )
+    if protocol == Protocol.OCI:
+        return await sync_to_async(_open_catalog)(request, pk)
     return await _start(request, Operation.CREATE, supplier=pk)
+
+
+def _open_catalog(request: HttpRequest, pk: int) -> HttpResponse:
+    """OCI: a page whose form takes the browser to the catalog with the call's fields
+    (the catalog login among them, so it is posted, never put in a URL, and the page
+    is not cached)."""
+    user: AbstractUser = request.user  # type: ignore[assignment]
+    if not user.is_authenticated:
+        return redirect(f"{reverse('accounts:login')}?next={reverse('punchout:shop')}")
+    supplier = get_object_or_404(
+        PunchOutSupplier.objects.select_related("partner__organisation"), pk=pk
+    )
+    try:
+        launch = oci.begin(supplier, user, base_url=_base_url(request))
+    except PunchOutRefused as refused:
+        context = _refusal(str(refused))
+        return render(request, "punchout/refused.html", context, status=refused.http_status)
+    response = render(request, "punchout/oci_launch.html", {"launch": launch, "supplier": supplier})
+    add_never_cache_headers(response)
+    return response
 
 
 @require_POST
@@ -156,6 +188,59 @@ def cart_return(request: HttpRequest, token: str) -> HttpResponse:
     except PunchOutRefused as refused:
         context = _refusal(str(refused), "The cart could not be accepted")
         return render(request, "punchout/refused.html", context, status=refused.http_status)
+    return _returned(request, returned)
+
+
+@csrf_exempt
+@never_cache
+def oci_return(request: HttpRequest, token: str) -> HttpResponse:
+    """The HOOK_URL: the catalog's page posts the cart's NEW_ITEM fields here through
+    the user's browser, cross-site, like the BrowserFormPost above; the token in the
+    URL names the session (docs/oci.md)."""
+    if request.method != "POST":
+        context = _refusal(
+            "The supplier's page must post the cart here (method POST); a link "
+            f"cannot bring it. {receive.NOTHING_ADDED}",
+            "The cart could not be accepted",
+        )
+        return render(request, "punchout/refused.html", context, status=405)
+    user: AbstractUser = request.user  # type: ignore[assignment]
+    try:
+        returned = oci.receive(token, _form_fields(request), user, _peer(request))
+    except PunchOutRefused as refused:
+        context = _refusal(str(refused), "The cart could not be accepted")
+        return render(request, "punchout/refused.html", context, status=refused.http_status)
+    return _returned(request, returned)
+
+
+def _form_fields(request: HttpRequest) -> list[tuple[str, str]]:
+    """The posted fields in order, repeated names kept (the long text's chunks). A
+    cart of many lines has more fields than Django's form limit, so an urlencoded
+    body is read here; its size is bounded by ``DATA_UPLOAD_MAX_MEMORY_SIZE``."""
+    if request.content_type != "application/x-www-form-urlencoded":
+        return [(name, value) for name, values in request.POST.lists() for value in values]
+    try:
+        return parse_qsl(
+            request.body.decode(request.encoding or "utf-8"),
+            keep_blank_values=True,
+            max_num_fields=settings.PUNCHIN_POOM_MAX_LINES * _FIELDS_PER_LINE,
+        )
+    except UnicodeDecodeError:
+        raise PunchOutRefused(
+            "The supplier's page sent the cart in a character set other than the one it "
+            f"declares (UTF-8 if none). {receive.NOTHING_ADDED}"
+        ) from None
+    except ValueError:
+        raise PunchOutRefused(
+            f"The supplier's page sent too many fields. {receive.NOTHING_ADDED}", 413
+        ) from None
+
+
+def _peer(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _returned(request: HttpRequest, returned: receive.Returned) -> HttpResponse:
     messages.success(request, returned.message)
     if returned.requisition is None:
         target = reverse("punchout:shop")

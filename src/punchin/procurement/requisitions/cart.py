@@ -9,16 +9,14 @@ that matches the lines. Money stays ``Decimal`` throughout.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from punchin.cxml.cart import UNIT_OF_MEASURE
 from punchin.cxml.errors import BadRequest, PayloadTooLarge
 from punchin.cxml.punchout import ItemIn, PunchOutOrderMessage
 
-# UN/CEFACT Recommendation 20 codes are 2-3 upper-case letters or digits (EA, BX, C62).
-_UNIT_OF_MEASURE = re.compile(r"[A-Z0-9]{2,3}")
 _MAX_REASONS = 10
 # operationAllowed names the highest later operation: create < inspect < edit.
 OPERATIONS_ALLOWED = ("create", "inspect", "edit")
@@ -73,7 +71,7 @@ def _line(number: int, item: ItemIn, currency: str, reasons: list[str]) -> CartL
     if money.currency != currency:
         reasons.append(f"{where}: currency {money.currency} differs from the cart's {currency}")
     unit = detail.unit_of_measure.strip()
-    if _UNIT_OF_MEASURE.fullmatch(unit) is None:
+    if UNIT_OF_MEASURE.fullmatch(unit) is None:
         reasons.append(f"{where}: unit of measure {unit[:20]!r} is not a UN/CEFACT code")
     basis = Decimal(1)
     if detail.price_basis_quantity is not None:

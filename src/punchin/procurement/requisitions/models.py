@@ -38,8 +38,9 @@ MACHINE = Machine(State, TRANSITIONS, noun="the requisition")
 
 class Origin(models.TextChoices):
     """How the cart came: the supplier's shop sent it (Punch-in, P4) or the requester
-    shopped there from here and brought it back (classic PunchOut, docs/punchout.md).
-    Only a Punch-in cart's supplier waits for a StatusUpdateRequest (P8)."""
+    shopped there from here and brought it back (classic PunchOut or OCI,
+    docs/punchout.md). Only a Punch-in cart's supplier waits for a StatusUpdateRequest
+    (P8)."""
 
     PUNCH_IN = "punchin", "Punch-in"
     PUNCHOUT = "punchout", "PunchOut"

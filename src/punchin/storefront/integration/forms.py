@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django import forms
+from django.contrib.auth.hashers import make_password
 
 from punchin.storefront.integration.models import AuthScheme, PurchasingSystem
 from punchin.storefront.integration.services import endpoint_problem
@@ -32,6 +33,16 @@ class PurchasingSystemForm(forms.ModelForm):
         required=False, help_text="PEM file with the client certificate"
     )
     client_key = forms.FileField(required=False, help_text="PEM file with its private key")
+    # OCI's password is checked, never presented: the form takes it, the model keeps its
+    # hash (docs/oci.md).
+    oci_password = forms.CharField(
+        label="OCI catalog password",
+        required=False,
+        max_length=200,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="PASSWORD in your purchasing system's catalog call",
+    )
 
     class Meta:
         model = PurchasingSystem
@@ -56,6 +67,7 @@ class PurchasingSystemForm(forms.ModelForm):
             *_DOCUMENT_URLS,
             "punchout_creates_users",
             "punchout_cart_field",
+            "oci_username",
         )
         widgets: ClassVar[dict[str, Any]] = {
             "system": forms.RadioSelect,
@@ -82,6 +94,8 @@ class PurchasingSystemForm(forms.ModelForm):
         for name in ("reading_policy", "punchout_cart_field"):
             self.fields[name].required = False
         configured = self.instance.pk is not None
+        if self.instance.oci_password:
+            self.fields["oci_password"].help_text = "Stored. Leave blank to keep it."
         for name in _SECRETS:
             self.fields[name].required = False
             if configured and getattr(self.instance, name):
@@ -109,6 +123,7 @@ class PurchasingSystemForm(forms.ModelForm):
         for name in _DOCUMENT_URLS:
             if (other := data.get(name)) and (problem := endpoint_problem(other)):
                 self.add_error(name, problem)
+        self._clean_oci(data)
         if not data.get("shared_secret"):
             self.add_error(
                 "shared_secret",
@@ -130,3 +145,11 @@ class PurchasingSystemForm(forms.ModelForm):
                 if not data.get(field) and not stored:
                     self.add_error(field, "Certificate authentication needs this file.")
         return data
+
+    def _clean_oci(self, data: dict[str, Any]) -> None:
+        """A new OCI password is hashed into the instance; a user name needs one."""
+        password = data.get("oci_password") or ""
+        if password:
+            self.instance.oci_password = make_password(password)
+        if data.get("oci_username") and not self.instance.oci_password:
+            self.add_error("oci_password", "An OCI user name needs a password.")

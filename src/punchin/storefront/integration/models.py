@@ -121,6 +121,17 @@ class PurchasingSystem(models.Model):
         choices=CartField.choices,
         default=CartField.URLENCODED,
     )
+    # OCI (docs/oci.md): the catalog login the purchasing system opens the shop with.
+    # The password is only ever checked, so only its hash is kept (Django's hasher).
+    oci_username = models.CharField(
+        "OCI catalog user name",
+        max_length=200,
+        blank=True,
+        help_text="USERNAME in your purchasing system's catalog call; blank: no OCI",
+    )
+    oci_password = models.CharField(
+        "OCI catalog password", max_length=128, blank=True, editable=False
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     DEFAULT_PATHS = {
@@ -128,6 +139,17 @@ class PurchasingSystem(models.Model):
         "ship_notice_url": "/cxml/shipnotice",
         "invoice_url": "/cxml/invoice",
     }
+
+    class Meta:
+        constraints = [
+            # The catalog call names the system by its user name alone.
+            models.UniqueConstraint(
+                fields=("oci_username",),
+                condition=~models.Q(oci_username=""),
+                name="one_system_per_oci_username",
+                violation_error_message="Another purchasing system uses this OCI user name.",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_system_display()} for {self.account}"

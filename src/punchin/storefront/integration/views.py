@@ -63,6 +63,7 @@ def configure(request: HttpRequest) -> HttpResponse:
             if instance.pk
             else 0,
             "punchout_url": base_url(request) + reverse("punchout:setup_endpoint"),
+            "oci_url": base_url(request) + reverse("punchout:oci"),
         },
     )
 

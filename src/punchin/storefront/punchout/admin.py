@@ -7,8 +7,8 @@ from punchin.storefront.punchout.models import PunchOutSession
 class PunchOutSessionAdmin(admin.ModelAdmin):
     """Sessions move only through their state machine, never by hand."""
 
-    list_display = ("pk", "created_at", "system", "operation", "user_email", "state")
-    list_filter = ("state", "operation")
+    list_display = ("pk", "created_at", "system", "protocol", "operation", "user_email", "state")
+    list_filter = ("state", "protocol", "operation")
     search_fields = ("user_email", "buyer_cookie")
     exclude = ("start_digest", "key")
 

@@ -26,6 +26,13 @@ class Operation(models.TextChoices):
     INSPECT = "inspect", "viewing an earlier cart"
 
 
+class Protocol(models.TextChoices):
+    """How the session was opened and how its cart goes back."""
+
+    CXML = "cxml", "cXML PunchOut"
+    OCI = "oci", "OCI"
+
+
 class State(models.TextChoices):
     OPEN = "open", "Waiting for the buyer"
     SHOPPING = "shopping", "Shopping"
@@ -44,7 +51,9 @@ ENDED = frozenset({State.TRANSFERRED, State.CANCELLED})
 
 
 class PunchOutSession(models.Model):
-    """One PunchOutSetupRequest's session (P26): where its cart goes, for whom.
+    """One PunchOutSetupRequest's session (P26), or one OCI catalog call's (whose
+    ``browser_form_post_url`` is the HOOK_URL, ``setup_request`` the logged call and
+    ``buyer_cookie`` empty): where its cart goes, for whom.
 
     ``start_digest`` is the SHA-256 of the StartPage token (P30): the token itself is
     only ever in the answer to the purchasing system. ``key`` names the session in the
@@ -54,6 +63,7 @@ class PunchOutSession(models.Model):
     system = models.ForeignKey(
         PurchasingSystem, on_delete=models.PROTECT, related_name="punchout_sessions"
     )
+    protocol = models.CharField(max_length=8, choices=Protocol.choices, default=Protocol.CXML)
     operation = models.CharField(max_length=8, choices=Operation.choices)
     buyer_cookie = models.TextField(help_text="returned with the cart, verbatim")
     browser_form_post_url = models.CharField("BrowserFormPost URL", max_length=2000)
@@ -84,6 +94,10 @@ class PunchOutSession(models.Model):
         help_text="the PunchOutOrderMessage the session ended with",
     )
     ended_at = models.DateTimeField(null=True, blank=True)
+    # OCI (docs/oci.md): the frame the cart's form targets (~TARGET), and the ~ fields
+    # the catalog call carried, sent back with the cart, as [name, value] pairs.
+    oci_target = models.CharField("~TARGET", max_length=64, blank=True)
+    oci_echo = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -1,4 +1,5 @@
-"""The end of a session: its cart goes back as a PunchOutOrderMessage (P27, P32-P34).
+"""The end of a session: its cart goes back as a PunchOutOrderMessage (P27, P32-P34),
+or for an OCI session as NEW_ITEM fields (docs/oci.md).
 
 Built from the session's cart, stored in the document log before the page that
 carries it is shown (docs/architecture.md), and the session ended in the same
@@ -7,21 +8,24 @@ transaction, so a cart goes back once however many tabs press the button.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import urlencode
 
 from django.db import transaction
 
-from punchin.cxml import serialize
+from punchin.cxml import oci, serialize
 from punchin.cxml.build import LANG
-from punchin.cxml.cart import punch_out_order_message
+from punchin.cxml.cart import Line, punch_out_order_message
 from punchin.cxml.common import Status
 from punchin.cxml.formpost import field_value
 from punchin.cxml.payload_id import new_payload_id
 from punchin.cxml.session import operation_allowed
 from punchin.storefront.cart import services as cart
+from punchin.storefront.cart.services import CheckoutError
 from punchin.storefront.documents.models import CxmlDocument
-from punchin.storefront.punchout.models import PunchOutSession, State
+from punchin.storefront.punchout.models import Protocol, PunchOutSession, State
 from punchin.storefront.submissions.documents import line_of, parties, referenced
 from punchin.web.documents import Direction
 
@@ -38,17 +42,70 @@ class AlreadyEnded(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Returned:
-    """The form the browser posts: its action, its one field and that field's value."""
+    """The form the browser posts: its action, its fields (one for cXML, the NEW_ITEM
+    fields for OCI), the frame it targets (OCI's ~TARGET) and how many lines it holds."""
 
     url: str
-    field: str
-    value: str
+    fields: tuple[tuple[str, str], ...]
     items: int
+    target: str = ""
+
+
+Formed = tuple[CxmlDocument, tuple[tuple[str, str], ...]]
+
+
+def _poom(session: PunchOutSession, lines: Sequence[Line], currency: str, *, empty: bool) -> Formed:
+    """P32-P34: the PunchOutOrderMessage, logged, in the field the system asks for. As
+    in a Punch-in cart, each line's SupplierPartAuxiliaryID names it, so the purchase
+    order that follows is matched to this cart (``orders.carts``)."""
+    payload_id = new_payload_id()
+    document = punch_out_order_message(
+        payload_id,
+        parties(session.system, session.deployment_mode),
+        referenced(list(lines), payload_id),
+        currency,
+        buyer_cookie=session.buyer_cookie,
+        operation_allowed=operation_allowed(session.operation),
+        status=Status(code=204, text="No Content", detail=_CANCELLED, lang=LANG) if empty else None,
+        omit_optional=session.system.omit_optional_elements,
+    )
+    raw = serialize(document)
+    entry = CxmlDocument.objects.create(
+        direction=Direction.OUTBOUND,
+        document_type="PunchOutOrderMessage",
+        payload_id=payload_id,
+        peer=str(session.system),
+        raw=raw,
+        detail=_CANCELLED if empty else f"{len(lines)} lines, through the buyer's browser",
+    )
+    field = session.system.punchout_cart_field
+    return entry, ((field, field_value(raw, field)),)
+
+
+def _oci_cart(session: PunchOutSession, lines: Sequence[Line], currency: str) -> Formed:
+    """The NEW_ITEM fields, logged, with the ~ fields the catalog call carried; no
+    lines at all when the buyer cancels (OCI has no other way to say it)."""
+    try:
+        cart = oci.encode([oci.from_line(line, currency) for line in lines])
+    except ValueError as exc:
+        raise CheckoutError(f"This cart cannot go back to your purchasing system: {exc}") from None
+    fields = (*((name, value) for name, value in session.oci_echo), *cart)
+    raw = urlencode(fields).encode()
+    entry = CxmlDocument.objects.create(
+        direction=Direction.OUTBOUND,
+        document_type="OCI cart",
+        peer=str(session.system),
+        raw=raw,
+        detail=f"{len(lines)} lines, through the buyer's browser" if lines else _CANCELLED,
+    )
+    return entry, fields
 
 
 def transfer(session: PunchOutSession, base_url: str, now: datetime, *, empty: bool) -> Returned:
     """End ``session`` with its cart (P32), or with no lines and Status 204 when the
-    buyer cancels (``empty``, P34). An inspected cart goes back as it came (P31)."""
+    buyer cancels (``empty``, P34). An inspected cart goes back as it came (P31). An
+    OCI session's cart goes as NEW_ITEM fields (``CheckoutError`` when a part number
+    is longer than OCI keeps)."""
     with transaction.atomic():
         locked = (
             PunchOutSession.objects.select_for_update(of=("self",))
@@ -59,37 +116,14 @@ def transfer(session: PunchOutSession, base_url: str, now: datetime, *, empty: b
             raise AlreadyEnded(locked)
         assert locked.user is not None
         content = cart.view(locked.user, punchout=locked)
-        payload_id = new_payload_id()
-        # As in a Punch-in cart, each line's SupplierPartAuxiliaryID names it, so the
-        # purchase order that follows is matched to this cart (orders.carts).
-        lines = referenced(
-            [line_of(row.product, row.quantity, base_url) for row in content.lines], payload_id
-        )
+        lines = [line_of(row.product, row.quantity, base_url) for row in content.lines]
         if empty:
             lines = []
-        document = punch_out_order_message(
-            payload_id,
-            parties(locked.system, locked.deployment_mode),
-            lines,
-            content.currency,
-            buyer_cookie=locked.buyer_cookie,
-            operation_allowed=operation_allowed(locked.operation),
-            status=Status(code=204, text="No Content", detail=_CANCELLED, lang=LANG)
-            if empty
-            else None,
-            omit_optional=locked.system.omit_optional_elements,
-        )
-        raw = serialize(document)
-        entry = CxmlDocument.objects.create(
-            direction=Direction.OUTBOUND,
-            document_type="PunchOutOrderMessage",
-            payload_id=payload_id,
-            peer=str(locked.system),
-            raw=raw,
-            detail=_CANCELLED if empty else f"{len(lines)} lines, through the buyer's browser",
-        )
+        if locked.protocol == Protocol.OCI:
+            entry, fields = _oci_cart(locked, lines, content.currency)
+        else:
+            entry, fields = _poom(locked, lines, content.currency, empty=empty)
         target = State.CANCELLED if empty else State.TRANSFERRED
         if not locked.move(target, poom=entry, ended_at=now):
             raise AlreadyEnded(locked)
-    field = locked.system.punchout_cart_field
-    return Returned(locked.browser_form_post_url, field, field_value(raw, field), len(lines))
+    return Returned(locked.browser_form_post_url, fields, len(lines), locked.oci_target)

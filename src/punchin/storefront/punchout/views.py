@@ -8,7 +8,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from punchin.cxml.punchout import PunchOutSetupRequest
 from punchin.storefront.cart.services import CheckoutError
@@ -17,6 +18,7 @@ from punchin.storefront.integration.inbound import endpoint
 from punchin.storefront.orders.models import InboundRequest
 from punchin.storefront.punchout import clock, setup
 from punchin.storefront.punchout.active import enter, leave
+from punchin.storefront.punchout.catalog_call import open_catalog
 from punchin.storefront.punchout.models import Operation, PunchOutSession, State
 from punchin.storefront.punchout.start import Refused, start
 from punchin.storefront.punchout.transfer import AlreadyEnded, transfer
@@ -46,6 +48,26 @@ def start_page(request: HttpRequest, token: str) -> HttpResponse:
         left_out = "; ".join(session.unmatched.splitlines())
         messages.warning(request, f"Not sold here any more, so not in your cart: {left_out}.")
     return redirect("catalog:home" if session.operation == Operation.CREATE else "cart:cart")
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+@never_cache
+def oci_entry(request: HttpRequest) -> HttpResponse:
+    """OCI's catalog URL (docs/oci.md): the buyer's browser brings the catalog call,
+    cross-site, by GET or POST (the query's fields and the form's alike), so without a
+    CSRF token; the catalog login stands in for it. It signs the user in and opens the
+    shop, as the StartPage does."""
+    fields = [(name, value) for name, values in request.GET.lists() for value in values]
+    if request.method == "POST":
+        fields += [(name, value) for name, values in request.POST.lists() for value in values]
+    try:
+        session = open_catalog(fields, clock.now())
+    except Refused as refused:
+        return _notice(request, refused.title, refused.advice, refused.status)
+    login(request, session.user, backend="django.contrib.auth.backends.ModelBackend")
+    enter(request, session)
+    return redirect("catalog:home")
 
 
 @login_required
