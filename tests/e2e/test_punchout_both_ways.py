@@ -44,7 +44,7 @@ def shop_at_the_store(page: Page, sites: Sites, shot: str | None = None) -> None
     expect(page.locator("#punchout-suppliers")).to_contain_text(STORE)
     if shot:
         screenshot(page, shot)
-    page.get_by_role("button", name=f"Shop at {STORE}").click()
+    page.get_by_role("button", name=f"Shop at {STORE}", exact=True).click()
     page.wait_for_url(f"{sites.storefront.url}/")
     expect(page.locator("#punchout-banner")).to_contain_text("Shopping for")
 
