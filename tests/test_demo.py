@@ -124,6 +124,11 @@ def test_demo_prints_sites_endpoints_and_logins_serves_and_stops_on_ctrl_c(
         assert any(line.endswith(f"POST {procurement}/cxml/{path}") for line in endpoints)
     for path in ("status", "order", "profile", "punchout"):
         assert any(line.endswith(f"POST {storefront}/cxml/{path}") for line in endpoints)
+    # PunchOut the other way: procurement's requesters shop at the store.
+    browser = banner.split("PunchOut through the browser", 1)[1].split("\n\n", 1)[0]
+    assert f"GET  {procurement}/punchout/\n" in browser
+    assert f"GET  {storefront}/punchout/start/<token>\n" in browser
+    assert browser.endswith(f"POST {procurement}/punchout/return/<token>")
     for email in (
         logins.PUNCHIN_BUYER,
         logins.DIRECT_BUYER,
@@ -142,9 +147,11 @@ def test_demo_prints_sites_endpoints_and_logins_serves_and_stops_on_ctrl_c(
     with urllib.request.urlopen(f"{sso}/.well-known/openid-configuration", timeout=10) as answer:  # noqa: S310
         assert json.load(answer)["issuer"] == sso
 
-    # Both sites answer (procurement's home sends a visitor to its login page).
+    # Both sites answer (procurement's home sends a visitor to its login page, as
+    # Shop at suppliers does).
     assert get(f"{storefront}/") == 200
     assert get(f"{procurement}/") == 200
+    assert get(f"{procurement}/punchout/") == 200
 
     # Every cXML endpoint listed refuses nonsense with a cXML Status 400 (P23), not a
     # traceback (and not a 404: the banner lists only what is served).

@@ -153,6 +153,8 @@ def wait_until_listening(party: Party, process: subprocess.Popen[bytes], timeout
 
 def banner(storefront: Party, procurement: Party, data_dir: Path, idp: Party) -> str:
     pw = credentials.PASSWORD
+    start_page = f"{storefront.url}/punchout/start/<token>"
+    form_post = f"{procurement.url}/punchout/return/<token>"
     return f"""
 punchin demo is running (data in {data_dir})
 
@@ -172,12 +174,17 @@ cXML endpoints
   Storefront   ProfileRequest (what it takes, and where)  POST {storefront.url}/cxml/profile
   Storefront   PunchOut (PunchOutSetupRequest)           POST {storefront.url}/cxml/punchout
 
+PunchOut through the browser (procurement's requesters shop at the store)
+  Procurement  Shop at suppliers                         GET  {procurement.url}/punchout/
+  Storefront   StartPage (once, within 5 minutes)        GET  {start_page}
+  Procurement  BrowserFormPost (the cart comes back)     POST {form_post}
+
 Demo logins (password for all: {pw})
   Storefront   {credentials.PUNCHIN_BUYER:<34} Punch-in buyer: "Submit order for approval"
   Storefront   {credentials.DIRECT_BUYER:<34} direct buyer: "Place order"
   Storefront   {credentials.STORE_ADMIN:<34} account admin: Business Settings > Systems integrations
   Storefront   {credentials.FULFILMENT_STAFF:<34} fulfilment staff: {storefront.url}/staff/orders/
-  Procurement  {credentials.PUNCHIN_BUYER:<34} requester (lands here after the punch-in)
+  Procurement  {credentials.PUNCHIN_BUYER:<34} requester: Punch-in lands here; Shop at suppliers
   Procurement  {credentials.APPROVER:<34} approver: {procurement.url}/approvals/
   Procurement  {credentials.PROCUREMENT_ADMIN:<34} admin: {procurement.url}/admin/
   Procurement  {credentials.RECEIVING_DESK:<34} receiving desk: "Receive" on a purchase order
@@ -186,8 +193,10 @@ Demo logins (password for all: {pw})
                organisation" on procurement's login page
 
 Try it: sign in to the storefront as the Punch-in buyer, search "toner", add to cart,
-check out and press "Submit order for approval". Each party runs a delivery worker
-for its outbound documents. Press Ctrl-C to stop both parties.
+check out and press "Submit order for approval". Or PunchOut: sign in to procurement as
+the requester, open Shop at suppliers, shop at the store and press "Transfer cart".
+Each party runs a delivery worker for its outbound documents.
+Press Ctrl-C to stop both parties.
 """
 
 

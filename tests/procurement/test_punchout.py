@@ -22,6 +22,7 @@ from urllib.parse import urlencode, urlsplit
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -32,11 +33,13 @@ from punchin.procurement.approvals import services as approvals
 from punchin.procurement.documents.models import CxmlDocument
 from punchin.procurement.partners.models import SupplierPartner
 from punchin.procurement.punchout.models import PunchOutSession, PunchOutSupplier, State
-from punchin.procurement.requisitions.models import Requisition
+from punchin.procurement.requisitions.models import Origin, Requisition
 from punchin.procurement.requisitions.services import token_digest
 from punchin.web import demo
+from punchin.web.delivery.models import OutboundDelivery
 from punchin.web.documents import Direction
 from punchin.web.testing import LiveASGIServer
+from tests.procurement.conftest import FakeStorefront
 from tests.procurement.punchout_supplier import FakeSupplier, Received, line, refusal
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -54,9 +57,11 @@ def catalog(procurement: LiveASGIServer, supplier: FakeSupplier, settings: Any) 
     """The demo partner open for PunchOut at the fake supplier; our links point at the
     live server, where the browser posts the cart."""
     settings.PUNCHIN_PUBLIC_URL = procurement.url
-    return PunchOutSupplier.objects.create(
-        partner=SupplierPartner.objects.get(), setup_url=supplier.url, enabled=True
+    found, _ = PunchOutSupplier.objects.update_or_create(
+        partner=SupplierPartner.objects.get(),
+        defaults={"setup_url": supplier.url, "enabled": True},
     )
+    return found
 
 
 def signed_in(email: str = demo.PUNCHIN_BUYER) -> Client:
@@ -145,10 +150,31 @@ def lines_of(requisition: Requisition) -> list[tuple[str, str, Decimal, Decimal]
 # --- the catalog ---------------------------------------------------------------------
 
 
+def test_the_demo_lists_its_store_for_shopping(seeded: None, storefront: FakeStorefront) -> None:
+    """``punchin demo``: the store's partner is open for PunchOut at its setup URL,
+    identities and SharedSecret those the store's seed expects (both read
+    ``punchin.web.demo``)."""
+    entry = PunchOutSupplier.objects.get()
+    store = f"http://127.0.0.1:{storefront.port}"
+    assert (entry.setup_url, entry.protocol, entry.enabled) == (
+        f"{store}/cxml/punchout",
+        "cxml",
+        True,
+    )
+    assert (entry.partner.buyer_identity, entry.partner.to_identity) == (
+        demo.PROCUREMENT_IDENTITY,
+        demo.STORE_IDENTITY,
+    )
+    assert entry.partner.outbound_shared_secret == demo.SHARED_SECRET
+    call_command("seed_demo", storefront_url=store)  # idempotent
+    assert PunchOutSupplier.objects.get() == entry
+
+
 def test_the_admin_sets_a_supplier_up_for_punchout_and_requesters_see_it(
     procurement: LiveASGIServer, supplier: FakeSupplier
 ) -> None:
     partner = SupplierPartner.objects.get()
+    PunchOutSupplier.objects.all().delete()  # the demo's store, not set up yet
     admin = signed_in(demo.PROCUREMENT_ADMIN)
     listing = admin.get(reverse("punchout:suppliers"))
     assert listing.status_code == 200
@@ -176,9 +202,10 @@ def test_only_organisation_admins_change_punchout_settings(procurement: LiveASGI
     buyer = signed_in()
     assert buyer.get(reverse("punchout:suppliers")).status_code == 403
     url = reverse("punchout:supplier", args=[partner.pk])
+    before = PunchOutSupplier.objects.get(partner=partner).setup_url
     answer = buyer.post(url, {"setup_url": "https://shop.example/po", "protocol": "cxml"})
     assert answer.status_code == 404
-    assert not PunchOutSupplier.objects.exists()
+    assert PunchOutSupplier.objects.get(partner=partner).setup_url == before
 
 
 def test_the_setup_url_must_be_https_outside_development(
@@ -187,12 +214,13 @@ def test_the_setup_url_must_be_https_outside_development(
     settings.PUNCHIN_DEV = False
     partner = SupplierPartner.objects.get()
     url = reverse("punchout:supplier", args=[partner.pk])
+    before = PunchOutSupplier.objects.get(partner=partner).setup_url
     answer = signed_in(demo.PROCUREMENT_ADMIN).post(
         url, {"setup_url": "http://shop.example/po", "protocol": "cxml", "enabled": "on"}
     )
     assert answer.status_code == 200
     assert "must start with https://" in answer.content.decode()
-    assert not PunchOutSupplier.objects.exists()
+    assert PunchOutSupplier.objects.get(partner=partner).setup_url == before
 
 
 # --- the setup request ---------------------------------------------------------------
@@ -316,6 +344,7 @@ def test_the_cart_becomes_the_requesters_draft_requisition(
 ) -> None:
     requisition = returned_cart(requester, catalog, supplier, encoding=field)
     assert requisition.state == "draft"
+    assert requisition.origin == Origin.PUNCHOUT
     assert requisition.requester is not None
     assert requisition.requester.email == demo.PUNCHIN_BUYER
     assert requisition.supplier == catalog.partner
@@ -338,6 +367,25 @@ def test_the_cart_becomes_the_requesters_draft_requisition(
     # The requester lands on it, with the way back to the supplier's shop.
     page = requester.get(reverse("requisitions:detail", args=[requisition.number]))
     assert f"Edit cart at {catalog.partner}" in page.content.decode()
+
+
+@pytest.mark.parametrize("decision", ["approve", "reject", "withdraw"])
+def test_only_the_order_request_goes_to_the_supplier_of_a_punchout_cart(
+    catalog: PunchOutSupplier, supplier: FakeSupplier, requester: Client, decision: str
+) -> None:
+    """Classic PunchOut: the requester brought the cart back, so the supplier waits for
+    no decision (P8's StatusUpdateRequest is Punch-in's); approved, the cart is ordered."""
+    requisition = returned_cart(requester, catalog, supplier)
+    buyer = get_user_model().objects.get(email=demo.PUNCHIN_BUYER)
+    approvals.submit(requisition, buyer, approvals.Coding(cost_centre="CC-4100", gl_account="6100"))
+    approver = get_user_model().objects.get(email=demo.APPROVER)
+    if decision == "withdraw":
+        approvals.cancel(requisition, buyer)
+    else:
+        approvals.decide(requisition, approver, approve=decision == "approve", comment="why")
+
+    queued = [d.document_type for d in OutboundDelivery.objects.all()]
+    assert queued == (["OrderRequest"] if decision == "approve" else [])
 
 
 def test_a_cart_left_empty_at_the_supplier_adds_nothing(

@@ -109,9 +109,7 @@ def test_the_lifecycle_table_in_the_docs_is_the_machine() -> None:
 
 @pytest.mark.usefixtures("seeded")
 def test_every_punchout_session_move_is_in_the_table_or_refused() -> None:
-    supplier = punchout.PunchOutSupplier.objects.create(
-        partner=SupplierPartner.objects.get(), setup_url="https://shop.example/po"
-    )
+    supplier = punchout.PunchOutSupplier.objects.get(partner=SupplierPartner.objects.get())
     session = punchout.PunchOutSession.objects.create(
         supplier=supplier,
         user=flow.user(demo.PUNCHIN_BUYER),

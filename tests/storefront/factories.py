@@ -51,10 +51,12 @@ def submitted(
     return submissions.submit(acme.buyer, checkout, base_url)
 
 
-def cart_items(submission: PunchInSubmission) -> list[ItemOut]:
-    """The POOM's lines as a purchasing system orders them: same ItemID (with the
-    SupplierPartAuxiliaryID), quantity and ItemDetail."""
-    body = parse(bytes(submission.poom.document.raw)).body
+def cart_items(submission: PunchInSubmission | CxmlDocument) -> list[ItemOut]:
+    """The POOM's lines (a Punch-in submission's, or a PunchOut cart's document) as a
+    purchasing system orders them: same ItemID (with the SupplierPartAuxiliaryID),
+    quantity and ItemDetail."""
+    document = submission if isinstance(submission, CxmlDocument) else submission.poom.document
+    body = parse(bytes(document.raw)).body
     assert isinstance(body, Message)
     assert isinstance(body.payload, PunchOutOrderMessage)
     return [

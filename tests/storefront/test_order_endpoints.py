@@ -205,9 +205,12 @@ def test_a_new_order_is_matched_to_its_cart_lines(
     )
     assert order.account == acme.account
     assert [
-        (line.line_number, line.submission_id, line.submission_line, line.supplier_part_id)
+        (line.line_number, line.cart_id, line.cart_line, line.submission_id, line.supplier_part_id)
         for line in order.lines.all()
-    ] == [(1, cart.pk, 1, "OF-10001"), (2, cart.pk, 2, "IT-20001")]
+    ] == [
+        (1, cart.poom.document_id, 1, cart.pk, "OF-10001"),
+        (2, cart.poom.document_id, 2, cart.pk, "IT-20001"),
+    ]
     assert [line.quantity for line in order.lines.all()] == [Decimal(2), Decimal(1)]
     assert order.ship_to.startswith("Acme Corp, Receiving")
     page = Browser(storefront.url).sign_in(demo.PUNCHIN_BUYER).get("/orders/").text

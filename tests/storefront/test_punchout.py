@@ -12,7 +12,7 @@ from __future__ import annotations
 import base64
 import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from decimal import Decimal
 from html.parser import HTMLParser
@@ -48,14 +48,14 @@ from punchin.storefront.accounts.services import ensure_member
 from punchin.storefront.cart.models import CartLine
 from punchin.storefront.documents.models import CxmlDocument
 from punchin.storefront.integration.models import PurchasingSystem
-from punchin.storefront.orders.models import InboundRequest
+from punchin.storefront.orders.models import InboundRequest, PurchaseOrder
 from punchin.storefront.punchout import clock
 from punchin.storefront.punchout.models import PunchOutSession, State
 from punchin.web import demo
 from punchin.web.testing import LiveASGIServer
 
 from .conftest import Acme, Browser, FakeProcurement, product
-from .factories import from_procurement, post, status_of
+from .factories import cart_items, from_procurement, order_request, post, status_of
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -275,15 +275,22 @@ def test_a_create_session_shops_and_transfers_the_cart(
     assert (
         cart.header.total.money.amount == 3 * product("OF-10001").price + product("IT-20001").price
     )
-    lines = {
-        (i.item_id.supplier_part_id, i.item_id.supplier_part_auxiliary_id.value, i.quantity)
+    # Each line's SupplierPartAuxiliaryID names it, as in a Punch-in cart, so the
+    # OrderRequest that follows finds this cart's lines (P32, P8).
+    payload_id = parse(back.raw).payload_id
+    lines = [
+        (
+            i.line_number,
+            i.item_id.supplier_part_id,
+            i.item_id.supplier_part_auxiliary_id,
+            i.quantity,
+        )
         for i in cart.items
-        if i.item_id.supplier_part_auxiliary_id
-    }
-    assert lines == {
-        ("OF-10001", product("OF-10001").supplier_part_auxiliary_id, 3),
-        ("IT-20001", product("IT-20001").supplier_part_auxiliary_id, 1),
-    }
+    ]
+    assert lines == [
+        (1, "OF-10001", SupplierPartAuxiliaryID(value=f"{payload_id}:1"), 3),
+        (2, "IT-20001", SupplierPartAuxiliaryID(value=f"{payload_id}:2"), 1),
+    ]
     session.refresh_from_db()
     assert session.state == State.TRANSFERRED
     assert session.user == acme.buyer.user
@@ -490,25 +497,45 @@ def test_the_start_page_says_what_to_ask_the_admin(
 # --- edit and inspect -------------------------------------------------------------------
 
 
+def transferred(
+    storefront: LiveASGIServer, dtd_dir: Path, payload_id: str, *parts: tuple[str, int]
+) -> PunchOutOrderMessage:
+    """A create session's cart as it went back to the purchasing system."""
+    start = open_session(storefront, setup_request(), payload_id, dtd_dir)
+    browser = Browser(storefront.url)
+    browser.get(start)
+    for part_id, quantity in parts:
+        browser.post("/cart/add", {"product": str(product(part_id).pk), "quantity": str(quantity)})
+    session = PunchOutSession.objects.get(setup_request__payload_id=payload_id)
+    return returned_cart(browser.post(f"/punchout/{session.key}/transfer").text).cart
+
+
 def test_edit_reopens_the_cart_from_its_item_out_lines(
     acme: Acme, system: PurchasingSystem, storefront: LiveASGIServer, dtd_dir: Path
 ) -> None:
-    """P31: lines matched by SupplierPartID, else by our SupplierPartAuxiliaryID; an
-    unknown line is left out and the buyer told; the cart can change and goes back."""
+    """P31: lines matched by SupplierPartID, else by the earlier cart's line our
+    SupplierPartAuxiliaryID names; an unknown line is left out and the buyer told; the
+    cart can change and goes back."""
+    earlier = transferred(storefront, dtd_dir, "earlier@p", ("OF-10001", 2), ("IT-20001", 1))
+    pens_line, hub_line = (i.item_id.supplier_part_auxiliary_id.value for i in earlier.items)  # type: ignore[union-attr]
     pens = product("OF-10001")
     items = (
-        item_out("OF-10001", 2, pens.supplier_part_auxiliary_id, line=1),
-        item_out("RENAMED-9", 1, product("IT-20001").supplier_part_auxiliary_id, line=2),
+        item_out("OF-10001", 2, pens_line, line=1),
+        item_out("RENAMED-9", 1, hub_line, line=2),
         item_out("GONE-1", 4, line=3),
         item_out("OF-10001", 1, line=4),
+        item_out("RENAMED-8", 1, f"{hub_line}0", line=5),  # no such line of ours
     )
     start = open_session(storefront, setup_request("edit", items=items), "edit@p", dtd_dir)
     browser = Browser(storefront.url)
     landed = browser.get(start)
     assert (landed.status, landed.headers["location"]) == (302, "/cart/")
     cart_page = browser.get("/cart/").text
-    assert "Not sold here any more, so not in your cart: ItemOut line 3 (GONE-1)." in cart_page
-    session = PunchOutSession.objects.get()
+    assert (
+        "Not sold here any more, so not in your cart: ItemOut line 3 (GONE-1); "
+        "ItemOut line 5 (RENAMED-8)." in cart_page
+    )
+    session = PunchOutSession.objects.get(setup_request__payload_id="edit@p")
     quantities = {
         line.product.supplier_part_id: line.quantity
         for line in CartLine.objects.filter(cart__punchout=session)
@@ -557,6 +584,67 @@ def test_inspect_shows_the_cart_read_only_and_returns_it_unchanged(
     assert validate(back.raw, dtd_dir) == []
     assert back.cart.header.operation_allowed == "inspect"
     assert [(i.item_id.supplier_part_id, i.quantity) for i in back.cart.items] == [("OF-10001", 2)]
+
+
+# --- the purchase order that follows ------------------------------------------------------
+
+
+def test_the_order_for_a_punchout_cart_is_matched_to_its_lines(
+    system: PurchasingSystem, storefront: LiveASGIServer, dtd_dir: Path
+) -> None:
+    """P8, P32: the OrderRequest's lines find the PunchOut cart's lines by their
+    SupplierPartAuxiliaryID, through the matching a Punch-in cart's take: the cart's
+    terms hold, and a cart line is ordered once."""
+    transferred(storefront, dtd_dir, "shop@p", ("OF-10001", 3), ("IT-20001", 1))
+    session = PunchOutSession.objects.get()
+    assert session.poom is not None
+    items = cart_items(session.poom)
+    order = from_procurement(order_request(items), "po-out@p")
+    code, answer = post(storefront.url + "/cxml/order", order)
+
+    assert code == 200, answer
+    assert validate(answer, dtd_dir) == []
+    lines = PurchaseOrder.objects.get(order_id="PO-1001").lines.all()
+    assert [
+        (ln.line_number, ln.cart_id, ln.cart_line, ln.submission_id, ln.supplier_part_id)
+        for ln in lines
+    ] == [(1, session.poom.pk, 1, None, "OF-10001"), (2, session.poom.pk, 2, None, "IT-20001")]
+    assert [ln.quantity for ln in lines] == [3, 1]
+
+    more = [replace(items[0], quantity=Decimal(4))]
+    code, answer = post(
+        storefront.url + "/cxml/order",
+        from_procurement(order_request(more, order_id="PO-1002"), "po-more@p"),
+    )
+    assert code == 400
+    assert "line 1 (OF-10001): quantity 4 exceeds the cart's 3" in status_of(answer).detail
+
+    again = from_procurement(order_request(items[1:], order_id="PO-1003"), "po-again@p")
+    code, answer = post(storefront.url + "/cxml/order", again)
+    assert code == 409
+    assert "is already ordered by PO PO-1001" in status_of(answer).detail
+
+    # Another account's purchasing system finds no such cart line: carts are per account.
+    PurchasingSystem.objects.create(
+        account=BusinessAccount.objects.create(name="Globex"),
+        endpoint_url="https://globex.example/cxml/punchin",
+        credential_domain=demo.CREDENTIAL_DOMAIN,
+        from_identity="a",
+        to_identity="b",
+        sender_identity="c",
+        shared_secret="d",
+        inbound_identity="GlobexProcurement",
+        inbound_shared_secret="globex-secret",
+    )
+    theirs = from_procurement(
+        order_request(items, order_id="G-1"),
+        "po-globex@p",
+        secret="globex-secret",
+        sender="GlobexProcurement",
+    )
+    code, answer = post(storefront.url + "/cxml/order", theirs)
+    assert code == 400
+    assert "line 1 (OF-10001): no cart line" in status_of(answer).detail
 
 
 # --- bad input --------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from punchin.storefront.accounts.models import BuyingGroup, Member, PurchasingMode
+from punchin.storefront.accounts.services import may_punch_out
 from punchin.storefront.catalog.models import Product
 from punchin.storefront.integration.models import PurchasingSystem
 from punchin.web import demo
@@ -23,7 +24,13 @@ def test_seed_demo_twice_gives_one_ready_account() -> None:
     assert modes == {
         "Procurement buyers": PurchasingMode.PUNCHIN,
         "Direct buyers": PurchasingMode.DIRECT,
+        "PunchOut shoppers": PurchasingMode.PUNCHOUT,
     }
+    # The Punch-in buyer may also shop from procurement (P12: Punch-in still decides
+    # on the website), and procurement's other users get a PunchOut-only sign-in.
+    buyer = Member.objects.get(user__username=demo.PUNCHIN_BUYER)
+    assert may_punch_out(buyer)
+    assert not may_punch_out(Member.objects.get(user__username=demo.DIRECT_BUYER))
     assert Member.objects.count() == 4  # with the single sign-on user (procurement SSO)
     assert Member.objects.get(user__username=demo.STORE_ADMIN).is_account_admin
     system = PurchasingSystem.objects.get()
@@ -34,6 +41,7 @@ def test_seed_demo_twice_gives_one_ready_account() -> None:
     )
     assert system.shared_secret == demo.SHARED_SECRET
     assert system.deployment_mode == "production"
+    assert system.punchout_creates_users
     # P8: procurement writes back as itself; order documents go to its default paths.
     assert (system.expected_sender, system.expected_secret) == (
         demo.PROCUREMENT_IDENTITY,

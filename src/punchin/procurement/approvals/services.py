@@ -8,8 +8,8 @@ once, or an approval racing a withdrawal: the second waits for the first, sees t
 new state and gets ``InvalidTransition`` with a message to show.
 
 A final decision changes the requisition, creates the purchase order and queues the
-StatusUpdateRequest and OrderRequest in that same transaction
-(``punchin.procurement.orders.services``): all of it happens, or none.
+OrderRequest, and for a Punch-in cart the StatusUpdateRequest, in that same
+transaction (``punchin.procurement.orders.services``): all of it happens, or none.
 """
 
 from __future__ import annotations
@@ -165,8 +165,8 @@ def decide(requisition: Requisition, user: AbstractUser, *, approve: bool, comme
     """Approve or reject the current step as ``user``; returns what happened.
 
     The last approval makes the requisition approved, creates its purchase order and
-    queues the OrderRequest and StatusUpdateRequest; a rejection ends it and queues
-    the StatusUpdateRequest.
+    queues the OrderRequest and (Punch-in only) the StatusUpdateRequest; a rejection
+    ends it and queues the StatusUpdateRequest of a Punch-in cart.
     """
     comment = comment.strip()
     if not approve and not comment:
@@ -231,8 +231,8 @@ def decide(requisition: Requisition, user: AbstractUser, *, approve: bool, comme
 
 
 def cancel(requisition: Requisition, user: AbstractUser) -> None:
-    """The requester withdraws a draft or submitted requisition; the supplier is told
-    the cart will not be ordered (docs/statusupdate.md)."""
+    """The requester withdraws a draft or submitted requisition; the supplier of a
+    Punch-in cart is told it will not be ordered (docs/statusupdate.md)."""
     with transaction.atomic():
         locked = Requisition.objects.select_for_update().get(pk=requisition.pk)
         if locked.requester_id != user.pk:

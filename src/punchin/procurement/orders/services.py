@@ -36,7 +36,7 @@ from punchin.procurement.orders.models import (
 )
 from punchin.procurement.partners.delivery import partner_key
 from punchin.procurement.partners.models import SupplierPartner
-from punchin.procurement.requisitions.models import Requisition
+from punchin.procurement.requisitions.models import Origin, Requisition
 from punchin.web.delivery.models import OutboundDelivery
 from punchin.web.delivery.outbox import enqueue
 from punchin.web.statemachine import InvalidTransition
@@ -68,8 +68,15 @@ def _send(partner: SupplierPartner, document: Document, url: str, reason: str) -
 
 def send_decision(
     requisition: Requisition, *, approved: bool, comment: str, by: AbstractUser
-) -> OutboundDelivery:
-    """Queue the StatusUpdateRequest that tells the supplier the cart's fate (P8)."""
+) -> OutboundDelivery | None:
+    """Queue the StatusUpdateRequest that tells the supplier a Punch-in cart's fate (P8).
+
+    Only Punch-in: there the supplier sent the cart and waits for the decision. A
+    PunchOut cart was brought back by the requester; in classic PunchOut nothing but
+    the OrderRequest goes to the supplier (docs/punchout.md), so nothing is queued.
+    """
+    if requisition.origin != Origin.PUNCH_IN:
+        return None
     partner = requisition.supplier
     url = _checked(partner, partner.status_update_url, "status update")
     document = order_documents.status_update(

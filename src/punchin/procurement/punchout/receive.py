@@ -47,7 +47,7 @@ from punchin.procurement.punchout.models import (
     State,
 )
 from punchin.procurement.requisitions.cart import Cart
-from punchin.procurement.requisitions.models import Requisition
+from punchin.procurement.requisitions.models import Origin, Requisition
 from punchin.procurement.requisitions.reading import Check, read_cart_document
 from punchin.procurement.requisitions.services import new_requisition, replace_cart, token_digest
 from punchin.web.documents import Direction
@@ -215,6 +215,7 @@ def apply_cart(session: PunchOutSession, cart: Cart | None, payload_id: str) -> 
     else:
         partner = supplier.partner
         requisition = new_requisition(
+            origin=Origin.PUNCHOUT,
             organisation=partner.organisation,
             supplier=partner,
             requester=user,

@@ -28,14 +28,16 @@ class RequisitionAdmin(admin.ModelAdmin):
         "supplier",
         "requester",
         "state",
+        "origin",
         "total",
         "currency",
         "created_at",
     )
-    list_filter = ("state", "supplier", "organisation")
+    list_filter = ("state", "origin", "supplier", "organisation")
     search_fields = ("number", "buyer_email", "source_payload_id")
     readonly_fields = (
         "number",
+        "origin",
         "organisation",
         "supplier",
         "buyer_email",

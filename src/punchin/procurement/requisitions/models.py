@@ -1,4 +1,4 @@
-"""Requisitions: the buyer's request to buy what a punched-in cart holds."""
+"""Requisitions: the buyer's request to buy what a supplier's cart holds."""
 
 from __future__ import annotations
 
@@ -36,6 +36,15 @@ TRANSITIONS: dict[tuple[str, str], str] = {
 MACHINE = Machine(State, TRANSITIONS, noun="the requisition")
 
 
+class Origin(models.TextChoices):
+    """How the cart came: the supplier's shop sent it (Punch-in, P4) or the requester
+    shopped there from here and brought it back (classic PunchOut, docs/punchout.md).
+    Only a Punch-in cart's supplier waits for a StatusUpdateRequest (P8)."""
+
+    PUNCH_IN = "punchin", "Punch-in"
+    PUNCHOUT = "punchout", "PunchOut"
+
+
 class Requisition(models.Model):
     number = models.CharField(max_length=32, unique=True)
     organisation = models.ForeignKey(
@@ -54,6 +63,7 @@ class Requisition(models.Model):
         SupplierPartner, on_delete=models.PROTECT, related_name="requisitions"
     )
     state = models.CharField(max_length=16, choices=State.choices, default=State.DRAFT)
+    origin = models.CharField(max_length=8, choices=Origin.choices)
     currency = models.CharField(max_length=3)
     total = models.DecimalField(**MONEY)
     supplier_total = models.DecimalField(

@@ -27,6 +27,7 @@ from punchin.procurement.requisitions.cart import Cart
 from punchin.procurement.requisitions.exceptions import LandingRefused
 from punchin.procurement.requisitions.models import (
     MACHINE,
+    Origin,
     Requisition,
     RequisitionEvent,
     RequisitionLine,
@@ -104,6 +105,7 @@ def _write_lines(requisition: Requisition, cart: Cart) -> None:
 
 def new_requisition(
     *,
+    origin: Origin,
     organisation: Organisation,
     supplier: SupplierPartner,
     requester: AbstractUser | None,
@@ -112,10 +114,12 @@ def new_requisition(
     source_payload_id: str,
     poom_payload_id: str,
 ) -> Requisition:
-    """A draft requisition holding ``cart``, from Punch-in or PunchOut; call inside a
-    transaction. ``source_payload_id`` names the PunchOutSetupRequest that began it."""
+    """A draft requisition holding ``cart``, from Punch-in or PunchOut (``origin``); call
+    inside a transaction. ``source_payload_id`` names the PunchOutSetupRequest that
+    began it."""
     requisition = Requisition.objects.create(
         number=f"REQ-{timezone.now():%Y%m%d}-{secrets.token_hex(4).upper()}",
+        origin=origin,
         organisation=organisation,
         supplier=supplier,
         requester=requester,
@@ -160,6 +164,7 @@ def create_draft(
     """A punched-in draft requisition and its StartPage token (P22); call inside a
     transaction."""
     requisition = new_requisition(
+        origin=Origin.PUNCH_IN,
         organisation=organisation,
         supplier=supplier,
         requester=requester,

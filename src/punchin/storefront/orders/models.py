@@ -108,7 +108,7 @@ def next_state(state: str, event: str) -> str:
 
 
 class PurchaseOrder(models.Model):
-    """The buyer's purchase order (OrderRequest ``orderID``), matched to Punch-in carts."""
+    """The buyer's purchase order (OrderRequest ``orderID``), matched to the carts it came from."""
 
     account = models.ForeignKey(BusinessAccount, on_delete=models.PROTECT)
     system = models.ForeignKey(PurchasingSystem, on_delete=models.PROTECT)
@@ -156,14 +156,26 @@ class PurchaseOrder(models.Model):
 
 
 class PurchaseOrderLine(models.Model):
-    """One ItemOut, with the Punch-in cart line it came from (SupplierPartAuxiliaryID)."""
+    """One ItemOut, with the cart line it came from (SupplierPartAuxiliaryID): a line of
+    a Punch-in cart or of a PunchOut session's cart (``orders.carts``)."""
 
     order = models.ForeignKey(PurchaseOrder, on_delete=models.CASCADE, related_name="lines")
     line_number = models.PositiveIntegerField()
-    submission = models.ForeignKey(
-        PunchInSubmission, on_delete=models.PROTECT, related_name="order_lines"
+    cart = models.ForeignKey(
+        CxmlDocument,
+        on_delete=models.PROTECT,
+        related_name="ordered_lines",
+        help_text="the PunchOutOrderMessage the line was ordered from",
     )
-    submission_line = models.PositiveIntegerField()
+    cart_line = models.PositiveIntegerField()
+    submission = models.ForeignKey(
+        PunchInSubmission,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="order_lines",
+        help_text="the Punch-in submission of that cart; none for a PunchOut cart",
+    )
     product = models.ForeignKey(Product, on_delete=models.PROTECT, null=True, blank=True)
     supplier_part_id = models.CharField(max_length=64)
     supplier_part_auxiliary_id = models.CharField(max_length=400)

@@ -3,7 +3,8 @@
 ``status_update`` records approved / rejected on the Punch-in submission named by
 ``DocumentReference@payloadID`` (the PunchOutSetupRequest's payloadID, P15).
 ``order_request`` creates, changes or cancels a purchase order whose lines are
-matched to the cart lines they were ordered from through SupplierPartAuxiliaryID.
+matched to the cart lines they were ordered from through SupplierPartAuxiliaryID, in
+a Punch-in cart or a PunchOut session's cart (``orders.carts``).
 Every refusal is a ``CXMLError`` whose text tells the buyer's admin what to fix.
 """
 
@@ -14,16 +15,17 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from punchin.cxml import parse, response_document
+from punchin.cxml import response_document
 from punchin.cxml.common import Address, Comments
-from punchin.cxml.envelope import Document, Message
+from punchin.cxml.envelope import Document
 from punchin.cxml.errors import BadRequest, Conflict, ExpectationFailed
 from punchin.cxml.order import OrderRequest, OrderRequestType
-from punchin.cxml.punchout import ItemIn, ItemOut, PunchOutOrderMessage
+from punchin.cxml.punchout import ItemIn, ItemOut
 from punchin.cxml.statusupdate import DocumentStatus, StatusUpdateRequest
 from punchin.storefront.catalog.models import Product
 from punchin.storefront.documents.models import CxmlDocument
 from punchin.storefront.integration.models import PurchasingSystem
+from punchin.storefront.orders.carts import Carts, SentCart
 from punchin.storefront.orders.models import (
     Event,
     PurchaseOrder,
@@ -113,30 +115,18 @@ class Matched:
 
     line_number: int
     item: ItemOut
-    submission: PunchInSubmission
+    cart: SentCart
     cart_line: int
     cart_item: ItemIn
 
 
-def _cart(submission: PunchInSubmission, cache: dict[int, dict[int, ItemIn]]) -> dict[int, ItemIn]:
-    """The lines of the cart exactly as the POOM carried them (the stored bytes)."""
-    if submission.pk not in cache:
-        body = parse(bytes(submission.poom.document.raw)).body
-        assert isinstance(body, Message)
-        assert isinstance(body.payload, PunchOutOrderMessage)
-        cache[submission.pk] = {
-            item.line_number or n: item for n, item in enumerate(body.payload.items, start=1)
-        }
-    return cache[submission.pk]
-
-
 def _match(system: PurchasingSystem, order: OrderRequest, currency: str) -> list[Matched]:
-    """Each ItemOut with its cart line, or a 400 listing every line that does not fit."""
+    """Each ItemOut with its cart line, a Punch-in cart's or a PunchOut cart's alike, or
+    a 400 listing every line that does not fit."""
     problems: list[str] = []
     matched: list[Matched] = []
     seen: set[int] = set()
-    submissions: dict[str, PunchInSubmission | None] = {}
-    carts: dict[int, dict[int, ItemIn]] = {}
+    carts = Carts(system.account)
     for position, item in enumerate(order.items, start=1):
         number = item.line_number or position
         where = f"line {number} ({item.item_id.supplier_part_id})"
@@ -145,30 +135,24 @@ def _match(system: PurchasingSystem, order: OrderRequest, currency: str) -> list
             continue
         seen.add(number)
         aux = item.item_id.supplier_part_auxiliary_id
-        reference = parse_line_reference(aux.value) if aux is not None else None
-        if reference is None:
+        if aux is None or parse_line_reference(aux.value) is None:
             problems.append(
-                f"{where}: SupplierPartAuxiliaryID must be the one of the Punch-in cart line "
+                f"{where}: SupplierPartAuxiliaryID must be the one of the cart line "
                 "(this store issues it as <payloadID>:<line>)"
             )
             continue
-        payload_id, cart_line = reference
-        if payload_id not in submissions:
-            submissions[payload_id] = (
-                PunchInSubmission.objects.select_related("poom__document")
-                .filter(account=system.account, payload_id=payload_id)
-                .first()
-            )
-        submission = submissions[payload_id]
-        cart_item = _cart(submission, carts).get(cart_line) if submission else None
-        if submission is None or cart_item is None:
-            problems.append(f"{where}: no Punch-in cart line {aux.value!r} in this account")  # type: ignore[union-attr]
+        found = carts.line(aux.value)
+        if found is None:
+            problems.append(f"{where}: no cart line {aux.value!r} in this account")
             continue
-        if submission.approval == Approval.REJECTED:
-            problems.append(f"{where}: the cart {payload_id} was rejected (StatusUpdateRequest)")
+        cart, cart_line, cart_item = found
+        if cart.submission is not None and cart.submission.approval == Approval.REJECTED:
+            problems.append(
+                f"{where}: the cart {cart.document.payload_id} was rejected (StatusUpdateRequest)"
+            )
             continue
         problems.extend(_differences(where, item, cart_item, currency))
-        matched.append(Matched(number, item, submission, cart_line, cart_item))
+        matched.append(Matched(number, item, cart, cart_line, cart_item))
     if problems:
         raise BadRequest("; ".join(problems))
     return matched
@@ -229,8 +213,9 @@ def _lines(order: PurchaseOrder, matched: list[Matched]) -> None:
         PurchaseOrderLine(
             order=order,
             line_number=m.line_number,
-            submission=m.submission,
-            submission_line=m.cart_line,
+            cart=m.cart.document,
+            cart_line=m.cart_line,
+            submission=m.cart.submission,
             product=products.get(m.item.item_id.supplier_part_id),
             supplier_part_id=m.item.item_id.supplier_part_id,
             supplier_part_auxiliary_id=m.item.item_id.supplier_part_auxiliary_id.value,  # type: ignore[union-attr]
@@ -249,7 +234,7 @@ def _already_ordered(system: PurchasingSystem, order_id: str, matched: list[Matc
     for m in matched:
         other = (
             PurchaseOrderLine.objects.filter(
-                submission=m.submission, submission_line=m.cart_line, order__account=system.account
+                cart=m.cart.document, cart_line=m.cart_line, order__account=system.account
             )
             .exclude(order__order_id=order_id)
             .exclude(order__state__in=(State.CANCELLED, State.REJECTED))
@@ -258,7 +243,7 @@ def _already_ordered(system: PurchasingSystem, order_id: str, matched: list[Matc
         )
         if other is not None:
             raise Conflict(
-                f"line {m.line_number}: cart line {m.submission.payload_id}:{m.cart_line} "
+                f"line {m.line_number}: cart line {m.cart.document.payload_id}:{m.cart_line} "
                 f"is already ordered by PO {other.order.order_id}"
             )
 

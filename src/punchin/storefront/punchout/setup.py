@@ -26,9 +26,11 @@ from punchin.cxml.envelope import Document, Request
 from punchin.cxml.errors import BadRequest
 from punchin.cxml.punchout import ItemOut, PunchOutSetupRequest, PunchOutSetupResponse, StartPage
 from punchin.cxml.session import browser_form_post_url, check_setup_request, user_of
+from punchin.storefront.accounts.models import BusinessAccount
 from punchin.storefront.cart.services import MAX_QUANTITY
 from punchin.storefront.catalog.models import Product
 from punchin.storefront.integration.models import PurchasingSystem
+from punchin.storefront.orders.carts import Carts
 from punchin.storefront.punchout import clock
 from punchin.storefront.punchout.models import Operation, PunchOutSession
 from punchin.web.inbound import Received
@@ -64,7 +66,7 @@ def open_session(received: SetupRequest) -> Document:
         ) from None
     reopened, unmatched = [], []
     if request.operation in (Operation.EDIT, Operation.INSPECT):
-        reopened, unmatched = reopen(request.items)
+        reopened, unmatched = reopen(request.items, system.account)
     token = secrets.token_urlsafe(_TOKEN_BYTES)
     body = received.document.body
     mode = body.deployment_mode if isinstance(body, Request) else None
@@ -89,13 +91,16 @@ def open_session(received: SetupRequest) -> Document:
     )
 
 
-def reopen(items: tuple[ItemOut, ...]) -> tuple[list[list[int]], list[str]]:
+def reopen(
+    items: tuple[ItemOut, ...], account: BusinessAccount
+) -> tuple[list[list[int]], list[str]]:
     """The earlier cart of an edit or inspect (P31) as [product id, quantity] pairs,
-    and the lines no product matches (by SupplierPartID, else by the
-    SupplierPartAuxiliaryID we issued). A quantity our cart cannot hold is refused."""
+    and the lines no product matches (by SupplierPartID, else by the cart line the
+    SupplierPartAuxiliaryID we issued names). A quantity our cart cannot hold is
+    refused."""
     if len(items) > MAX_REOPENED_LINES:
         raise BadRequest(f"{len(items)} ItemOut lines; at most {MAX_REOPENED_LINES} are accepted")
-    by_part, by_auxiliary = _catalog(items)
+    products = _catalog(items, Carts(account))
     quantities: dict[int, int] = {}
     unmatched: list[str] = []
     for position, item in enumerate(items, start=1):
@@ -105,7 +110,7 @@ def reopen(items: tuple[ItemOut, ...]) -> tuple[list[list[int]], list[str]]:
             raise BadRequest(
                 f"{where}: quantity {item.quantity} is not a whole number from 1 to {MAX_QUANTITY}"
             )
-        product = by_part.get(part_id) or by_auxiliary.get(_auxiliary(item))
+        product = products[position]
         if product is None:
             unmatched.append(where)
             continue
@@ -118,18 +123,16 @@ def _whole(quantity: Decimal) -> bool:
     return 1 <= quantity <= MAX_QUANTITY and quantity == quantity.to_integral_value()
 
 
-def _auxiliary(item: ItemOut) -> str:
-    auxiliary = item.item_id.supplier_part_auxiliary_id
-    return auxiliary.value.strip() if auxiliary is not None else ""
-
-
-def _catalog(items: tuple[ItemOut, ...]) -> tuple[dict[str, Product], dict[str, Product]]:
-    """The products the lines name, by SupplierPartID and by SupplierPartAuxiliaryID."""
-    parts = {item.item_id.supplier_part_id.strip() for item in items}
-    auxiliaries = {_auxiliary(item) for item in items} - {""}
+def _catalog(items: tuple[ItemOut, ...], carts: Carts) -> dict[int, Product | None]:
+    """The product of each line (by position): the one its SupplierPartID names, else
+    the one of the cart line our SupplierPartAuxiliaryID names."""
+    named = {n: item.item_id.supplier_part_id.strip() for n, item in enumerate(items, start=1)}
+    carried: dict[int, str] = {}
+    for n, item in enumerate(items, start=1):
+        auxiliary = item.item_id.supplier_part_auxiliary_id
+        found = carts.line(auxiliary.value) if auxiliary is not None else None
+        if found is not None:
+            carried[n] = found[2].item_id.supplier_part_id
+    parts = {*named.values(), *carried.values()}
     by_part = {p.supplier_part_id: p for p in Product.objects.filter(supplier_part_id__in=parts)}
-    by_auxiliary = {
-        p.supplier_part_auxiliary_id: p
-        for p in Product.objects.filter(supplier_part_auxiliary_id__in=auxiliaries)
-    }
-    return by_part, by_auxiliary
+    return {n: by_part.get(part) or by_part.get(carried.get(n, "")) for n, part in named.items()}

@@ -26,7 +26,7 @@ from punchin.storefront.cart import services as cart
 from punchin.storefront.cart.services import CheckoutError
 from punchin.storefront.documents.models import CxmlDocument
 from punchin.storefront.punchout.models import Protocol, PunchOutSession, State
-from punchin.storefront.submissions.documents import line_of, parties
+from punchin.storefront.submissions.documents import line_of, parties, referenced
 from punchin.web.documents import Direction
 
 _CANCELLED = "the buyer ended the PunchOut session without a cart"
@@ -54,9 +54,10 @@ class Returned:
 Formed = tuple[CxmlDocument, tuple[tuple[str, str], ...]]
 
 
-def _poom(session: PunchOutSession, lines: Sequence[Line], currency: str, *, empty: bool) -> Formed:
+def _poom(
+    session: PunchOutSession, payload_id: str, lines: Sequence[Line], currency: str, *, empty: bool
+) -> Formed:
     """P32-P34: the PunchOutOrderMessage, logged, in the field the system asks for."""
-    payload_id = new_payload_id()
     document = punch_out_order_message(
         payload_id,
         parties(session.system, session.deployment_mode),
@@ -114,13 +115,18 @@ def transfer(session: PunchOutSession, base_url: str, now: datetime, *, empty: b
             raise AlreadyEnded(locked)
         assert locked.user is not None
         content = cart.view(locked.user, punchout=locked)
-        lines = [line_of(row.product, row.quantity, base_url) for row in content.lines]
+        payload_id = new_payload_id()
+        # As in a Punch-in cart, each line's SupplierPartAuxiliaryID names it, so the
+        # purchase order that follows is matched to this cart (orders.carts).
+        lines = referenced(
+            [line_of(row.product, row.quantity, base_url) for row in content.lines], payload_id
+        )
         if empty:
             lines = []
         if locked.protocol == Protocol.OCI:
             entry, fields = _oci_cart(locked, lines, content.currency)
         else:
-            entry, fields = _poom(locked, lines, content.currency, empty=empty)
+            entry, fields = _poom(locked, payload_id, lines, content.currency, empty=empty)
         target = State.CANCELLED if empty else State.TRANSFERRED
         if not locked.move(target, poom=entry, ended_at=now):
             raise AlreadyEnded(locked)

@@ -59,9 +59,18 @@ def line_of(product: Product, quantity: int, base_url: str) -> Line:
 
 
 def line_reference(payload_id: str, line_number: int) -> str:
-    """The SupplierPartAuxiliaryID of cart line ``line_number``: the submission's
-    payloadID (unique, P15) and the line, so an OrderRequest line finds its cart line."""
+    """The SupplierPartAuxiliaryID of cart line ``line_number``: the cart's payloadID
+    (unique, P15) and the line, so an OrderRequest line finds its cart line."""
     return f"{payload_id}:{line_number}"
+
+
+def referenced(lines: list[Line], payload_id: str) -> list[Line]:
+    """The cart's lines, each with its ``line_reference`` as SupplierPartAuxiliaryID
+    (P32: the supplier's cookie for the line, returned verbatim in the order, P8)."""
+    return [
+        replace(line, supplier_part_auxiliary_id=line_reference(payload_id, number))
+        for number, line in enumerate(lines, start=1)
+    ]
 
 
 def parse_line_reference(value: str) -> tuple[str, int] | None:
@@ -102,12 +111,7 @@ def prepare(
     """Build and store the POOM and the setup request under one new payloadID (P15)."""
     payload_id = new_payload_id()
     sides = parties(system, deployment_mode)
-    # P8: the purchase order comes back with each line's SupplierPartAuxiliaryID; it
-    # names the cart line it was ordered from (``line_reference``).
-    lines = [
-        replace(line, supplier_part_auxiliary_id=line_reference(payload_id, number))
-        for number, line in enumerate(lines, start=1)
-    ]
+    lines = referenced(lines, payload_id)
     poom_doc = _outbound(
         "PunchOutOrderMessage",
         payload_id,

@@ -98,7 +98,7 @@ def history(request: HttpRequest) -> HttpResponse:
         .distinct()
         .prefetch_related("lines")
     ):
-        for pk in {line.submission_id for line in order.lines.all()}:
+        for pk in {line.submission_id for line in order.lines.all() if line.submission_id}:
             by_submission.setdefault(pk, []).append(order)
     for submission in submissions:
         submission.purchase_orders = by_submission.get(submission.pk, [])  # type: ignore[attr-defined]

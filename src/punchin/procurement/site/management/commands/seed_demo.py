@@ -29,6 +29,8 @@ from punchin.procurement.partners.models import (
     SharedSecret,
     SupplierPartner,
 )
+from punchin.procurement.punchout.models import Protocol as PunchOutProtocol
+from punchin.procurement.punchout.models import PunchOutSupplier
 from punchin.procurement.sso.models import IdentityProvider, Protocol
 from punchin.web import demo
 
@@ -46,8 +48,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--storefront-url",
             default="http://127.0.0.1:8001",
-            help="the storefront's base URL: its host and port are the allowed PoomUrl origin, and "
-            "StatusUpdateRequests and OrderRequests go to its /cxml/status and /cxml/order",
+            help="the storefront's base URL: its host and port are the allowed PoomUrl origin, "
+            "StatusUpdateRequests and OrderRequests go to its /cxml/status and /cxml/order, "
+            "and requesters shop there through its /cxml/punchout",
         )
 
         parser.add_argument(
@@ -90,6 +93,16 @@ class Command(BaseCommand):
                 digest=credentials.digest(demo.SHARED_SECRET),
                 defaults={"organisation": organisation, "label": demo.STORE_NAME},
             )
+            # Classic PunchOut the other way: "Shop at" the store, as the same partner
+            # (identities and SharedSecret above), opening sessions at its setup URL.
+            PunchOutSupplier.objects.update_or_create(
+                partner=partner,
+                defaults={
+                    "setup_url": f"{origin}/cxml/punchout",
+                    "protocol": PunchOutProtocol.CXML,
+                    "enabled": True,
+                },
+            )
             users = {
                 email: self._user(organisation, email, approver=approver, admin=admin)
                 for email, approver, admin in (
@@ -111,7 +124,8 @@ class Command(BaseCommand):
             self._single_sign_on(organisation, sso_issuer)
         self.stdout.write(
             f"procurement demo: {organisation} with partner {partner} "
-            f"(PoomUrl origin {host}:{port}, orders to {origin}/cxml/order); users "
+            f"(PoomUrl origin {host}:{port}, orders to {origin}/cxml/order, PunchOut at "
+            f"{origin}/cxml/punchout); users "
             f"{demo.PUNCHIN_BUYER}, {demo.APPROVER} (approves all), "
             f"{demo.PROCUREMENT_ADMIN} (finance from {FINANCE_LIMIT:,} USD), "
             f"{demo.RECEIVING_DESK} (receiving desk)"

@@ -49,6 +49,13 @@ class Command(BaseCommand):
         direct_group, _ = BuyingGroup.objects.update_or_create(
             account=account, name="Direct buyers", defaults={"punchin": False, "direct": True}
         )
+        # Classic PunchOut only: where procurement's other users land on their first
+        # visit (the PunchOut group that grants least besides, docs/punchout.md).
+        BuyingGroup.objects.update_or_create(
+            account=account,
+            name="PunchOut shoppers",
+            defaults={"punchin": False, "punchout": True, "direct": False},
+        )
         ensure_member(
             account, demo.PUNCHIN_BUYER, demo.PASSWORD, name="Pat Buyer", groups=(punchin_group,)
         )
@@ -90,9 +97,14 @@ class Command(BaseCommand):
                 "confirmation_url": "",
                 "ship_notice_url": "",
                 "invoice_url": "",
+                # PunchOut sessions open at /cxml/punchout with the inbound
+                # credentials above; a requester the store does not know yet gets a
+                # sign-in on the first visit.
+                "punchout_creates_users": True,
             },
         )
         self.stdout.write(
             f"storefront seeded: {products} products, account {account.name!r}, "
-            f"Punch-in endpoint {base}/cxml/punchin, fulfilment staff {demo.FULFILMENT_STAFF}"
+            f"Punch-in endpoint {base}/cxml/punchin, PunchOut sessions from its requesters, "
+            f"fulfilment staff {demo.FULFILMENT_STAFF}"
         )
