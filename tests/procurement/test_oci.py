@@ -103,13 +103,16 @@ def catalog(
     SupplierPartner.objects.update(
         outbound_user_id=CATALOG_USER, outbound_password=CATALOG_PASSWORD
     )
-    return PunchOutSupplier.objects.create(
+    found, _ = PunchOutSupplier.objects.update_or_create(  # the demo seeds a cXML one
         partner=SupplierPartner.objects.get(),
-        setup_url=catalog_server.url,
-        protocol="oci",
-        oci_version="5.0",
-        enabled=True,
+        defaults={
+            "setup_url": catalog_server.url,
+            "protocol": "oci",
+            "oci_version": "5.0",
+            "enabled": True,
+        },
     )
+    return found
 
 
 class Form(HTMLParser):

@@ -115,17 +115,14 @@ def transfer(session: PunchOutSession, base_url: str, now: datetime, *, empty: b
             raise AlreadyEnded(locked)
         assert locked.user is not None
         content = cart.view(locked.user, punchout=locked)
-        payload_id = new_payload_id()
-        # As in a Punch-in cart, each line's SupplierPartAuxiliaryID names it, so the
-        # purchase order that follows is matched to this cart (orders.carts).
-        lines = referenced(
-            [line_of(row.product, row.quantity, base_url) for row in content.lines], payload_id
-        )
-        if empty:
-            lines = []
+        lines = [] if empty else [line_of(r.product, r.quantity, base_url) for r in content.lines]
         if locked.protocol == Protocol.OCI:
             entry, fields = _oci_cart(locked, lines, content.currency)
         else:
+            # As in a Punch-in cart, each line's SupplierPartAuxiliaryID names it, so the
+            # purchase order that follows is matched to this cart (orders.carts).
+            payload_id = new_payload_id()
+            lines = referenced(lines, payload_id)
             entry, fields = _poom(locked, payload_id, lines, content.currency, empty=empty)
         target = State.CANCELLED if empty else State.TRANSFERRED
         if not locked.move(target, poom=entry, ended_at=now):
