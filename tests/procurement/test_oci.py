@@ -103,7 +103,7 @@ def catalog(
     SupplierPartner.objects.update(
         outbound_user_id=CATALOG_USER, outbound_password=CATALOG_PASSWORD
     )
-    found, _ = PunchOutSupplier.objects.update_or_create(  # the demo seeds it for cXML
+    found, _ = PunchOutSupplier.objects.update_or_create(  # the demo seeds a cXML one
         partner=SupplierPartner.objects.get(),
         defaults={
             "setup_url": catalog_server.url,

@@ -54,15 +54,14 @@ class Returned:
 Formed = tuple[CxmlDocument, tuple[tuple[str, str], ...]]
 
 
-def _poom(session: PunchOutSession, lines: Sequence[Line], currency: str, *, empty: bool) -> Formed:
-    """P32-P34: the PunchOutOrderMessage, logged, in the field the system asks for. As
-    in a Punch-in cart, each line's SupplierPartAuxiliaryID names it, so the purchase
-    order that follows is matched to this cart (``orders.carts``)."""
-    payload_id = new_payload_id()
+def _poom(
+    session: PunchOutSession, payload_id: str, lines: Sequence[Line], currency: str, *, empty: bool
+) -> Formed:
+    """P32-P34: the PunchOutOrderMessage, logged, in the field the system asks for."""
     document = punch_out_order_message(
         payload_id,
         parties(session.system, session.deployment_mode),
-        referenced(list(lines), payload_id),
+        lines,
         currency,
         buyer_cookie=session.buyer_cookie,
         operation_allowed=operation_allowed(session.operation),
@@ -116,13 +115,15 @@ def transfer(session: PunchOutSession, base_url: str, now: datetime, *, empty: b
             raise AlreadyEnded(locked)
         assert locked.user is not None
         content = cart.view(locked.user, punchout=locked)
-        lines = [line_of(row.product, row.quantity, base_url) for row in content.lines]
-        if empty:
-            lines = []
+        lines = [] if empty else [line_of(r.product, r.quantity, base_url) for r in content.lines]
         if locked.protocol == Protocol.OCI:
             entry, fields = _oci_cart(locked, lines, content.currency)
         else:
-            entry, fields = _poom(locked, lines, content.currency, empty=empty)
+            # As in a Punch-in cart, each line's SupplierPartAuxiliaryID names it, so the
+            # purchase order that follows is matched to this cart (orders.carts).
+            payload_id = new_payload_id()
+            lines = referenced(lines, payload_id)
+            entry, fields = _poom(locked, payload_id, lines, content.currency, empty=empty)
         target = State.CANCELLED if empty else State.TRANSFERRED
         if not locked.move(target, poom=entry, ended_at=now):
             raise AlreadyEnded(locked)
