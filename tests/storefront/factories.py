@@ -12,6 +12,7 @@ import aiohttp
 
 from punchin.cxml import Document, parse, serialize
 from punchin.cxml.common import DocumentReference, Status, Total
+from punchin.cxml.delivery import DeliveryAddress
 from punchin.cxml.envelope import Message, Request
 from punchin.cxml.order import OrderRequest, OrderRequestHeader, OrderRequestType
 from punchin.cxml.punchout import (
@@ -34,6 +35,26 @@ from tests.cxml import builders
 from .conftest import Acme, product
 
 ORDERED_AT = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+# Where the buyer's checkout sends the goods (P41), and the form fields that say so.
+ADDRESS = DeliveryAddress(
+    name="Acme Corporation",
+    deliver_to=("Receiving dock 3",),
+    street=("1 Main Street",),
+    city="Springfield",
+    state="IL",
+    postal_code="62701",
+    country_code="US",
+    country="United States",
+)
+ADDRESS_FORM = {
+    "ship_name": "Acme Corporation",
+    "deliver_to": "Receiving dock 3",
+    "street": "1 Main Street",
+    "city": "Springfield",
+    "state": "IL",
+    "postal_code": "62701",
+    "country": "US",
+}
 
 
 def submitted(
@@ -44,7 +65,7 @@ def submitted(
         cart.add(acme.buyer.user, product(part_id), quantity)
     checkout = Checkout(
         group=acme.punchin_group,
-        delivery_address="Acme Corporation\n1 Main Street\nSpringfield",
+        address=ADDRESS,
         payment_method="po",
         delivery_speed="standard",
     )

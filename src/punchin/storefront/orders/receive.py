@@ -212,8 +212,9 @@ def _carts(matched: list[Matched]) -> list[SentCart]:
 
 def _shipping(order: OrderRequest, carts: list[SentCart]) -> dict[str, str]:
     """The carts' Shipping is their price for the speed the buyer chose: an order that
-    leaves it out or pays another amount is refused, since the store would invoice
-    what the PO does not cover. Orders of carts without Shipping are not checked."""
+    leaves out a charge or pays another amount is refused, since the store would
+    invoice what the PO does not cover. Orders of carts without Shipping are not
+    checked."""
     charges = [(c.document.payload_id, c.header.shipping) for c in carts if c.header.shipping]
     if not charges:
         return {}
@@ -222,6 +223,8 @@ def _shipping(order: OrderRequest, carts: list[SentCart]) -> dict[str, str]:
     speeds = "; ".join(charge.description.text.strip() for _, charge in charges)
     names = ", ".join(name for name, _ in charges)
     found = order.header.shipping
+    if found is None and expected == 0:
+        return {"delivery": speeds[:200]}  # free delivery: nothing to pay, nothing to say
     if found is None:
         raise BadRequest(
             f"Shipping is missing: the cart {names} charges {expected} {currency} for "
