@@ -86,7 +86,8 @@ def test_the_cart_carries_ship_to_shipping_and_payment_method_and_is_dtd_valid(
     raw = built()
     assert validate(raw, dtd_dir) == []
     header = cart_of(raw).header
-    assert header.ship_to is not None and header.shipping is not None
+    assert header.ship_to is not None
+    assert header.shipping is not None
     assert address_of(header.ship_to.address) == DOCK
     assert header.shipping.money.amount == Decimal("12.00")
     assert header.shipping.money.currency == "USD"
@@ -113,7 +114,8 @@ def test_a_cart_without_checkout_has_no_ship_to_shipping_or_payment_method(
     raw = built(delivery=None)
     assert validate(raw, dtd_dir) == []
     message = cart_of(raw)
-    assert message.header.ship_to is None and message.header.shipping is None
+    assert message.header.ship_to is None
+    assert message.header.shipping is None
     assert message.header.total.money.amount == Decimal("239.97")
     assert all(not item.extrinsics for item in message.items)
 
@@ -124,7 +126,8 @@ def test_a_punchout_cart_may_carry_only_the_ship_to(dtd_dir: Path) -> None:
     assert validate(raw, dtd_dir) == []
     cart = read_back(raw)
     assert cart.ship_to == DOCK
-    assert cart.shipping is None and cart.shipping_description == ""
+    assert cart.shipping is None
+    assert cart.shipping_description == ""
     assert cart.payment_method == ""
 
 
@@ -187,9 +190,11 @@ def field_cart(
 # Coupa's published sample cart: header Shipping and Tax whose Description is the word
 # "Unknown", counted in the Total, with operationAllowed="edit" and quoteStatus="final".
 # Seen: Coupa Success Portal, "Sample Punchout Order Message".
-COUPA_SHIPPING_AND_TAX_UNKNOWN = """<PunchOutOrderMessageHeader operationAllowed="edit" quoteStatus="final">
+COUPA_SHIPPING_AND_TAX_UNKNOWN = """
+<PunchOutOrderMessageHeader operationAllowed="edit" quoteStatus="final">
 <Total><Money currency="USD">52.75</Money></Total>
-<Shipping><Money currency="USD">9.50</Money><Description xml:lang="en-US">Unknown</Description></Shipping>
+<Shipping><Money currency="USD">9.50</Money>
+<Description xml:lang="en-US">Unknown</Description></Shipping>
 <Tax><Money currency="USD">3.25</Money><Description xml:lang="en-US">Unknown</Description></Tax>
 </PunchOutOrderMessageHeader>"""
 
@@ -198,8 +203,10 @@ COUPA_SHIPPING_AND_TAX_UNKNOWN = """<PunchOutOrderMessageHeader operationAllowed
 # "PunchOut Standard cXML payload for return cart".
 TRADECENTRIC_CARRIER_SPEED = """<PunchOutOrderMessageHeader operationAllowed="create">
 <Total><Money currency="USD">51.40</Money></Total>
-<Shipping><Money currency="USD">10.00</Money><Description xml:lang="en">Shipping estimate - FedEx 2Day</Description></Shipping>
-<Tax><Money currency="USD">1.40</Money><Description xml:lang="en">Sales tax - 7% Tennessee</Description></Tax>
+<Shipping><Money currency="USD">10.00</Money>
+<Description xml:lang="en">Shipping estimate - FedEx 2Day</Description></Shipping>
+<Tax><Money currency="USD">1.40</Money>
+<Description xml:lang="en">Sales tax - 7% Tennessee</Description></Tax>
 </PunchOutOrderMessageHeader>"""
 
 # The header ShipTo with DeliverTo, State and PostalCode, no Shipping, and a Total of
@@ -223,7 +230,8 @@ REXEL_TWO_STREETS_HEADER_EXTRINSIC = """<PunchOutOrderMessageHeader operationAll
 <DeliverTo>Magasin</DeliverTo><Street>4 rue Alfred Kastler</Street><Street>Bâtiment A</Street>
 <City>Mios</City><State>Gironde</State><PostalCode>33380</PostalCode>
 <Country isoCountryCode="FR">France</Country></PostalAddress></Address></ShipTo>
-<Shipping><Money currency="EUR">5.00</Money><Description xml:lang="fr">Transport</Description></Shipping>
+<Shipping><Money currency="EUR">5.00</Money>
+<Description xml:lang="fr">Transport</Description></Shipping>
 <Tax><Money currency="EUR">3.40</Money><Description xml:lang="fr">TVA</Description></Tax>
 <Extrinsic name="ecoContribution">1,23 EUR</Extrinsic>
 </PunchOutOrderMessageHeader>"""
@@ -234,7 +242,8 @@ REXEL_TWO_STREETS_HEADER_EXTRINSIC = """<PunchOutOrderMessageHeader operationAll
 # "supplier"); Ariba-style addressIDs in setup requests of public integrations.
 ADDRESS_ID_ONLY = """<PunchOutOrderMessageHeader operationAllowed="create">
 <Total><Money currency="USD">40.00</Money></Total>
-<ShipTo><Address addressID="LEMA-001" addressIDDomain="supplier"><Name xml:lang="en">Head office</Name></Address></ShipTo>
+<ShipTo><Address addressID="LEMA-001" addressIDDomain="supplier">
+<Name xml:lang="en">Head office</Name></Address></ShipTo>
 </PunchOutOrderMessageHeader>"""
 
 
@@ -249,7 +258,8 @@ def test_coupa_shipping_and_tax_unknown_are_read_into_the_total(dtd_dir: Path) -
     )
     assert cart.supplier_total == Decimal("52.75")
     assert cart.shipping_description == "Unknown"
-    assert cart.ship_to is None and cart.operation_allowed == "edit"
+    assert cart.ship_to is None
+    assert cart.operation_allowed == "edit"
 
 
 def test_tradecentric_carrier_and_speed_is_the_shipping_description(dtd_dir: Path) -> None:
@@ -274,7 +284,8 @@ def test_woocommerce_ship_to_only_keeps_the_lines_total(dtd_dir: Path) -> None:
         country_code="ZA",
         country="South Africa",
     )
-    assert cart.shipping is None and cart.supplier_total == cart.total == Decimal("40.00")
+    assert cart.shipping is None
+    assert cart.supplier_total == cart.total == Decimal("40.00")
 
 
 def test_rexel_two_streets_and_a_header_extrinsic_are_read(dtd_dir: Path) -> None:
