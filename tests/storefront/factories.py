@@ -58,16 +58,22 @@ ADDRESS_FORM = {
 
 
 def submitted(
-    acme: Acme, base_url: str = "http://127.0.0.1:9", items: tuple[tuple[str, int], ...] = ()
+    acme: Acme,
+    base_url: str = "http://127.0.0.1:9",
+    items: tuple[tuple[str, int], ...] = (),
+    *,
+    speed: str = "standard",
+    payment_method: str = "po",
 ) -> PunchInSubmission:
-    """A cart submitted for approval: its POOM stored, nothing sent (P4, P5)."""
+    """A cart submitted for approval: its POOM stored, nothing sent (P4, P5), with
+    delivery to ``ADDRESS`` at ``speed`` (P41)."""
     for part_id, quantity in items or (("OF-10001", 2), ("IT-20001", 1)):
         cart.add(acme.buyer.user, product(part_id), quantity)
     checkout = Checkout(
         group=acme.punchin_group,
         address=ADDRESS,
-        payment_method="po",
-        delivery_speed="standard",
+        payment_method=payment_method,
+        delivery_speed=speed,
     )
     return submissions.submit(acme.buyer, checkout, base_url)
 
