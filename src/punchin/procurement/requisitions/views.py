@@ -97,22 +97,22 @@ def _delivery(request: HttpRequest, requisition: Requisition) -> dict[str, objec
     }
 
 
+def _detail(request: HttpRequest, requisition: Requisition) -> dict[str, object]:
+    return {
+        "requisition": requisition,
+        "lines": requisition.lines.all(),
+        "steps": requisition.approval_steps.prefetch_related("approvers"),
+        "events": requisition.events.select_related("actor"),
+        "order": getattr(requisition, "purchase_order", None),
+        "form": SubmitForm(),
+        **_delivery(request, requisition),
+    }
+
+
 @login_required
 def requisition_detail(request: HttpRequest, number: str) -> HttpResponse:
     requisition = _own(request, number)
-    return render(
-        request,
-        "procurement/requisition_detail.html",
-        {
-            "requisition": requisition,
-            "lines": requisition.lines.all(),
-            "steps": requisition.approval_steps.prefetch_related("approvers"),
-            "events": requisition.events.select_related("actor"),
-            "order": getattr(requisition, "purchase_order", None),
-            "form": SubmitForm(),
-            **_delivery(request, requisition),
-        },
-    )
+    return render(request, "procurement/requisition_detail.html", _detail(request, requisition))
 
 
 @login_required
@@ -123,13 +123,7 @@ def requisition_delivery(request: HttpRequest, number: str) -> HttpResponse:
     requisition = _own(request, number)
     form = DeliveryAddressForm(request.POST)
     if not form.is_valid():
-        context = {
-            "requisition": requisition,
-            "lines": requisition.lines.all(),
-            "form": SubmitForm(),
-        }
-        context.update(_delivery(request, requisition))
-        context["delivery_form"] = form
+        context = _detail(request, requisition) | {"delivery_form": form}
         return render(request, "procurement/requisition_detail.html", context, status=400)
     try:
         with transaction.atomic():

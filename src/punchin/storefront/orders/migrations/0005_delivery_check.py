@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orders', '0004_order_lines_name_their_cart'),
+        ("orders", "0004_order_lines_name_their_cart"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='purchaseorder',
-            name='attention',
-            field=models.TextField(blank=True, help_text='what differs from the carts'),
+            model_name="purchaseorder",
+            name="attention",
+            field=models.TextField(blank=True, help_text="what differs from the carts"),
         ),
         migrations.AddField(
-            model_name='purchaseorder',
-            name='delivery',
-            field=models.CharField(blank=True, help_text='the delivery speed', max_length=200),
+            model_name="purchaseorder",
+            name="delivery",
+            field=models.CharField(blank=True, help_text="the delivery speed", max_length=200),
         ),
     ]
