@@ -8,6 +8,7 @@ from django import forms
 
 from punchin.cxml.delivery import DeliveryAddress
 from punchin.procurement.requisitions.cart import ADDRESS_LIMITS
+from punchin.procurement.requisitions.services import ship_to_columns
 
 _COUNTRY_CODE = re.compile(r"[A-Za-z]{2}")
 
@@ -54,18 +55,11 @@ class DeliveryAddressForm(forms.Form):
 
     @classmethod
     def initial_of(cls, address: DeliveryAddress | None) -> dict[str, str]:
+        """The form filled in with ``address``: the fields are named as its columns."""
         if address is None:
             return {}
-        return {
-            "name": address.name,
-            "deliver_to": "\n".join(address.deliver_to),
-            "street": "\n".join(address.street),
-            "city": address.city,
-            "state": address.state,
-            "postal_code": address.postal_code,
-            "country": address.country,
-            "iso_country_code": address.country_code,
-        }
+        columns = ship_to_columns(address)
+        return {name: columns[name] for name in cls.base_fields}
 
     def address(self, keep_from: DeliveryAddress | None) -> DeliveryAddress:
         """The address entered; the addressID and email of ``keep_from`` stay when the

@@ -83,22 +83,26 @@ def _cart_fields(cart: Cart) -> dict[str, object]:
     }
 
 
+def ship_to_columns(address: DeliveryAddress) -> dict[str, str]:
+    """``address`` as a ``ShipToAddress`` row holds it: one line per Street, DeliverTo."""
+    return {
+        "name": address.name,
+        "deliver_to": "\n".join(address.deliver_to),
+        "street": "\n".join(address.street),
+        "city": address.city,
+        "state": address.state,
+        "postal_code": address.postal_code,
+        "country": address.country,
+        "iso_country_code": address.country_code,
+        "address_id": address.address_id,
+        "email": address.email,
+    }
+
+
 def store_ship_to(requisition: Requisition, address: DeliveryAddress) -> None:
     """``address`` becomes where the requisition's goods go (P41)."""
     ShipToAddress.objects.update_or_create(
-        requisition=requisition,
-        defaults={
-            "name": address.name,
-            "deliver_to": "\n".join(address.deliver_to),
-            "street": "\n".join(address.street),
-            "city": address.city,
-            "state": address.state,
-            "postal_code": address.postal_code,
-            "country": address.country,
-            "iso_country_code": address.country_code,
-            "address_id": address.address_id,
-            "email": address.email,
-        },
+        requisition=requisition, defaults=ship_to_columns(address)
     )
 
 

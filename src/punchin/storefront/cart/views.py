@@ -147,8 +147,8 @@ def _checkout_of(request: HttpRequest, member: Member) -> Checkout | None:
         return Checkout(
             group=group,
             address=CheckoutForm.address_of(data),
-            payment_method=PaymentMethod(data["payment_method"]),
-            delivery_speed=DeliverySpeed(data["delivery_speed"]),
+            payment_method=PaymentMethod(data["payment_method"]).value,
+            delivery_speed=DeliverySpeed(data["delivery_speed"]).value,
         )
     except (KeyError, ValueError):  # answers of an older form: ask again
         return None
