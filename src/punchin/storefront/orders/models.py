@@ -122,6 +122,9 @@ class PurchaseOrder(models.Model):
     total = models.DecimalField(max_digits=14, decimal_places=2)
     tax = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     shipping = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    # OrderRequestHeader@requestedDeliveryDate: when the buyer needs the whole order.
+    requested_delivery_date = models.DateTimeField(null=True, blank=True)
+    # Each as its country writes it (``punchin.cxml.postal``), one line each.
     ship_to = models.TextField(blank=True)
     bill_to = models.TextField(blank=True)
     comments = models.TextField(blank=True)

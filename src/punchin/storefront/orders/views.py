@@ -19,7 +19,7 @@ from punchin.cxml.punchout import ProfileRequest
 from punchin.cxml.statusupdate import StatusUpdateRequest
 from punchin.storefront.integration.inbound import endpoint
 from punchin.storefront.orders import receive, services
-from punchin.storefront.orders.forms import ConfirmForm, InvoiceForm, RejectForm, ShipForm, noon
+from punchin.storefront.orders.forms import ConfirmForm, InvoiceForm, CommentForm, ShipForm, noon
 from punchin.storefront.orders.models import InboundRequest, PurchaseOrder, State
 from punchin.web.delivery.models import OutboundDelivery
 from punchin.web.profile import profile
@@ -102,7 +102,7 @@ def _detail_context(order: PurchaseOrder, **forms: object) -> dict[str, object]:
         "rows": rows,
         "documents": documents,
         "confirm_form": ConfirmForm(lines),
-        "reject_form": RejectForm(),
+        "reject_form": CommentForm(),
         "ship_form": ShipForm(lines, to_ship),
         "invoice_form": InvoiceForm(lines, to_invoice),
     }
@@ -136,6 +136,19 @@ def _act(
 @staff_member_required
 @require_POST
 def confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send the confirmation: every line as ordered ("Confirm all as ordered", an
+    ``accept``), or as the confirm table says (a ``detail`` for the lines that differ)."""
+    if request.POST.get("as_ordered"):
+        everything = CommentForm(request.POST)
+        return _act(
+            request,
+            pk,
+            "confirm_all_form",
+            everything,
+            lambda: services.confirm(
+                pk, request.user.get_username(), comment=everything.cleaned_data["comment"]
+            ),
+        )
     order = get_object_or_404(PurchaseOrder, pk=pk)
     form = ConfirmForm(order.lines.all(), request.POST)
     return _act(
@@ -152,7 +165,7 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_member_required
 @require_POST
 def reject(request: HttpRequest, pk: int) -> HttpResponse:
-    form = RejectForm(request.POST)
+    form = CommentForm(request.POST)
     return _act(
         request,
         pk,
