@@ -31,7 +31,10 @@ LOCALITY: dict[str, tuple[str, ...]] = {
     "MX": ("{postal} {city}, {state}",),
     "IT": ("{postal} {city} {state}",),
     "ES": ("{postal} {city}", "{state}"),
-    **{code: ("{postal} {city}",) for code in "AT BE CH CZ DE DK FI FR LU NL NO PL PT SE".split()},
+    **dict.fromkeys(
+        ("AT", "BE", "CH", "CZ", "DE", "DK", "FI", "FR", "LU", "NL", "NO", "PL", "PT", "SE"),
+        ("{postal} {city}",),
+    ),
 }
 # A country not in the table: every part, in the order most of the world reads it.
 GENERIC: tuple[str, ...] = ("{city}, {state} {postal}",)

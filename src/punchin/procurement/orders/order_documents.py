@@ -204,9 +204,7 @@ def order_request(
                 type=type,
                 order_version=Decimal(order.version),
                 requisition_id=order.requisition.number,
-                requested_delivery_date=datetime.combine(need_by, time(), UTC)
-                if need_by
-                else None,
+                requested_delivery_date=datetime.combine(need_by, time(), UTC) if need_by else None,
                 total=Total(money=_money(total, currency)),
                 ship_to=ShipTo(address=address(order.ship_to)) if order.ship_to else None,
                 bill_to=BillTo(address=address(order.bill_to)),

@@ -118,9 +118,14 @@ class QuantitiesForm(PerLineForm):
             )
 
 
-class ShipForm(QuantitiesForm):
+class ShipmentForm(forms.Form):
+    """The parcel: who carries it, and their tracking number."""
+
     carrier = forms.CharField(max_length=120, initial="UPS")
     tracking_number = forms.CharField(max_length=120)
+
+
+class ShipForm(QuantitiesForm, ShipmentForm):
     delivery_date = forms.DateField(
         required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Expected delivery"
     )

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orders', '0004_order_lines_name_their_cart'),
+        ("orders", "0004_order_lines_name_their_cart"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='purchaseorder',
-            name='requested_delivery_date',
+            model_name="purchaseorder",
+            name="requested_delivery_date",
             field=models.DateTimeField(blank=True, null=True),
         ),
     ]
