@@ -4,7 +4,7 @@ A cXML ``PostalAddress`` carries its parts (DeliverTo, Street, City, State, Post
 Country@isoCountryCode); which line the city, state and postal code share, and in what
 order, depends on the country: "Springfield, IL 62701" in the US, "10115 Berlin" in
 Germany, the postcode on a line of its own in the UK. ``lines`` writes an address from
-its parts; ``lines_of`` writes a cXML ``Address``. Both parties show addresses through
+its parts; ``lines_of`` writes a cXML ``Address``. Both parties can show addresses through
 them (docs/storefront-orders.md, "Addresses").
 """
 
