@@ -182,6 +182,12 @@ def test_phone_sized_sign_in_and_search_fit_the_screen(phone_page: Page, sites: 
     sign_in(page, sites, logins.PUNCHIN_BUYER)
     search(page, "paper")
     assert_fits(page)
+    # A card is a row on a phone, not a screenful: three or more products in view.
+    heights = page.locator("#results .product-card").evaluate_all(
+        "cards => cards.map(card => card.getBoundingClientRect().height)"
+    )
+    assert len(heights) >= 3
+    assert max(heights) < PHONE["height"] / 3, heights
     screenshot(page, "11-phone-search")
     page.locator("#results .product-card h3 a").first.click()
     expect(page.locator("#product")).to_be_visible()
