@@ -122,7 +122,7 @@ class Acme:
 
     def configure(self, endpoint_url: str, **overrides: Any) -> PurchasingSystem:
         values: dict[str, Any] = {
-            "system": SystemKind.COUPA,
+            "system": SystemKind.PUNCHIN,
             "endpoint_url": endpoint_url,
             "auth_scheme": AuthScheme.BASIC,
             "basic_user": demo.ENDPOINT_USER,
