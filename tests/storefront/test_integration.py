@@ -85,6 +85,18 @@ def test_plain_http_is_refused_outside_development(acme: Acme, settings: Any, mo
     assert not PurchasingSystem.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("dev", "said"),
+    [(False, "it must start with https://"), (True, "plain http to this machine")],
+)
+def test_the_endpoint_hint_says_the_rule_in_force(
+    acme: Acme, settings: Any, dev: bool, said: str
+) -> None:
+    """The hint beside the endpoint URL states what this store accepts (P10)."""
+    settings.PUNCHIN_DEV = dev
+    assert said in admin_client().get(CONFIGURE).content.decode()
+
+
 def test_development_allows_loopback_http_only(acme: Acme, settings: Any) -> None:
     settings.PUNCHIN_DEV = True
     client = admin_client()
