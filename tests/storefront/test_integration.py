@@ -120,6 +120,10 @@ def test_banner_once_configured_and_secrets_never_shown(acme: Acme, settings: An
     page = buyer.get("/").content.decode()
     assert 'id="punchin-banner"' in page
     assert "(Coupa) is configured for Punch-in" in page
+    # A direct buyer of the same account buys here whatever the purchasing system does.
+    direct = Client()
+    assert login(direct, username=demo.DIRECT_BUYER, password=demo.PASSWORD)
+    assert 'id="punchin-banner"' not in direct.get("/").content.decode()
     configure = client.get(CONFIGURE).content.decode()
     assert demo.SHARED_SECRET not in configure
     assert demo.ENDPOINT_PASSWORD not in configure

@@ -357,3 +357,14 @@ def test_account_admins_set_each_groups_permissions(acme: Acme) -> None:
     assert (
         signed_in(demo.PUNCHIN_BUYER).get("/account/business-settings/groups/").status_code == 403
     )
+
+
+def test_order_history_shows_each_buyer_the_sections_that_apply(acme: Acme) -> None:
+    """P12: a direct buyer is shown no approval section; a Punch-in buyer no empty list
+    of website orders."""
+    direct = signed_in(demo.DIRECT_BUYER).get("/orders/").content.decode()
+    assert 'id="direct-orders"' in direct
+    assert 'id="punchin-submissions"' not in direct
+    punchin = signed_in(demo.PUNCHIN_BUYER).get("/orders/").content.decode()
+    assert 'id="punchin-submissions"' in punchin
+    assert 'id="direct-orders"' not in punchin
