@@ -194,6 +194,8 @@ def order_request(
             ),
         )
     assert order.bill_to is not None  # services.create_purchase_order insists on one
+    # The header's date survives omit_optional: cxml-ruby reads it (docs/compatibility.md).
+    need_by = order.requisition.need_by
     return request(
         OrderRequest(
             header=OrderRequestHeader(
@@ -202,6 +204,7 @@ def order_request(
                 type=type,
                 order_version=Decimal(order.version),
                 requisition_id=order.requisition.number,
+                requested_delivery_date=datetime.combine(need_by, time(), UTC) if need_by else None,
                 total=Total(money=_money(total, currency)),
                 ship_to=ShipTo(address=address(order.ship_to)) if order.ship_to else None,
                 bill_to=BillTo(address=address(order.bill_to)),

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from punchin.cxml import response_document
+from punchin.cxml import postal, response_document
 from punchin.cxml.common import Address, Comments
 from punchin.cxml.envelope import Document
 from punchin.cxml.errors import BadRequest, Conflict, ExpectationFailed
@@ -191,15 +192,8 @@ def _differences(where: str, item: ItemOut, cart_item: ItemIn, currency: str) ->
 
 
 def _address(address: Address | None) -> str:
-    if address is None:
-        return ""
-    lines = [address.name.value]
-    postal = address.postal_address
-    if postal is not None:
-        lines += [*postal.deliver_to, *postal.street]
-        lines.append(" ".join(p for p in (postal.postal_code, postal.city) if p))
-        lines += [p for p in (postal.state, postal.country.value) if p]
-    return "\n".join(line.strip() for line in lines if line and line.strip())
+    """As the address's country writes it; the store's own country is left off."""
+    return "\n".join(postal.lines_of(address, home=settings.PUNCHIN_MARKETPLACE))
 
 
 def _lines(order: PurchaseOrder, matched: list[Matched]) -> None:
@@ -254,6 +248,7 @@ def _header_values(document: Document, order: OrderRequest) -> dict[str, object]
         "order_date": header.order_date,
         "payload_id": document.payload_id,
         "requisition_id": header.requisition_id or "",
+        "requested_delivery_date": header.requested_delivery_date,
         "currency": header.total.money.currency,
         "total": header.total.money.amount,
         "tax": header.tax.money.amount if header.tax else None,
