@@ -99,7 +99,7 @@ def order_request() -> OrderRequest:
 def test_the_requisition_shows_the_address_speed_and_payment_chosen_at_checkout() -> None:
     requisition = flow.draft(delivery=CHOSEN)
     page = page_of(signed_in(demo.PUNCHIN_BUYER), requisition)
-    assert "Receiving dock 3<br>100 Main Street<br>62701 Springfield" in page
+    assert "Receiving dock 3<br>100 Main Street<br>Springfield, IL 62701<br>United States" in page
     assert "default delivery address" not in page
     assert 'id="delivery-speed">Two-day, 12.00 USD</dd>' in page
     assert 'id="payment-method">Purchase order</dd>' in page
@@ -169,7 +169,7 @@ def test_requester_changes_the_delivery_address_where_allowed_and_history_says_s
     assert event.actor is not None
     assert event.actor.email == demo.PUNCHIN_BUYER
     assert "from: Acme Corporation; Receiving dock 3; 100 Main Street" in event.comment
-    assert "to: Acme Corporation; Warehouse 7; 7 Depot Road; Gate B; 62565 Shelbyville" in (
+    assert "to: Acme Corporation; Warehouse 7; 7 Depot Road; Gate B; Shelbyville, IL 62565" in (
         event.comment
     )
     # The same address again is no change and no history step.

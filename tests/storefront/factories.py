@@ -23,6 +23,7 @@ from punchin.cxml.punchout import (
 )
 from punchin.cxml.statusupdate import DocumentStatus, StatusUpdateRequest
 from punchin.storefront.cart import services as cart
+from punchin.storefront.cart.models import Order
 from punchin.storefront.cart.services import Checkout
 from punchin.storefront.documents.models import CxmlDocument
 from punchin.storefront.integration.models import PurchasingSystem
@@ -76,6 +77,19 @@ def submitted(
         delivery_speed=speed,
     )
     return submissions.submit(acme.buyer, checkout, base_url)
+
+
+def placed(acme: Acme, items: tuple[tuple[str, int], ...] = (("OF-10001", 2),)) -> Order:
+    """A direct website order of the Direct group's buyer (P12), as checkout places it."""
+    for part_id, quantity in items:
+        cart.add(acme.direct_buyer.user, product(part_id), quantity)
+    checkout = Checkout(
+        group=acme.direct_group,
+        address=ADDRESS,
+        payment_method="invoice",
+        delivery_speed="two-day",
+    )
+    return cart.place_order(acme.direct_buyer, checkout)
 
 
 def cart_items(submission: PunchInSubmission | CxmlDocument) -> list[ItemOut]:

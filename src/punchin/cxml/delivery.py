@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from punchin.cxml import postal
 from punchin.cxml.build import LANG
 from punchin.cxml.common import (
     Address,
@@ -57,14 +58,23 @@ class DeliveryAddress:
     address_id: str = ""
     email: str = ""
 
-    def lines(self) -> list[str]:
-        """The address as a label prints it, one line each."""
-        place = " ".join(p for p in (self.postal_code, self.city) if p)
-        parts = [self.name, *self.deliver_to, *self.street, place, self.state, self.country]
-        return [part.strip() for part in parts if part and part.strip()]
+    def lines(self, home: str = "") -> tuple[str, ...]:
+        """The address as its country writes it, one line each; the country's name is
+        left off when it is ``home``, the reader's own (``punchin.cxml.postal``)."""
+        return postal.lines(
+            name=self.name,
+            deliver_to=self.deliver_to,
+            street=self.street,
+            city=self.city,
+            state=self.state,
+            postal_code=self.postal_code,
+            country=self.country,
+            country_code=self.country_code,
+            home=home,
+        )
 
-    def text(self) -> str:
-        return "\n".join(self.lines())
+    def text(self, home: str = "") -> str:
+        return "\n".join(self.lines(home))
 
 
 @dataclass(frozen=True, slots=True)

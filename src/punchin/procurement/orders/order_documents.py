@@ -199,6 +199,8 @@ def order_request(
     if requisition.payment_method:
         # P41: the payment method chosen at the supplier, as its cart carried it.
         extrinsics.append(Extrinsic(name=PAYMENT_METHOD, value=requisition.payment_method))
+    # The header's date survives omit_optional: cxml-ruby reads it (docs/compatibility.md).
+    need_by = requisition.need_by
     return request(
         OrderRequest(
             header=OrderRequestHeader(
@@ -207,6 +209,7 @@ def order_request(
                 type=type,
                 order_version=Decimal(order.version),
                 requisition_id=order.requisition.number,
+                requested_delivery_date=datetime.combine(need_by, time(), UTC) if need_by else None,
                 total=Total(money=_money(total, currency)),
                 ship_to=ShipTo(address=address(ship_to)) if ship_to is not None else None,
                 bill_to=BillTo(address=address(order.bill_to)),

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -130,8 +131,9 @@ class Checkout:
 
     @property
     def delivery_address(self) -> str:
-        """The address as the order pages print it."""
-        return self.address.text()
+        """The address as the order pages print it: as its country writes it, the
+        store's own country left off."""
+        return self.address.text(home=settings.PUNCHIN_MARKETPLACE)
 
     @property
     def shipping(self) -> ShippingCharge:

@@ -14,10 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from punchin.cxml import response_document
+from punchin.cxml import postal, response_document
 from punchin.cxml.common import Address, Comments
 from punchin.cxml.delivery import (
     address_differences,
@@ -199,7 +200,8 @@ def _differences(where: str, item: ItemOut, cart_item: ItemIn, currency: str) ->
 
 
 def _address(address: Address | None) -> str:
-    return address_of(address).text() if address is not None else ""
+    """As the address's country writes it; the store's own country is left off."""
+    return "\n".join(postal.lines_of(address, home=settings.PUNCHIN_MARKETPLACE))
 
 
 def _carts(matched: list[Matched]) -> list[SentCart]:
@@ -247,7 +249,7 @@ def _ship_to(order: OrderRequest, carts: list[SentCart], attention: list[str]) -
     if ordered is None or ordered.postal_address is None:
         if ordered is not None and sent:
             attention.append("the order's ShipTo has no postal address: the cart's is used")
-        return {"ship_to": sent[0][1].text()} if sent else {}
+        return {"ship_to": sent[0][1].text(home=settings.PUNCHIN_MARKETPLACE)} if sent else {}
     found = address_of(ordered)
     for name, expected in sent:
         differences = address_differences(expected, found)
@@ -331,6 +333,7 @@ def _header_values(document: Document, order: OrderRequest) -> dict[str, object]
         "order_date": header.order_date,
         "payload_id": document.payload_id,
         "requisition_id": header.requisition_id or "",
+        "requested_delivery_date": header.requested_delivery_date,
         "currency": header.total.money.currency,
         "total": header.total.money.amount,
         "tax": header.tax.money.amount if header.tax else None,
