@@ -99,9 +99,13 @@ def test_punchin_journey_lands_the_cart_as_a_requisition(page: Page, sites: Site
         )
     wrap = page.locator(".table-wrap").filter(has=page.locator("table.lines"))
     assert wrap.evaluate("e => e.scrollWidth <= e.clientWidth"), "the lines scroll sideways"
-    total = page.locator("table.lines tfoot td.num").inner_text()
+    total = page.locator("#lines-total").inner_text()
     assert money(total) == expected_total
     assert total.endswith("USD")
+    # P41: the delivery chosen at checkout (two-day) is in what the order will cost.
+    shipping = money(page.inner_text("#shipping-total"))
+    assert shipping == money(page.inner_text("#delivery-speed"))
+    assert money(page.inner_text("#grand-total")) == expected_total + shipping
     expect(page.locator("dl.facts")).to_contain_text(logins.STORE_NAME)
     screenshot(page, "08-requisition")
 
@@ -127,7 +131,9 @@ def test_direct_buyer_places_the_order(page: Page, sites: Sites) -> None:
     page.wait_for_url(re.compile(r"/orders/\d+$"))
     expect(page.locator(".messages .success")).to_have_text("Thank you, your order is placed.")
     expect(page.locator("main table tbody tr")).to_have_count(1)
-    assert money(page.inner_text("main .total")) == bought.unit_price
+    delivery = money(page.inner_text("#order-shipping"))
+    assert delivery > 0  # two-day is not free
+    assert money(page.inner_text("main .total")) == bought.unit_price + delivery
     expect(page.locator("main table tbody")).to_contain_text(bought.part_id)
 
 

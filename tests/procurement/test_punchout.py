@@ -28,13 +28,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from punchin.cxml.common import Extrinsic
+from punchin.cxml.delivery import DeliveryAddress, address_of
 from punchin.cxml.punchout import ItemOut
 from punchin.procurement.approvals import services as approvals
 from punchin.procurement.documents.models import CxmlDocument
 from punchin.procurement.partners.models import SupplierPartner
 from punchin.procurement.punchout.models import PunchOutSession, PunchOutSupplier, State
 from punchin.procurement.requisitions.models import Origin, Requisition
-from punchin.procurement.requisitions.services import token_digest
+from punchin.procurement.requisitions.services import store_ship_to, token_digest
 from punchin.web import demo
 from punchin.web.delivery.models import OutboundDelivery
 from punchin.web.documents import Direction
@@ -62,6 +63,18 @@ def catalog(procurement: LiveASGIServer, supplier: FakeSupplier, settings: Any) 
         defaults={"setup_url": supplier.url, "enabled": True},
     )
     return found
+
+
+WAREHOUSE = DeliveryAddress(
+    name="Acme Corporation",
+    deliver_to=("Warehouse 7",),
+    street=("7 Depot Road",),
+    city="Shelbyville",
+    state="IL",
+    postal_code="62565",
+    country_code="US",
+    country="United States",
+)
 
 
 def signed_in(email: str = demo.PUNCHIN_BUYER) -> Client:
@@ -560,6 +573,20 @@ def test_edit_sends_the_lines_back_and_the_returned_cart_replaces_them(
     page_html = requester.get(reverse("requisitions:detail", args=[requisition.number]))
     assert "Edit cart at" not in page_html.content.decode()
     assert f"View cart at {catalog.partner}" in page_html.content.decode()
+
+
+def test_edit_sends_the_requisitions_own_delivery_address_as_ship_to(
+    catalog: PunchOutSupplier, supplier: FakeSupplier, requester: Client
+) -> None:
+    """P41: the address the requisition has (here a requester's change), not the
+    organisation's default, so the edited cart can bring it back."""
+    requisition = returned_cart(requester, catalog, supplier)
+    store_ship_to(requisition, WAREHOUSE)
+    response = requester.post(reverse("punchout:edit", args=[requisition.number]))
+    assert response.status_code == 302, response.content
+    request = supplier.received[-1].request
+    assert request.ship_to is not None
+    assert address_of(request.ship_to.address) == WAREHOUSE
 
 
 def test_a_cart_allowing_only_create_cannot_be_reopened(

@@ -26,6 +26,7 @@ from punchin.web import demo
 from tests.signin import login
 
 from .conftest import Acme, product
+from .factories import ADDRESS_FORM
 
 
 def signed_in(email: str) -> Client:
@@ -170,7 +171,7 @@ def test_punchout_users_shop_but_check_out_only_from_their_purchasing_system(
         "/checkout/",
         {
             "group": punchout.pk,
-            "delivery_address": "x",
+            **ADDRESS_FORM,
             "payment_method": "invoice",
             "delivery_speed": "standard",
         },
@@ -187,7 +188,7 @@ def review_page(client: Client, group: BuyingGroup) -> str:
         "/checkout/",
         {
             "group": group.pk,
-            "delivery_address": "1 Main Street",
+            **ADDRESS_FORM,
             "payment_method": "invoice",
             "delivery_speed": "standard",
         },
@@ -220,7 +221,7 @@ def test_checkout_button_depends_on_the_group(
     cart.add(acme.buyer.user, product("OF-10003"))
     client = signed_in(demo.PUNCHIN_BUYER)
     form = client.get("/checkout/").content.decode()
-    for field in ("group", "delivery_address", "payment_method", "delivery_speed"):
+    for field in ("group", "ship_name", "street", "city", "country", "payment_method"):
         assert f'name="{field}"' in form
     page = review_page(client, chosen)
     assert f'id="place-order">{label}</button>' in page

@@ -26,13 +26,18 @@ from django.utils import timezone
 from punchin.cxml import parse, serialize
 from punchin.cxml.common import (
     URL,
+    Address,
     Contact,
+    Country,
     Email,
     Extrinsic,
     ItemID,
     Name,
+    PostalAddress,
+    ShipTo,
     SupplierPartAuxiliaryID,
 )
+from punchin.cxml.delivery import DeliveryAddress, address_of
 from punchin.cxml.envelope import Message, Response
 from punchin.cxml.punchout import (
     BrowserFormPost,
@@ -273,6 +278,7 @@ def test_a_create_session_shops_and_transfers_the_cart(
     cart = back.cart
     assert cart.buyer_cookie.value == COOKIE
     assert cart.header.operation_allowed == "edit"
+    assert cart.header.ship_to is None  # the setup request named no address (P41)
     assert (
         cart.header.total.money.amount == 3 * product("OF-10001").price + product("IT-20001").price
     )
@@ -304,6 +310,49 @@ def test_a_create_session_shops_and_transfers_the_cart(
     assert "This cart was already transferred" in again.text
     assert "start again from punchin procurement" in again.text
     assert "Shopping for punchin procurement" not in browser.get("/").text
+
+
+def test_a_session_cart_carries_the_ship_to_of_its_setup_request(
+    system: PurchasingSystem, storefront: LiveASGIServer, dtd_dir: Path
+) -> None:
+    """P41: no checkout in a PunchOut session, so the cart carries what the session
+    knows: the setup request's ShipTo (here as an Ariba test request writes it: an
+    addressID, an empty State, no PostalCode, a city with an umlaut), no Shipping."""
+    ship_to = ShipTo(
+        address=Address(
+            name=Name(value="Ariba User", lang="de"),
+            address_id="001",
+            postal_address=PostalAddress(
+                deliver_to=("Ariba Unit",),
+                street=("Teststrasse 42",),
+                city="Zürich",
+                state="",
+                country=Country(value="Schweiz", iso_country_code="CH"),
+            ),
+        )
+    )
+    request = replace(setup_request(), ship_to=ship_to)
+    start = open_session(storefront, request, "po-setup-shipto@p", dtd_dir)
+    browser = Browser(storefront.url)
+    browser.get(start)
+    browser.post("/cart/add", {"product": str(product("OF-10001").pk)})
+    session = PunchOutSession.objects.get()
+    back = returned_cart(browser.post(f"/punchout/{session.key}/transfer").text)
+    assert validate(back.raw, dtd_dir) == []
+    header = back.cart.header
+    assert header.ship_to is not None
+    assert address_of(header.ship_to.address) == DeliveryAddress(
+        name="Ariba User",
+        deliver_to=("Ariba Unit",),
+        street=("Teststrasse 42",),
+        city="Zürich",
+        country_code="CH",
+        country="Schweiz",
+        address_id="001",
+    )
+    assert header.shipping is None
+    assert header.total.money.amount == product("OF-10001").price
+    assert all(not item.extrinsics for item in back.cart.items)
 
 
 def test_the_cart_goes_back_in_base64_when_the_system_asks(

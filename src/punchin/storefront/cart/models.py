@@ -31,6 +31,15 @@ class DeliverySpeed(models.TextChoices):
     NEXT_DAY = "next-day", "Next day"
 
 
+# What each speed costs per order, in the cart's currency; the cart carries it as its
+# Shipping (P41) and counts it in its Total.
+DELIVERY_PRICES: dict[str, Decimal] = {
+    DeliverySpeed.STANDARD: Decimal("0.00"),
+    DeliverySpeed.TWO_DAY: Decimal("12.00"),
+    DeliverySpeed.NEXT_DAY: Decimal("25.00"),
+}
+
+
 class Cart(models.Model):
     """A user's own cart, or the cart of one PunchOut session they shop in (which goes
     back to the purchasing system and leaves their own cart as it was)."""
@@ -117,7 +126,12 @@ class Order(models.Model):
     delivery_address = models.TextField()
     payment_method = models.CharField(max_length=16, choices=PaymentMethod.choices)
     delivery_speed = models.CharField(max_length=16, choices=DeliverySpeed.choices)
-    total = models.DecimalField(max_digits=14, decimal_places=2)
+    shipping = models.DecimalField(
+        max_digits=14, decimal_places=2, default=Decimal(0), help_text="the speed's price"
+    )
+    total = models.DecimalField(
+        max_digits=14, decimal_places=2, help_text="the lines and the delivery"
+    )
     currency = models.CharField(max_length=3)
     state = models.CharField(max_length=16, choices=OrderState.choices, default=OrderState.PLACED)
     carrier = models.CharField(max_length=120, blank=True)

@@ -111,6 +111,10 @@ class PurchaseOrder(models.Model):
     ship_to = models.TextField(blank=True)
     bill_to = models.TextField(blank=True)
     comments = models.TextField(blank=True)
+    # P41: the speed the carts' Shipping paid for, and what in the order differs from
+    # the carts (a changed ShipTo or payment method), for the staff to check first.
+    delivery = models.CharField(max_length=200, blank=True, help_text="the delivery speed")
+    attention = models.TextField(blank=True, help_text="what differs from the carts")
     state = models.CharField(max_length=20, choices=State.choices, default=State.RECEIVED)
     document = models.ForeignKey(CxmlDocument, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
