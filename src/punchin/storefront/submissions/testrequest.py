@@ -45,12 +45,8 @@ def in_admin_words(verdict: Verdict) -> str:
     """What the outcome means to the admin who pressed the button, and what to check."""
     if verdict.outcome is Outcome.SUCCESS:
         return "Your purchasing system accepted the test request."
-    if verdict.status_code is None:
-        if verdict.http_status is not None:
-            return (
-                f"Your purchasing system answered HTTP {verdict.http_status} without a cXML "
-                "answer: check that the endpoint URL is its Punch-in endpoint."
-            )
+    code = verdict.status_code or verdict.http_status
+    if code is None:  # no answer at all
         if verdict.outcome is Outcome.TRANSIENT:
             return (
                 "The test request did not reach your purchasing system. Try again in a few "
@@ -60,17 +56,25 @@ def in_admin_words(verdict: Verdict) -> str:
             "The test request could not be sent: check the endpoint URL and the "
             "authentication settings."
         )
-    status = f"{verdict.status_code} {verdict.status_text}".strip()
-    if 200 <= verdict.status_code < 300:
+    if verdict.status_code is None:
+        status = f"HTTP {verdict.http_status}"
+    else:
+        status = f"{verdict.status_code} {verdict.status_text}".strip()
+    if code in (401, 403):
+        return (
+            f"Your purchasing system refused the test request ({status}): it did not "
+            "recognise this store. Check the SharedSecret, the From, To and Sender "
+            "identities and the user ID and password against the ones it has for you."
+        )
+    if verdict.status_code is None:
+        return (
+            f"Your purchasing system answered {status} without a cXML answer: check that "
+            "the endpoint URL is its Punch-in endpoint."
+        )
+    if 200 <= code < 300:
         return (
             "Your purchasing system accepted the test request but sent no usable StartPage "
             "address, so a buyer would have nowhere to go: ask its administrators about it."
-        )
-    if verdict.status_code in (401, 403):
-        return (
-            f"Your purchasing system refused the test request ({status}): it did not "
-            "recognise this store. Check the SharedSecret and the From, To and Sender "
-            "identities against the ones it has for you."
         )
     if verdict.outcome is Outcome.TRANSIENT:
         return (
