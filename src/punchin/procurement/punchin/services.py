@@ -26,7 +26,6 @@ from django.contrib.auth.models import AbstractUser
 
 from punchin.cxml import response_document
 from punchin.cxml.common import URL
-from punchin.cxml.deployment import TESTED
 from punchin.cxml.envelope import Document
 from punchin.cxml.errors import BadRequest, NotImplementedRequest
 from punchin.cxml.policy import ReadingPolicy
@@ -151,6 +150,9 @@ def apply_in_test_mode(received: SetupRequest) -> Document:
     )
     return response_document(
         200,
-        detail=f"{TESTED}: no requisition was created; the StartPage shows what arrived",
+        detail=(
+            'deploymentMode="test": the request and its cart were checked as in production; '
+            "no requisition was created, the StartPage shows what arrived"
+        ),
         payload=PunchOutSetupResponse(start_page=StartPage(url=URL(value=url))),
     )
