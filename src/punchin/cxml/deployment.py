@@ -24,7 +24,7 @@ def is_test(document: Document) -> bool:
     return isinstance(body, Request | Message) and body.deployment_mode == TEST
 
 
-def tested(answer: Document) -> Document:
+def marked_as_test(answer: Document) -> Document:
     """The answer a production copy of a test document got, as the test's answer: the
     same Status code and payload, the detail saying that nothing was kept and what
     would have happened."""

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from django.db import transaction
 
-from punchin.cxml.deployment import is_test, tested
+from punchin.cxml.deployment import is_test, marked_as_test
 from punchin.cxml.envelope import Document
 from punchin.web.inbound import Received
 
@@ -30,7 +30,7 @@ def dry_run(apply: Apply[S], received: Received[S, Any]) -> Document:
     with transaction.atomic():
         answer = apply(received)
         transaction.set_rollback(True)
-    return tested(answer)
+    return marked_as_test(answer)
 
 
 def honouring_test_mode(apply: Apply[S], in_test_mode: Apply[S] | None = None) -> Apply[S]:
