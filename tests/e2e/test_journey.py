@@ -141,7 +141,37 @@ def test_account_admin_finds_configure_purchasing_system(page: Page, sites: Site
     expect(page.locator("h1")).to_have_text("Configure Purchasing System")
     endpoint = page.locator("#id_endpoint_url")
     expect(endpoint).to_have_value(f"{sites.procurement.url}/cxml/punchin")
+    # The demo runs in development mode, where plain http to this machine is allowed:
+    # the hint beside the http URL says so rather than demanding https.
+    expect(page.locator("#endpoint-hint")).to_contain_text("plain http to this machine")
     screenshot(page, "10-configure-purchasing-system")
+    assert_only_the_chosen_schemes_fields(page)
+
+
+def assert_only_the_chosen_schemes_fields(page: Page) -> None:
+    """P10: the fields of the chosen authentication scheme, and only those."""
+    fields = {
+        "basic": ("#id_basic_user", "#id_basic_password"),
+        "bearer": ("#id_bearer_token",),
+        "certificate": ("#id_client_certificate", "#id_client_key"),
+    }
+    for scheme in ("bearer", "certificate", "basic"):
+        page.check(f'input[name=auth_scheme][value="{scheme}"]')
+        for owner, selectors in fields.items():
+            for selector in selectors:
+                if owner == scheme:
+                    expect(page.locator(selector)).to_be_visible()
+                else:
+                    expect(page.locator(selector)).to_be_hidden()
+
+
+def test_configure_purchasing_system_on_a_phone(phone_page: Page, sites: Sites) -> None:
+    """The account admin can set the purchasing system up from a phone."""
+    page = phone_page
+    sign_in(page, sites, logins.STORE_ADMIN)
+    page.goto(f"{sites.storefront.url}/account/business-settings/systems-integrations/")
+    assert_fits(page)
+    assert_only_the_chosen_schemes_fields(page)
 
 
 def test_phone_sized_sign_in_and_search_fit_the_screen(phone_page: Page, sites: Sites) -> None:
@@ -152,6 +182,12 @@ def test_phone_sized_sign_in_and_search_fit_the_screen(phone_page: Page, sites: 
     sign_in(page, sites, logins.PUNCHIN_BUYER)
     search(page, "paper")
     assert_fits(page)
+    # A card is a row on a phone, not a screenful: three or more products in view.
+    heights = page.locator("#results .product-card").evaluate_all(
+        "cards => cards.map(card => card.getBoundingClientRect().height)"
+    )
+    assert len(heights) >= 3
+    assert max(heights) < PHONE["height"] / 3, heights
     screenshot(page, "11-phone-search")
     page.locator("#results .product-card h3 a").first.click()
     expect(page.locator("#product")).to_be_visible()

@@ -88,6 +88,18 @@ def test_plain_http_is_refused_outside_development(acme: Acme, settings: Any, mo
     assert not PurchasingSystem.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("dev", "said"),
+    [(False, "it must start with https://"), (True, "plain http to this machine")],
+)
+def test_the_endpoint_hint_says_the_rule_in_force(
+    acme: Acme, settings: Any, dev: bool, said: str
+) -> None:
+    """The hint beside the endpoint URL states what this store accepts (P10)."""
+    settings.PUNCHIN_DEV = dev
+    assert said in admin_client().get(CONFIGURE).content.decode()
+
+
 def test_development_allows_loopback_http_only(acme: Acme, settings: Any) -> None:
     settings.PUNCHIN_DEV = True
     client = admin_client()
@@ -111,6 +123,10 @@ def test_banner_once_configured_and_secrets_never_shown(acme: Acme, settings: An
     page = buyer.get("/").content.decode()
     assert 'id="punchin-banner"' in page
     assert "(Coupa) is configured for Punch-in" in page
+    # A direct buyer of the same account buys here whatever the purchasing system does.
+    direct = Client()
+    assert login(direct, username=demo.DIRECT_BUYER, password=demo.PASSWORD)
+    assert 'id="punchin-banner"' not in direct.get("/").content.decode()
     configure = client.get(CONFIGURE).content.decode()
     assert demo.SHARED_SECRET not in configure
     assert demo.ENDPOINT_PASSWORD not in configure

@@ -262,6 +262,19 @@ def test_adding_twice_raises_the_quantity(acme: Acme) -> None:
     assert not CartLine.objects.exists()
 
 
+def test_remove_takes_the_line_out_whatever_the_quantity_box_says(acme: Acme) -> None:
+    client = signed_in(demo.PUNCHIN_BUYER)
+    for part in ("MR-40001", "OF-10003"):
+        client.post("/cart/add", {"product": product(part).pk, "quantity": 2})
+    gone = CartLine.objects.get(cart__user=acme.buyer.user, product__supplier_part_id="MR-40001")
+    page = client.get("/cart/").content.decode()
+    assert 'id="remove-MR-40001"' in page
+    client.post("/cart/update", {"line": gone.pk, "quantity": 2, "remove": "1"})
+    left = CartLine.objects.filter(cart__user=acme.buyer.user)
+    assert [line.product.supplier_part_id for line in left] == ["OF-10003"]
+    assert left.get().quantity == 2
+
+
 def test_pages_escape_user_text(acme: Acme) -> None:
     item = product("OF-10001")
     item.description = "<script>alert(1)</script>"
@@ -344,3 +357,14 @@ def test_account_admins_set_each_groups_permissions(acme: Acme) -> None:
     assert (
         signed_in(demo.PUNCHIN_BUYER).get("/account/business-settings/groups/").status_code == 403
     )
+
+
+def test_order_history_shows_each_buyer_the_sections_that_apply(acme: Acme) -> None:
+    """P12: a direct buyer is shown no approval section; a Punch-in buyer no empty list
+    of website orders."""
+    direct = signed_in(demo.DIRECT_BUYER).get("/orders/").content.decode()
+    assert 'id="direct-orders"' in direct
+    assert 'id="punchin-submissions"' not in direct
+    punchin = signed_in(demo.PUNCHIN_BUYER).get("/orders/").content.decode()
+    assert 'id="punchin-submissions"' in punchin
+    assert 'id="direct-orders"' not in punchin

@@ -251,6 +251,7 @@ def test_permanent_refusal_is_explained_and_not_retried(
     page = browser.get(f"/punchin/submissions/{submission.pk}").text
     assert text in page
     assert "Refused by your purchasing system" in page
+    assert "attempt 1 of" not in page  # counting attempts is for Technical details
     if code == 403:
         assert "SharedSecret" in page
     assert cart.view(acme.buyer.user).lines, "a refused cart stays in the cart"
@@ -310,6 +311,12 @@ def test_transient_failures_stop_after_the_bounded_attempts(
 
     assert [p["state"] for p in progress] == ["retrying", "retrying", "failed"]
     assert [p["attempts"] for p in progress] == [1, 2, 3]
+    # In the buyer's words, not "attempt 1 of 3".
+    assert [p["tries"].rpartition(" (")[2] for p in progress] == [
+        "2 more tries).",
+        "1 more try).",
+        "",
+    ]
     assert "We tried 3 times" in progress[-1]["message"]
     browser.post(f"/punchin/submissions/{submission.pk}/attempt", Accept="application/json")
     assert Attempt.objects.filter(submission=submission).count() == 3
@@ -353,8 +360,11 @@ def test_every_request_and_answer_is_kept_and_shown(
         setup_response(200, "partner says 200", START_PAGE),
     ]
     history = browser.get("/orders/").text
-    assert submission.payload_id in history
-    assert "partner says 500" in history
+    # The attempts and their Statuses are protocol detail: under "Technical details".
+    technical = history[history.index('<details class="technical">') :]
+    assert submission.payload_id in technical
+    assert "partner says 500" in technical
+    assert "partner says 500" not in history[: history.index('<details class="technical">')]
     request_doc = browser.get(f"/punchin/documents/{submission.setup_request_id}").text
     assert "PunchOutSetupRequest" in request_doc
     assert demo.SHARED_SECRET not in request_doc  # shown masked, kept exactly

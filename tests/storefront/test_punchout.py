@@ -232,7 +232,7 @@ def test_a_create_session_shops_and_transfers_the_cart(
     assert landed.status == 302
     assert landed.headers["location"] == "/"
     home = browser.get("/").text
-    assert "Shopping for Coupa" in home
+    assert "Shopping for punchin procurement" in home
     assert 'id="punchout-banner-transfer"' in home
     assert 'id="punchout-banner-cancel"' in home
     assert "configured for Punch-in" not in home
@@ -244,7 +244,7 @@ def test_a_create_session_shops_and_transfers_the_cart(
     browser.post("/cart/add", {"product": str(product("IT-20001").pk)})
     cart_page = browser.get("/cart/").text
     assert "Proceed to checkout" not in cart_page
-    assert "Transfer cart to Coupa" in cart_page
+    assert "Transfer cart to punchin procurement" in cart_page
     for path in ("/checkout/", "/checkout/review"):
         refused = browser.get(path)
         assert (refused.status, refused.headers["location"]) == (302, "/cart/")
@@ -262,8 +262,9 @@ def test_a_create_session_shops_and_transfers_the_cart(
     assert (form["method"], form["action"]) == ("post", receiver.url)
     assert form["enctype"] == "application/x-www-form-urlencoded"
     assert list(form["fields"]) == ["cxml-urlencoded"]  # no CSRF token of ours leaves
-    assert 'id="punchout-transfer-submit">Transfer cart to Coupa</button>' in transfer.text
-    assert "Shopping for Coupa" not in transfer.text  # the session ended
+    submit = 'id="punchout-transfer-submit">Transfer cart to punchin procurement</button>'
+    assert submit in transfer.text
+    assert "Shopping for punchin procurement" not in transfer.text  # the session ended
 
     back = returned_cart(transfer.text, receiver)
     assert back.field == "cxml-urlencoded"
@@ -301,8 +302,8 @@ def test_a_create_session_shops_and_transfers_the_cart(
     again = browser.post(f"/punchout/{session.key}/transfer")
     assert again.status == 409
     assert "This cart was already transferred" in again.text
-    assert "start again from Coupa" in again.text
-    assert "Shopping for Coupa" not in browser.get("/").text
+    assert "start again from punchin procurement" in again.text
+    assert "Shopping for punchin procurement" not in browser.get("/").text
 
 
 def test_the_cart_goes_back_in_base64_when_the_system_asks(
@@ -338,7 +339,7 @@ def test_cancel_returns_an_empty_cart(
     session = PunchOutSession.objects.get()
     cancelled = browser.post(f"/punchout/{session.key}/cancel")
     assert cancelled.status == 200
-    assert "Return to Coupa" in cancelled.text
+    assert "Return to punchin procurement" in cancelled.text
 
     back = returned_cart(cancelled.text)
     assert validate(back.raw, dtd_dir) == []
@@ -378,7 +379,7 @@ def test_the_start_page_works_once(
     again = other.get(start)
     assert again.status == 410
     assert "This PunchOut link was already used" in again.text
-    assert "Start shopping again from Coupa" in again.text
+    assert "Start shopping again from punchin procurement" in again.text
     assert other.get("/cart/").status == 302  # not signed in: to the login page
     unknown = other.get("/punchout/start/not-a-token")
     assert unknown.status == 404
@@ -394,7 +395,7 @@ def test_of_tabs_racing_for_the_link_or_the_transfer_one_wins(
     with ThreadPoolExecutor(4) as pool:
         landed = sorted(pool.map(lambda b: b.get(start).status, browsers))
     assert landed == [302, 410, 410, 410]
-    (winner,) = (b for b in browsers if "Shopping for Coupa" in b.get("/").text)
+    (winner,) = (b for b in browsers if "Shopping for punchin procurement" in b.get("/").text)
     winner.post("/cart/add", {"product": str(product("OF-10001").pk)})
     key = PunchOutSession.objects.get().key
     with ThreadPoolExecutor(4) as pool:
@@ -463,7 +464,7 @@ def test_a_user_is_created_just_in_time_only_when_the_account_allows_it(
     assert list(member.groups.all()) == [punchout_only]  # the least-granting such group
     assert not member.user.has_usable_password()
     assert member.user.get_full_name() == "Pat Buyer"
-    assert "Shopping for Coupa" in browser.get("/").text
+    assert "Shopping for punchin procurement" in browser.get("/").text
 
 
 def test_the_start_page_says_what_to_ask_the_admin(
@@ -566,7 +567,7 @@ def test_inspect_shows_the_cart_read_only_and_returns_it_unchanged(
     cart_page = browser.get("/cart/").text
     assert "viewing an earlier cart" in cart_page
     assert 'action="/cart/update"' not in cart_page
-    assert "Return to Coupa" in cart_page
+    assert "Return to punchin procurement" in cart_page
     assert 'id="punchout-banner-cancel"' not in cart_page
     assert 'class="add-button"' not in browser.get("/products/OF-10002").text
     session = PunchOutSession.objects.get()

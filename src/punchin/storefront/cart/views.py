@@ -96,11 +96,10 @@ def add(request: HttpRequest) -> HttpResponse:
 def update(request: HttpRequest) -> HttpResponse:
     session = active_session(request)
     if not _read_only(request, session):
+        # "Remove" is the line's quantity set to zero, whatever the quantity box says.
+        quantity = 0 if "remove" in request.POST else _int(request.POST.get("quantity"), 0)
         services.set_quantity(
-            request.user,
-            _int(request.POST.get("line"), 0),
-            _int(request.POST.get("quantity"), 0),
-            punchout=session,
+            request.user, _int(request.POST.get("line"), 0), quantity, punchout=session
         )
     return redirect("cart:cart")
 

@@ -79,7 +79,7 @@ class Command(BaseCommand):
         PurchasingSystem.objects.update_or_create(
             account=account,
             defaults={
-                "system": SystemKind.COUPA,
+                "system": SystemKind.PUNCHIN,
                 "endpoint_url": f"{base}/cxml/punchin",
                 "auth_scheme": AuthScheme.BASIC,
                 "basic_user": demo.ENDPOINT_USER,
