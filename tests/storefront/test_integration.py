@@ -224,6 +224,7 @@ def test_send_test_request_accepted_says_so_in_the_admins_words(
         procurement, acme, storefront, (200, setup_response(200, "OK", start))
     )
 
+    assert 'id="test-result" data-outcome="success"' in page
     assert 'id="test-message">Your purchasing system accepted the test request.<' in page
     assert f'<a href="{start}" id="test-start-page-link"' in page
     technical = page[page.index('<details class="panel" id="test-technical">') :]
