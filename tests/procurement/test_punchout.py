@@ -441,6 +441,7 @@ def test_the_requester_signed_in_here_may_post_their_own_cart(
         ("another-sender", 403, "Header/Sender does not name"),
         ("total-mismatch", 400, "does not equal the sum of the lines"),
         ("hostile-xml", 400, "DOCTYPE"),
+        ("test-mode-cart", 400, "marked deploymentMode=&quot;test&quot;, but this shopping"),
     ],
 )
 def test_a_bad_cart_is_refused_in_a_page_and_nothing_is_applied(
@@ -481,6 +482,11 @@ def test_a_bad_cart_is_refused_in_a_page_and_nothing_is_applied(
         _, fields = supplier.checkout(sender="SomeoneElse")
     elif case == "total-mismatch":
         _, fields = supplier.checkout(total=Decimal("1.00"))
+    elif case == "test-mode-cart":  # a test is never a requisition
+        raw = base64.b64decode(fields["cxml-base64"])
+        marked = raw.replace(b"<Message", b'<Message deploymentMode="test"', 1)
+        assert marked != raw
+        fields = {"cxml-base64": base64.b64encode(marked).decode()}
     elif case == "hostile-xml":
         fields = {
             "cxml-urlencoded": '<?xml version="1.0"?><!DOCTYPE cXML [<!ENTITY x SYSTEM '

@@ -10,6 +10,10 @@ payloadID; here, in the order of the issue (P4-P6, P22, P23):
 3. ``create_requisition`` (in the pipeline's transaction, with the stored answer): the
    draft requisition, its lines and the StartPage token, so a failure leaves nothing
    half-stored (docs/security.md row 22).
+
+A request in deploymentMode test takes steps 1 and 2 as in production, then
+``apply_in_test_mode`` instead of step 3: nothing is created, and the StartPage shows what
+arrived (docs/test-mode.md).
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ from punchin.procurement.documents.models import CxmlDocument
 from punchin.procurement.documents.services import record_received
 from punchin.procurement.partners.models import SharedSecret
 from punchin.procurement.punchin.poom import fetch_poom
+from punchin.procurement.punchin.testpage import ReceivedInTestMode, received_page_url
 from punchin.procurement.requisitions.cart import Cart
 from punchin.procurement.requisitions.reading import Check, read_cart_document
 from punchin.procurement.requisitions.services import create_draft
@@ -59,11 +64,13 @@ def check_setup_request(document: Document, request: PunchOutSetupRequest) -> No
 
 @dataclass(frozen=True, slots=True)
 class FetchedCart:
-    """What ``fetch_cart`` learnt: the buyer and the cart to make a requisition of."""
+    """What ``fetch_cart`` learnt: the buyer and the cart to make a requisition of, and
+    the cart's row in the document log."""
 
     buyer: AbstractUser | None
     email: str
     cart: Cart
+    cart_document: CxmlDocument
 
 
 def _same_payload_id(payload_id: str) -> Check:
@@ -79,7 +86,7 @@ def _same_payload_id(payload_id: str) -> Check:
     return check
 
 
-async def read_poom(raw: bytes, url: str, payload_id: str) -> Cart:
+async def read_poom(raw: bytes, url: str, payload_id: str) -> tuple[Cart, CxmlDocument]:
     """The fetched cart, read and checked; stored with its outcome whatever happens,
     before anything is created from it (the audit invariant). Read leniently, as every
     document we fetch is, its repairs logged (docs/architecture.md, "Reading policies")."""
@@ -91,7 +98,7 @@ async def read_poom(raw: bytes, url: str, payload_id: str) -> Cart:
     finally:
         await record_received(entry)
     assert read.cart is not None  # an empty cart was refused
-    return read.cart
+    return read.cart, entry
 
 
 async def fetch_cart(received: SetupRequest) -> FetchedCart:
@@ -103,8 +110,8 @@ async def fetch_cart(received: SetupRequest) -> FetchedCart:
         raise BadRequest("Extrinsic PoomUrl is missing: it says where to fetch the cart")
     buyer = await find_member(secret.organisation, email)
     raw = await fetch_poom(secret.partner, poom_url)
-    cart = await read_poom(raw, poom_url, received.document.payload_id)
-    return FetchedCart(buyer, email, cart)
+    cart, entry = await read_poom(raw, poom_url, received.document.payload_id)
+    return FetchedCart(buyer, email, cart, entry)
 
 
 def create_requisition(received: SetupRequest) -> Document:
@@ -123,4 +130,29 @@ def create_requisition(received: SetupRequest) -> Document:
     )
     return response_document(
         200, payload=PunchOutSetupResponse(start_page=StartPage(url=URL(value=start_page.url)))
+    )
+
+
+def apply_in_test_mode(received: SetupRequest) -> Document:
+    """A test Punch-in: the request and the cart were checked as in production; nothing
+    is created, and the StartPage is the "Test received" page (docs/test-mode.md)."""
+    fetched: FetchedCart = received.prepared
+    url = received_page_url(
+        received.base_url,
+        ReceivedInTestMode(
+            setup_document=received.entry.pk,
+            cart_document=fetched.cart_document.pk,
+            partner=received.sender.partner_id,
+            organisation=received.sender.organisation_id,
+            buyer_email=fetched.email,
+            buyer_exists=fetched.buyer is not None,
+        ),
+    )
+    return response_document(
+        200,
+        detail=(
+            'deploymentMode="test": the request and its cart were checked as in production; '
+            "no requisition was created, the StartPage shows what arrived"
+        ),
+        payload=PunchOutSetupResponse(start_page=StartPage(url=URL(value=url))),
     )

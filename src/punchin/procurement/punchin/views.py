@@ -13,4 +13,5 @@ punchin_endpoint = endpoint(
     PunchInRequest,
     check=services.check_setup_request,
     prepare=services.fetch_cart,
+    in_test_mode=services.apply_in_test_mode,
 )
