@@ -54,7 +54,7 @@ def test_send_test_request_is_accepted_and_creates_nothing(
     expect(status).to_have_text("200")
     expect(page.locator("#test-start-page")).to_contain_text("/punchin/test/")
     fits(page)
-    screenshot(page, "30-test-request-accepted")
+    screenshot(page, "34-test-request-accepted")
 
     # What procurement received: the sample line, and that nothing was created.
     page.get_by_role("link", name="See the page it sent back").click()
@@ -66,16 +66,16 @@ def test_send_test_request_is_accepted_and_creates_nothing(
     expect(page.locator("table.lines")).to_contain_text("Sample line of a test request")
     expect(page.locator("#test-production")).to_contain_text("A draft requisition of 1 line")
     fits(page)
-    screenshot(page, "31-test-received", full_page=True)
+    screenshot(page, "35-test-received", full_page=True)
     assert requisitions(sites) == before
 
     phone = open_context(browser, viewport=PHONE, is_mobile=True, has_touch=True).new_page()
     phone.goto(page.url)
     expect(phone.locator("table.lines")).to_contain_text("PUNCHIN-TEST-SAMPLE")
     fits(phone)
-    screenshot(phone, "32-phone-test-received", full_page=True)
+    screenshot(phone, "36-phone-test-received", full_page=True)
     send_test_request(phone, sites)
     fits(phone)
-    screenshot(phone, "33-phone-test-request-accepted", full_page=True)
+    screenshot(phone, "37-phone-test-request-accepted", full_page=True)
     phone.context.close()
     assert requisitions(sites) == before
