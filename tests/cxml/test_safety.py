@@ -399,7 +399,7 @@ except OSError:
 """
 
 
-@pytest.mark.skipif(shutil.which("strace") is None, reason="strace is not installed")
+@needs("strace", "strace", found=shutil.which("strace") is not None)
 def test_no_system_call_opens_a_file_or_a_socket_while_parsing(
     tmp_path: Path, secret: Path
 ) -> None:
