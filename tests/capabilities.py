@@ -33,4 +33,7 @@ def install_line(reasons: Iterable[str]) -> str | None:
         return None
     skipped = ", ".join(f"{n} for lack of {program}" for (program, _), n in counts.items())
     packages = " ".join(sorted({package for _, package in counts}))
-    return f"Skipped {skipped}: install with `apt-get install {packages}` (scripts/test does, as root)."
+    return (
+        f"Skipped {skipped}: install with `apt-get install {packages}` "
+        "(scripts/test does, as root)."
+    )

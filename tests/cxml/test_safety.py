@@ -29,6 +29,7 @@ from punchin.cxml import CXMLError, Document, Limits, parse, read, serialize
 from punchin.cxml.errors import BadRequest
 from punchin.cxml.safety import _parsers, check_bytes, parse_tree
 from punchin.cxml.validate import validate
+from tests.capabilities import needs
 from tests.cxml import builders
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "cxml"
