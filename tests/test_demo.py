@@ -188,6 +188,8 @@ def test_demo_prints_sites_endpoints_and_logins_serves_and_stops_on_ctrl_c(
         logins.APPROVER,
         logins.PROCUREMENT_ADMIN,
         logins.RECEIVING_DESK,
+        logins.FINANCE,
+        logins.STORE_STAFF_ADMIN,
     ):
         assert email in banner
     assert f"password for all: {logins.PASSWORD}" in banner

@@ -184,9 +184,11 @@ Demo logins (password for all: {pw})
   Storefront   {credentials.DIRECT_BUYER:<34} direct buyer: "Place order"
   Storefront   {credentials.STORE_ADMIN:<34} account admin: Business Settings > Systems integrations
   Storefront   {credentials.FULFILMENT_STAFF:<34} fulfilment staff: {storefront.url}/staff/orders/
+  Storefront   {credentials.STORE_STAFF_ADMIN:<34} store staff admin: {storefront.url}/admin/
   Procurement  {credentials.PUNCHIN_BUYER:<34} requester: Punch-in lands here; Shop at suppliers
   Procurement  {credentials.APPROVER:<34} approver: {procurement.url}/approvals/
-  Procurement  {credentials.PROCUREMENT_ADMIN:<34} admin: {procurement.url}/admin/
+  Procurement  {credentials.FINANCE:<34} finance: Spend and Reconciliation
+  Procurement  {credentials.PROCUREMENT_ADMIN:<34} procurement admin: partners, policy, admin
   Procurement  {credentials.RECEIVING_DESK:<34} receiving desk: "Receive" on a purchase order
   Single sign-on {credentials.SSO_BUYER:<32} signs in to procurement at Acme's OpenID provider:
                punch in from the storefront as this user, or "Sign in with your

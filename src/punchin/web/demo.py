@@ -23,7 +23,9 @@ STORE_ADMIN = "admin@acme.example"
 APPROVER = "approver@acme.example"
 PROCUREMENT_ADMIN = "procurement-admin@acme.example"
 RECEIVING_DESK = "receiving@acme.example"
+FINANCE = "finance@acme.example"
 FULFILMENT_STAFF = "fulfilment@store.example"
+STORE_STAFF_ADMIN = "store-admin@store.example"
 
 # Single sign-on: procurement's Acme signs in at the demo's OpenID provider
 # (punchin.idp), which knows this one person; the store knows them too.

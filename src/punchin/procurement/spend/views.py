@@ -1,19 +1,20 @@
-"""The spend page: four charts, each with the same figures as a table beneath it."""
+"""The spend page: four charts, each with the same figures as a table beneath it; for
+finance and procurement admins, over all of their organisations' orders."""
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from punchin.procurement.orders.access import visible_orders
+from punchin.procurement.accounts.roles import FINANCE
+from punchin.procurement.orders.access import finance_orders
 from punchin.procurement.spend.charts import chart
 from punchin.procurement.spend.services import spend
 
 
-@login_required
+@FINANCE.required
 def overview(request: HttpRequest) -> HttpResponse:
-    figures = spend(visible_orders(request.user))  # type: ignore[arg-type]
+    figures = spend(finance_orders(request.user))  # type: ignore[arg-type]
     sections = [
         ("supplier", "Spend by supplier", figures.by_supplier, False),
         ("segment", "Spend by UNSPSC segment", figures.by_segment, False),
