@@ -82,3 +82,13 @@ def visible(links: Sequence[Link], user: AnyUser) -> list[dict[str, str]]:
         for link in links
         if link.role.admits(user)
     ]
+
+
+def navigation_tag(links: Sequence[Link]) -> Callable[[Any], list[dict[str, str]]]:
+    """A party's ``{% navigation as links %}`` tag over ``links`` (takes the context)."""
+
+    def navigation(context: Any) -> list[dict[str, str]]:
+        user = context.get("user")
+        return visible(links, user) if user is not None else []
+
+    return navigation

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from punchin.storefront.accounts.forms import EmailAuthenticationForm, GroupForm
 from punchin.storefront.accounts.models import BuyingGroup
+from punchin.storefront.accounts.roles import BUYER
 from punchin.storefront.accounts.services import (
     account_admin,
     buying_groups,
@@ -24,7 +25,7 @@ class SignInView(LoginView):
     redirect_authenticated_user = True
 
 
-@login_required
+@BUYER.required
 def account(request: HttpRequest) -> HttpResponse:
     """Account Details: the business account, the member's groups and buying mode."""
     member = member_of(request.user)

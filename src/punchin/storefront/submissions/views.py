@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from punchin.storefront.accounts.roles import BUYER
 from punchin.storefront.cart.models import Order
 from punchin.storefront.documents.models import CxmlDocument
 from punchin.storefront.orders.models import PurchaseOrder
@@ -85,7 +86,7 @@ async def poom(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
-@login_required
+@BUYER.required
 def history(request: HttpRequest) -> HttpResponse:
     """Order history: direct orders and Punch-in submissions with every attempt, the
     approval decision (P8, StatusUpdateRequest) and the purchase orders received."""

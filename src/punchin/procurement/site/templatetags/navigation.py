@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import template
 
 from punchin.procurement.site.navigation import LINKS
-from punchin.web.roles import visible
+from punchin.web.roles import navigation_tag
 
 register = template.Library()
-
-
-@register.simple_tag(takes_context=True)
-def navigation(context: Any) -> list[dict[str, str]]:
-    user = context.get("user")
-    return visible(LINKS, user) if user is not None else []
+register.simple_tag(navigation_tag(LINKS), takes_context=True, name="navigation")
