@@ -208,7 +208,7 @@ def test_policy_page_for_admins_only(client: Client) -> None:
     login(client, username=demo.APPROVER, password=demo.PASSWORD)
     refused = client.get(reverse("approvals:policy"))
     assert refused.status_code == 403
-    assert "managed by your organisation's procurement admins" in refused.content.decode()
+    assert "managed by your organisation&#x27;s procurement admins" in refused.content.decode()
     login(client, username=demo.PROCUREMENT_ADMIN, password=demo.PASSWORD)
     page = client.get(reverse("approvals:policy")).content.decode()
     assert "Manager" in page

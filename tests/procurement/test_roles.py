@@ -4,6 +4,7 @@ role's navigation is the one it needs."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -75,3 +76,17 @@ def test_signed_out_visitors_see_only_the_way_to_log_in() -> None:
 def test_every_entry_is_someones(people: dict[str, Any]) -> None:
     """No entry that no role would see (a dead check), none that the table misses."""
     assert {link.id for link in LINKS} == {i for ids in NAVIGATION.values() for i in ids}
+
+
+def test_the_admin_is_named_in_procurements_words(people: dict[str, Any]) -> None:
+    client = Client()
+    client.force_login(people[demo.PROCUREMENT_ADMIN])
+    page = client.get("/admin/").content.decode()
+    assert "<title>Organisations, partners, orders and policies | punchin procurement admin" in page
+    assert ">Procurement administration</a>" in page
+    for section in ("Organisations and members", "Supplier partners", "Requisitions"):
+        assert section in page
+    assert "Django administration" not in page
+    sections = re.findall(r"<caption>\s*<a [^>]*>([^<]+)</a>", page)
+    assert len(sections) >= 8
+    assert not [name for name in sections if "_" in name], sections  # no app labels

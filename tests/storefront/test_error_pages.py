@@ -43,11 +43,12 @@ def test_a_page_for_another_role_says_whose_it_is(seeded: None) -> None:
     refused = error_page(buyer.get("/staff/orders/"), 403, BRAND)
     assert STORE_STAFF.refusal.replace("'", "&#x27;") in refused
     assert 'id="nav-cart"' in refused  # the buyer's own navigation around it
+    assert 'href="/" id="error-home">Continue shopping<' in refused
     for path in ("/cart/", "/account/", "/orders/"):
         page = error_page(staff.get(path), 403, BRAND)
         assert BUYER.refusal.replace("'", "&#x27;") in page
         assert 'id="nav-staff-orders"' in page
-        assert "Continue shopping" in page
+        assert 'href="/staff/orders/" id="error-home">Go to Store orders<' in page
 
 
 def test_a_failing_page_gets_the_static_500_page(seeded: None, settings: Any) -> None:

@@ -58,3 +58,14 @@ def test_signed_out_visitors_see_only_the_way_to_sign_in() -> None:
 
 def test_every_entry_is_someones() -> None:
     assert {link.id for link in LINKS} == {i for ids in NAVIGATION.values() for i in ids}
+
+
+def test_the_admin_is_named_in_the_stores_words(people: dict[str, Any]) -> None:
+    client = Client()
+    client.force_login(people[demo.STORE_STAFF_ADMIN])
+    page = client.get("/admin/").content.decode()
+    assert "<title>Catalog, business accounts and orders | Punchin Business admin" in page
+    assert ">Storefront administration</a>" in page
+    for section in ("Catalog", "Carts and direct orders", "Business accounts"):
+        assert section in page
+    assert "Django administration" not in page
