@@ -186,8 +186,6 @@ def base_settings(party: str, package: str) -> dict[str, Any]:
         "WHITENOISE_USE_FINDERS": True,
         "SESSION_COOKIE_NAME": f"{party}_session",
         "CSRF_COOKIE_NAME": f"{party}_csrftoken",
-        # A refused form in the site's layout, with a way back (punchin.web.errors).
-        "CSRF_FAILURE_VIEW": "punchin.web.errors.csrf_failure",
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_HTTPONLY": True,
         "X_FRAME_OPTIONS": "DENY",
