@@ -45,3 +45,15 @@ def mismatches(client: Client, links: Sequence[Link]) -> list[str]:
         if (link.id in ids) != lets_in(client, link):
             wrong.append(f"{link.label}: {'shown' if link.id in ids else 'hidden'}")
     return wrong
+
+
+def assert_admin_named(client: Client, title: str, header: str, sections: Sequence[str]) -> None:
+    """The admin's index in the party's words: its title and header, each app's section
+    by name (never Django's "Django administration" or an app label)."""
+    page = client.get("/admin/").content.decode()
+    assert f"<title>{title}" in page
+    assert f">{header}</a>" in page
+    assert "Django administration" not in page
+    captions = re.findall(r"<caption>\s*<a [^>]*>([^<]+)</a>", page)
+    assert set(sections) <= set(captions), captions
+    assert not [name for name in captions if "_" in name], captions
