@@ -20,6 +20,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +41,7 @@ class RunningDemo:
     procurement_port: int
     sso_port: int
     banner: str
+    data_dir: Path
 
     @property
     def storefront(self) -> str:
@@ -75,13 +77,19 @@ def read_until(process: subprocess.Popen[str], marker: str, timeout: float, log:
     return printed
 
 
-@pytest.fixture
-def running_demo(tmp_path: Path) -> Iterator[RunningDemo]:
+@contextmanager
+def launched(tmp_path: Path, ignore_sigint: bool = False) -> Iterator[RunningDemo]:
+    """``punchin demo`` started in its own session, like a terminal's foreground job
+    (Ctrl-C signals the whole group); with ``ignore_sigint``, started the way a
+    script's ``punchin demo &`` or nohup starts it: SIGINT ignored."""
     command = shutil.which("punchin", path=str(Path(sys.executable).parent))
     assert command is not None, "the punchin entry point is not installed (pip install -e .)"
     storefront_port, procurement_port, sso_port = free_ports(3)
     log = tmp_path / "demo.log"
-    # Its own session, like a terminal's foreground job: Ctrl-C signals the whole group.
+
+    def ignored() -> None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
     with log.open("w") as stderr:
         process = subprocess.Popen(
             [
@@ -91,16 +99,59 @@ def running_demo(tmp_path: Path) -> Iterator[RunningDemo]:
                 "--sso-port", str(sso_port),
             ],
             stdout=subprocess.PIPE, stderr=stderr, text=True, start_new_session=True,
+            preexec_fn=ignored if ignore_sigint else None,
         )  # fmt: skip
     try:
         banner = read_until(process, READY, timeout=120, log=log)
-        yield RunningDemo(process, storefront_port, procurement_port, sso_port, banner)
+        yield RunningDemo(
+            process, storefront_port, procurement_port, sso_port, banner, tmp_path / "data"
+        )
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
         assert process.stdout is not None
         process.stdout.close()
+
+
+@pytest.fixture
+def running_demo(tmp_path: Path) -> Iterator[RunningDemo]:
+    with launched(tmp_path) as demo:
+        yield demo
+
+
+def assert_ignored_by_git(data_dir: Path) -> None:
+    """What the demo wrote (databases, ``*.secret`` files) lands in
+    ``punchin-demo-data/`` of the directory it runs in by default: in a checkout,
+    git must ignore all of it, so ``git status`` stays clean after a demo."""
+    root = Path(__file__).resolve().parents[1]
+    if not (root / ".git").exists():
+        pytest.skip("not a git checkout: nothing to keep clean")
+    written = [
+        "/".join(("punchin-demo-data", *path.relative_to(data_dir).parts))
+        for path in data_dir.rglob("*")
+        if path.is_file()
+    ]
+    assert any(name.endswith(".secret") for name in written), written
+    checked = subprocess.run(
+        ["git", "check-ignore", "--no-index", "--verbose", "--non-matching", *written],
+        cwd=root, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    tracked = [line for line in checked.stdout.splitlines() if line.startswith("::")]
+    assert not tracked, f"git would show {len(tracked)} demo files, e.g. {tracked[:3]}"
+
+
+def assert_stopped(demo: RunningDemo, started: float) -> None:
+    """Exit code 0, the goodbye printed, within 10 s, the ports free, nothing left."""
+    assert demo.process.wait(timeout=15) == 0
+    assert demo.process.stdout is not None
+    assert "Both parties stopped." in demo.process.stdout.read()
+    assert time.monotonic() - started < 10
+    assert not is_listening(demo.storefront_port)
+    assert not is_listening(demo.procurement_port)
+    assert not is_listening(demo.sso_port)
+    with pytest.raises(ProcessLookupError):  # no uvicorn left behind in the group
+        os.killpg(demo.process.pid, 0)
 
 
 def get(url: str) -> int:
@@ -138,6 +189,8 @@ def test_demo_prints_sites_endpoints_and_logins_serves_and_stops_on_ctrl_c(
         logins.APPROVER,
         logins.PROCUREMENT_ADMIN,
         logins.RECEIVING_DESK,
+        logins.FINANCE,
+        logins.STORE_STAFF_ADMIN,
     ):
         assert email in banner
     assert f"password for all: {logins.PASSWORD}" in banner
@@ -176,12 +229,24 @@ def test_demo_prints_sites_endpoints_and_logins_serves_and_stops_on_ctrl_c(
     # Ctrl-C: the terminal signals the whole foreground group.
     started = time.monotonic()
     os.killpg(demo.process.pid, signal.SIGINT)
-    assert demo.process.wait(timeout=15) == 0
-    assert demo.process.stdout is not None
-    assert "Both parties stopped." in demo.process.stdout.read()
-    assert time.monotonic() - started < 10
-    assert not is_listening(demo.storefront_port)
-    assert not is_listening(demo.procurement_port)
-    assert not is_listening(demo.sso_port)
-    with pytest.raises(ProcessLookupError):  # no uvicorn left behind in the group
-        os.killpg(demo.process.pid, 0)
+    assert_stopped(demo, started)
+    assert_ignored_by_git(demo.data_dir)
+
+
+@pytest.mark.parametrize(
+    ("signum", "to_group"),
+    [(signal.SIGINT, True), (signal.SIGINT, False), (signal.SIGTERM, False)],
+    ids=["ctrl-c", "sigint", "sigterm"],
+)
+def test_demo_started_with_sigint_ignored_still_stops(
+    tmp_path: Path, signum: signal.Signals, to_group: bool
+) -> None:
+    """``punchin demo &`` in a script starts it with SIGINT ignored; Ctrl-C's signal
+    (to the group, or to the command alone) and SIGTERM must stop it all the same."""
+    with launched(tmp_path, ignore_sigint=True) as demo:
+        started = time.monotonic()
+        if to_group:
+            os.killpg(demo.process.pid, signum)
+        else:
+            demo.process.send_signal(signum)
+        assert_stopped(demo, started)

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from punchin.web import demo as credentials
 
@@ -187,7 +187,8 @@ Demo logins (password for all: {pw})
   Storefront   {credentials.STORE_STAFF_ADMIN:<34} the store's site admin: {storefront.url}/admin/
   Procurement  {credentials.PUNCHIN_BUYER:<34} requester: Punch-in lands here; Shop at suppliers
   Procurement  {credentials.APPROVER:<34} approver: {procurement.url}/approvals/
-  Procurement  {credentials.PROCUREMENT_ADMIN:<34} admin: {procurement.url}/admin/
+  Procurement  {credentials.FINANCE:<34} finance: Spend and Reconciliation
+  Procurement  {credentials.PROCUREMENT_ADMIN:<34} procurement admin: partners, policy, admin
   Procurement  {credentials.RECEIVING_DESK:<34} receiving desk: "Receive" on a purchase order
   Single sign-on {credentials.SSO_BUYER:<32} signs in to procurement at Acme's OpenID provider:
                punch in from the storefront as this user, or "Sign in with your
@@ -215,6 +216,22 @@ def stop(processes: Sequence[subprocess.Popen[bytes]], grace: float = 8.0) -> No
             process.wait()
 
 
+_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+def _stop_on_signals() -> dict[int, Any]:
+    """Ctrl-C and SIGTERM stop the demo, whatever it inherited: started with SIGINT
+    ignored (``punchin demo &`` in a script, nohup) Python would leave Ctrl-C's
+    signal ignored. Installed before any party starts, so each starts with both at
+    their defaults (a caught signal is reset on exec, an ignored one is not) and a
+    terminal's Ctrl-C reaches them too. Returns the handlers it replaced."""
+
+    def on_signal(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    return {signum: signal.signal(signum, on_signal) for signum in _STOP_SIGNALS}
+
+
 def run(
     storefront_port: int,
     procurement_port: int,
@@ -228,17 +245,14 @@ def run(
     storefront = Party("storefront", "Storefront", storefront_port)
     procurement = Party("procurement", "Procurement", procurement_port)
     idp = Party("idp", "OpenID provider", sso_port)
-    echo(f"Preparing databases in {data_dir} ...")
-    prepare(storefront, procurement, data_dir, sso_issuer=idp.url)
-    processes = start((storefront, procurement), data_dir)
-    processes.append(identity_provider(idp, procurement))
+    previous = _stop_on_signals()
+    processes: list[subprocess.Popen[bytes]] = []
     stopping = False
-
-    def on_term(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, on_term)
     try:
+        echo(f"Preparing databases in {data_dir} ...")
+        prepare(storefront, procurement, data_dir, sso_issuer=idp.url)
+        processes += start((storefront, procurement), data_dir)
+        processes.append(identity_provider(idp, procurement))
         wait_until_listening(storefront, processes[0], 30)
         wait_until_listening(procurement, processes[1], 30)
         wait_until_listening(idp, processes[-1], 30)
@@ -251,7 +265,10 @@ def run(
         stopping = True
         return 0
     finally:
+        for signum in previous:  # a second Ctrl-C must not cut the stopping short
+            signal.signal(signum, signal.SIG_IGN)
         stop(processes)
-        signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
         if stopping:
             echo("Both parties stopped.")

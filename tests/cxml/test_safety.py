@@ -29,6 +29,7 @@ from punchin.cxml import CXMLError, Document, Limits, parse, read, serialize
 from punchin.cxml.errors import BadRequest
 from punchin.cxml.safety import _parsers, check_bytes, parse_tree
 from punchin.cxml.validate import validate
+from tests.capabilities import needs
 from tests.cxml import builders
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "cxml"
@@ -399,7 +400,7 @@ except OSError:
 """
 
 
-@pytest.mark.skipif(shutil.which("strace") is None, reason="strace is not installed")
+@needs("strace", "strace", found=shutil.which("strace") is not None)
 def test_no_system_call_opens_a_file_or_a_socket_while_parsing(
     tmp_path: Path, secret: Path
 ) -> None:

@@ -141,7 +141,7 @@ def test_account_admin_finds_configure_purchasing_system(page: Page, sites: Site
     """P9: Account > Business Settings > Systems integrations > "Configure Purchasing System"."""
     sign_in(page, sites, logins.STORE_ADMIN)
     page.click("#nav-account")
-    page.get_by_role("link", name="Business Settings").click()
+    page.locator("main").get_by_role("link", name="Business Settings").click()
     expect(page.locator("#systems-integrations h2")).to_have_text("Systems integrations")
     page.click("#configure-purchasing-system")
     expect(page.locator("h1")).to_have_text("Configure Purchasing System")

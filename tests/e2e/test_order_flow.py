@@ -52,7 +52,10 @@ def test_approved_cart_becomes_a_matched_purchase_order(
 
     # The buyer: Punch-in, then the requisition with its cost coding.
     seen, number = punch_in(page, sites, ("toner", 2), ("nitrile gloves", 3))
-    spend = page.context.new_page()
+    # Finance, at another computer, watches the spend page.
+    finance_context = new_user(browser)
+    spend = finance_context.new_page()
+    log_in_to_procurement(spend, sites, logins.FINANCE)
     spent_before = approved_spend(spend, sites)
     ordered = sum((s.unit_price * s.quantity for s in seen), Decimal())
     page.fill("#id_cost_centre", COST_CENTRE)
@@ -206,3 +209,4 @@ def test_approved_cart_becomes_a_matched_purchase_order(
     screenshot(admin, "17-deliveries")
     approver_context.close()
     staff_context.close()
+    finance_context.close()

@@ -57,7 +57,7 @@ def staff_member(browser: Browser, sites: Sites, email: str, **options: object) 
     page = context.new_page()
     sign_in(page, sites, email)
     expect(page).to_have_url(f"{sites.storefront.url}/staff/orders/")
-    expect(page.locator("#nav-staff")).to_be_visible()
+    expect(page.locator("#nav-staff-orders")).to_be_visible()
     return page
 
 
@@ -69,7 +69,7 @@ def test_a_direct_order_is_fulfilled_by_the_store_staff(
     # The buyer of the Direct group checks out on the website: "Place order" (P3, P12).
     sign_in(page, sites, logins.DIRECT_BUYER)
     expect(page).to_have_url(f"{storefront}/")
-    expect(page.locator("#nav-staff")).to_have_count(0)
+    expect(page.locator("#nav-staff-orders")).to_have_count(0)
     search(page, "toner")
     seen = add_from_product_page(page, quantity=2)
     check_out(page, "Direct buyers")

@@ -206,7 +206,9 @@ def test_the_requester_withdraws_and_approval_is_refused_afterwards() -> None:
 
 def test_policy_page_for_admins_only(client: Client) -> None:
     login(client, username=demo.APPROVER, password=demo.PASSWORD)
-    assert client.get(reverse("approvals:policy")).status_code == 404
+    refused = client.get(reverse("approvals:policy"))
+    assert refused.status_code == 403
+    assert "managed by your organisation&#x27;s procurement admins" in refused.content.decode()
     login(client, username=demo.PROCUREMENT_ADMIN, password=demo.PASSWORD)
     page = client.get(reverse("approvals:policy")).content.decode()
     assert "Manager" in page

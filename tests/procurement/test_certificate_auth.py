@@ -36,6 +36,7 @@ from punchin.procurement.requisitions.models import Requisition
 from punchin.transport import ClientCertificate, CxmlClient, HttpReply
 from punchin.web import demo
 from punchin.web.testing import LiveASGIServer
+from tests.capabilities import needs
 from tests.nginx import (
     CURRENT_TLS,
     HEADER_TIMEOUT,
@@ -54,7 +55,7 @@ CLIENT_ADDRESS = "127.0.0.1"  # everyone else's
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not NGINX.exists(), reason="nginx is not installed (apt-get install nginx)"),
+    needs("nginx", "nginx-light", found=NGINX.exists()),
 ]
 
 

@@ -186,7 +186,7 @@ def test_text_from_the_cart_is_escaped(seeded: None, client: Client) -> None:
 def test_seed_demo_is_idempotent(seeded: None) -> None:
     call_command("seed_demo", storefront_url="http://127.0.0.1:8001")
     assert SupplierPartner.objects.count() == 1
-    assert get_user_model().objects.count() == 4
+    assert get_user_model().objects.count() == 5
     assert Group.objects.get(name="Receiving desk").user_set.count() == 1
     partner = SupplierPartner.objects.get()
     assert partner.allowed_hosts == ["127.0.0.1:8001"]

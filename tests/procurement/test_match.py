@@ -186,8 +186,8 @@ def confirmed(
 
 
 def reconciliation_rows(client: Client) -> list[tuple[str, str, str]]:
-    """(PO, where, reason) of every row on the reconciliation page."""
-    login(client, demo.APPROVER, demo.PASSWORD)
+    """(PO, where, reason) of every row on the reconciliation page (finance's)."""
+    login(client, demo.FINANCE, demo.PASSWORD)
     page = client.get(reverse("orders:reconciliation")).content.decode()
     rows = []
     for row in page.split('<tr data-order="')[1:]:

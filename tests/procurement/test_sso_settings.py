@@ -48,7 +48,7 @@ def test_an_organisation_admin_configures_oidc_and_the_secret_stays_hidden(
     assert provider.client_secret == "s3cret-value"
     page = client.get("/accounts/sso/settings/").content.decode()
     assert "s3cret-value" not in page
-    assert 'href="/accounts/sso/settings/">Single sign-on</a>' in page  # in the navigation
+    assert 'href="/accounts/sso/settings/" id="nav-sso">Single sign-on</a>' in page  # navigation
     assert "/accounts/sso/oidc/callback" in page
     # Saving again without typing the secret keeps it.
     form[f"{prefix}-client_secret"] = ""

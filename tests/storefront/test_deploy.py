@@ -19,6 +19,7 @@ from django.core.asgi import get_asgi_application
 
 from punchin.cxml import reply_status
 from punchin.web.testing import LiveASGIServer
+from tests.capabilities import needs
 from tests.nginx import (
     CURRENT_TLS,
     HEADER_TIMEOUT,
@@ -33,7 +34,7 @@ from tests.nginx import (
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not NGINX.exists(), reason="nginx is not installed (apt-get install nginx)"),
+    needs("nginx", "nginx-light", found=NGINX.exists()),
 ]
 
 

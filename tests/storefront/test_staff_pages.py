@@ -150,7 +150,7 @@ def test_staff_sign_in_lands_on_the_order_list_and_buyers_on_the_shop(
         reply = browser.post("/accounts/login/", {"username": email, "password": demo.PASSWORD})
         assert (reply.status, reply.headers["location"]) == (302, landing)
         home = browser.get("/").text
-        assert ('id="nav-staff"' in home) is (email == demo.FULFILMENT_STAFF)
+        assert ('id="nav-staff-orders"' in home) is (email == demo.FULFILMENT_STAFF)
     # Where a link asked them to sign in first, they go there instead.
     browser = Browser(storefront.url)
     browser.get("/accounts/login/?next=/deliveries/")

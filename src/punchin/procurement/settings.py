@@ -40,6 +40,8 @@ AXES_LOCKOUT_TEMPLATE = "procurement/locked_out.html"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "requisitions:list"
 LOGOUT_REDIRECT_URL = "accounts:login"
+# A refused form in the site's layout (errors/page.html), with a way back.
+CSRF_FAILURE_VIEW = "punchin.web.errors.csrf_failure"
 
 # --- Single sign-on (punchin.procurement.sso) ---------------------------------------
 # Sessions that an identity provider opened are recorded under this backend.

@@ -10,6 +10,11 @@ from punchin.procurement.orders.endpoints import (
     ship_notice_endpoint,
 )
 
+# The admin in the party's own words (each app names its section: apps.py verbose_name).
+admin.site.site_header = "Procurement administration"
+admin.site.site_title = "punchin procurement admin"
+admin.site.index_title = "Organisations, partners, orders and policies"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("deliveries/", include("punchin.web.delivery.urls")),
@@ -30,3 +35,9 @@ urlpatterns = [
     path("partners/", include("punchin.procurement.partners.urls")),
     path("", include("punchin.procurement.site.urls")),
 ]
+
+# Error pages in the site's layout, cXML Status under /cxml/ (punchin.web.errors).
+handler400 = "punchin.web.errors.bad_request"
+handler403 = "punchin.web.errors.permission_denied"
+handler404 = "punchin.web.errors.page_not_found"
+handler500 = "punchin.web.errors.server_error"

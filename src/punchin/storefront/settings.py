@@ -49,6 +49,8 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "catalog:home"
 LOGOUT_REDIRECT_URL = "login"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# A refused form in the site's layout (errors/page.html), with a way back.
+CSRF_FAILURE_VIEW = "punchin.web.errors.csrf_failure"
 
 PUNCHIN_MARKETPLACE = os.environ.get("PUNCHIN_MARKETPLACE", "US").upper()
 PUNCHIN_STORE_NAME = os.environ.get("PUNCHIN_STORE_NAME", "Punchin Store")

@@ -1,7 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
+# The admin in the party's own words (each app names its section: apps.py verbose_name).
 admin.site.site_header = "Storefront administration"
+admin.site.site_title = "Punchin Business admin"
+admin.site.index_title = "Catalog, business accounts and orders"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -14,3 +17,9 @@ urlpatterns = [
     path("", include("punchin.storefront.punchout.urls")),
     path("", include("punchin.storefront.catalog.urls")),
 ]
+
+# Error pages in the site's layout, cXML Status under /cxml/ (punchin.web.errors).
+handler400 = "punchin.web.errors.bad_request"
+handler403 = "punchin.web.errors.permission_denied"
+handler404 = "punchin.web.errors.page_not_found"
+handler500 = "punchin.web.errors.server_error"

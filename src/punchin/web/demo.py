@@ -23,6 +23,7 @@ STORE_ADMIN = "admin@acme.example"
 APPROVER = "approver@acme.example"
 PROCUREMENT_ADMIN = "procurement-admin@acme.example"
 RECEIVING_DESK = "receiving@acme.example"
+FINANCE = "finance@acme.example"
 FULFILMENT_STAFF = "fulfilment@store.example"
 STORE_STAFF_ADMIN = "staff-admin@store.example"  # the store's superuser: /admin/
 

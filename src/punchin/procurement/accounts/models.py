@@ -45,7 +45,8 @@ class OrganisationEvent(models.Model):
 
 
 class Membership(models.Model):
-    """A user's place in an organisation: buyer, approver (next issue), admin."""
+    """A user's place in an organisation: every member requests; some approve, some
+    are finance (spend, reconciliation), some administer it (accounts.roles)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
@@ -54,6 +55,9 @@ class Membership(models.Model):
         Organisation, on_delete=models.CASCADE, related_name="memberships"
     )
     is_approver = models.BooleanField(default=False)
+    is_finance = models.BooleanField(
+        default=False, help_text="sees the organisation's spend and reconciliation"
+    )
     is_admin = models.BooleanField(
         default=False, help_text="may see and change the organisation's partner settings"
     )

@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from punchin.procurement.accounts.roles import APPROVER, PROCUREMENT_ADMIN
 from punchin.procurement.accounts.services import admin_organisations, allow_delivery_changes
 from punchin.procurement.approvals import services
 from punchin.procurement.approvals.forms import (
@@ -22,7 +23,7 @@ from punchin.procurement.requisitions.models import Requisition
 from punchin.web.statemachine import InvalidTransition
 
 
-@login_required
+@APPROVER.required
 def queue(request: HttpRequest) -> HttpResponse:
     waiting = services.queue_for(request.user)  # type: ignore[arg-type]
     return render(request, "approvals/queue.html", {"requisitions": waiting})
@@ -90,12 +91,10 @@ _FORMS = {"level": LevelForm, "category": CategoryRuleForm, "supplier": Supplier
 _MODELS = {"level": ApprovalLevel, "category": CategoryRule, "supplier": SupplierLimit}
 
 
-@login_required
+@PROCUREMENT_ADMIN.required
 def policy(request: HttpRequest) -> HttpResponse:
     """The buying policy of the organisations the user administers: see, add, remove."""
     organisations = admin_organisations(request.user)  # type: ignore[arg-type]
-    if not organisations:
-        raise Http404("only organisation admins see the buying policy")
     organisation = organisations[0]
     chosen = request.GET.get("organisation") or request.POST.get("organisation")
     if chosen:

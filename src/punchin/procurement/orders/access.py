@@ -1,12 +1,13 @@
 """Who sees and changes which purchase orders: the requester, and the organisation's
-approvers and admins (superusers see everything); its receiving desk sees them to
-record goods receipts (``receiving.may_receive``)."""
+approvers, finance and admins (superusers see everything); its receiving desk sees
+them to record goods receipts (``receiving.may_receive``)."""
 
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db.models import Q, QuerySet
 
+from punchin.procurement.accounts.roles import finance_organisations
 from punchin.procurement.orders.models import PurchaseOrder
 
 RECEIVE_GOODS = "procurement_orders.receive_goods"
@@ -16,13 +17,23 @@ def visible_orders(user: AbstractUser) -> QuerySet[PurchaseOrder]:
     orders = PurchaseOrder.objects.select_related("supplier", "requisition", "requester")
     if user.is_superuser:
         return orders
-    overseen = Q(
-        organisation__memberships__user=user,
-        organisation__memberships__is_approver=True,
-    ) | Q(organisation__memberships__user=user, organisation__memberships__is_admin=True)
+    member = Q(organisation__memberships__user=user)
+    overseen = member & (
+        Q(organisation__memberships__is_approver=True)
+        | Q(organisation__memberships__is_finance=True)
+        | Q(organisation__memberships__is_admin=True)
+    )
     if user.has_perm(RECEIVE_GOODS):
-        overseen |= Q(organisation__memberships__user=user)
+        overseen |= member
     return orders.filter(overseen | Q(requester=user)).distinct()
+
+
+def finance_orders(user: AbstractUser) -> QuerySet[PurchaseOrder]:
+    """The orders spend and reconciliation count: all of the organisations ``user`` is
+    finance or admin of (``accounts.roles.FINANCE``), whoever requested them."""
+    return PurchaseOrder.objects.select_related("supplier", "requisition", "requester").filter(
+        organisation__in=finance_organisations(user)
+    )
 
 
 def may_change(user: AbstractUser, order: PurchaseOrder) -> bool:

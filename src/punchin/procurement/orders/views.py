@@ -13,8 +13,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from punchin.procurement.accounts.roles import FINANCE
 from punchin.procurement.orders import order_documents, receiving, services
-from punchin.procurement.orders.access import may_change, may_receive, may_settle, visible_orders
+from punchin.procurement.orders.access import (
+    finance_orders,
+    may_change,
+    may_receive,
+    may_settle,
+    visible_orders,
+)
 from punchin.procurement.orders.forms import ChangeForm, ReceiveForm
 from punchin.procurement.orders.match import MATCHED, match_order, reconciliation
 from punchin.procurement.orders.models import (
@@ -134,9 +141,9 @@ def order_cancel(request: HttpRequest, number: str) -> HttpResponse:
     return redirect("orders:detail", number=number)
 
 
-@login_required
+@FINANCE.required
 def reconciliation_list(request: HttpRequest) -> HttpResponse:
-    found = reconciliation(visible_orders(request.user))  # type: ignore[arg-type]
+    found = reconciliation(finance_orders(request.user))  # type: ignore[arg-type]
     return render(request, "orders/reconciliation.html", {"results": found})
 
 

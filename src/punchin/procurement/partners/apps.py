@@ -4,6 +4,7 @@ from django.apps import AppConfig
 class PartnersConfig(AppConfig):
     name = "punchin.procurement.partners"
     label = "procurement_partners"
+    verbose_name = "Supplier partners"
 
     def ready(self) -> None:
         from punchin.procurement.partners.delivery import SupplierTargets  # needs the models

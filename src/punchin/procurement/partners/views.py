@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from punchin.procurement.accounts.roles import PROCUREMENT_ADMIN
 from punchin.procurement.accounts.services import admin_organisations
 from punchin.procurement.documents.models import CxmlDocument
 from punchin.procurement.partners.models import SupplierPartner
 from punchin.web.documents import repaired_counts
 
 
-@login_required
+@PROCUREMENT_ADMIN.required
 def partner_settings(request: HttpRequest) -> HttpResponse:
     """Partners of the organisations the user administers, and the URLs to give them."""
     organisations = admin_organisations(request.user)  # type: ignore[arg-type]
@@ -33,5 +33,4 @@ def partner_settings(request: HttpRequest) -> HttpResponse:
             "partners": partners,
             "punchin_url": request.build_absolute_uri(reverse("cxml:punchin")),
         },
-        status=200 if organisations else 403,
     )

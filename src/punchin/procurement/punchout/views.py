@@ -18,6 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from punchin.cxml.status import Outcome
+from punchin.procurement.accounts.roles import PROCUREMENT_ADMIN
 from punchin.procurement.accounts.services import admin_organisations
 from punchin.procurement.partners.models import SupplierPartner
 from punchin.procurement.punchout import oci, receive, setup
@@ -48,16 +49,10 @@ def _partners(request: HttpRequest) -> list[SupplierPartner]:
     )
 
 
-@login_required
+@PROCUREMENT_ADMIN.required
 def suppliers(request: HttpRequest) -> HttpResponse:
     """The procurement admin's list: each partner's PunchOut settings."""
-    is_admin = bool(admin_organisations(request.user))  # type: ignore[arg-type]
-    return render(
-        request,
-        "punchout/suppliers.html",
-        {"partners": _partners(request), "is_admin": is_admin},
-        status=200 if is_admin else 403,
-    )
+    return render(request, "punchout/suppliers.html", {"partners": _partners(request)})
 
 
 @login_required

@@ -1,23 +1,23 @@
 """The spend page: one chart per report with the same figures as a table beneath it,
-and each report as CSV; each person sees the spend ``access.spend_scope`` allows."""
+and each report as CSV; for finance and procurement admins, over all of their
+organisations' orders (``accounts.roles.FINANCE``, as the reconciliation list)."""
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from punchin.procurement.spend.access import spend_scope
+from punchin.procurement.accounts.roles import FINANCE, finance_organisations
+from punchin.procurement.orders.access import finance_orders
 from punchin.procurement.spend.charts import chart
 from punchin.procurement.spend.export import as_csv
 from punchin.procurement.spend.services import BY_KEY, spend
 
 
-@login_required
+@FINANCE.required
 def overview(request: HttpRequest) -> HttpResponse:
-    scope = spend_scope(request.user)  # type: ignore[arg-type]
-    found = spend(scope.orders)
+    found = spend(finance_orders(request.user))  # type: ignore[arg-type]
     nonce = str(request.csp_nonce)
     sections = [
         (
@@ -27,17 +27,21 @@ def overview(request: HttpRequest) -> HttpResponse:
         )
         for report, rows in found.reports
     ]
-    context = {"scope": scope, "empty": found.empty, "sections": sections}
+    organisations = finance_organisations(request.user)  # type: ignore[arg-type]
+    context = {
+        "organisations": ", ".join(o.name for o in organisations),
+        "empty": found.empty,
+        "sections": sections,
+    }
     return render(request, "spend/overview.html", context)
 
 
-@login_required
+@FINANCE.required
 def export(request: HttpRequest, key: str) -> HttpResponse:
     report = BY_KEY.get(key)
     if report is None:
         raise Http404("no such spend report")
-    scope = spend_scope(request.user)  # type: ignore[arg-type]
-    rows = spend(scope.orders, (report,)).of(key)
+    rows = spend(finance_orders(request.user), (report,)).of(key)  # type: ignore[arg-type]
     name = f"spend-by-{key}-{timezone.now():%Y-%m-%d}.csv"
     return HttpResponse(
         as_csv(report, rows),

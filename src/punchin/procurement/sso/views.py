@@ -6,13 +6,13 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import login
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from punchin.procurement.accounts.roles import PROCUREMENT_ADMIN
 from punchin.procurement.accounts.services import admin_organisations
 from punchin.procurement.sso import journey, oidc, saml, services
 from punchin.procurement.sso.backends import BACKEND
@@ -75,12 +75,10 @@ def discover(request: HttpRequest) -> HttpResponse:
     return redirect(services.start_url(provider, next_path))
 
 
-@login_required
+@PROCUREMENT_ADMIN.required
 def provider_settings(request: HttpRequest) -> HttpResponse:
     """Single sign-on of the organisations the user administers."""
     organisations = admin_organisations(request.user)  # type: ignore[arg-type]
-    if not organisations:
-        return render(request, "sso/settings.html", {"forms": []}, status=403)
     forms = []
     for organisation in organisations:
         instance = IdentityProvider.objects.filter(organisation=organisation).first()

@@ -25,11 +25,20 @@ def member_of(user: AnyUser) -> Member | None:
     return Member.objects.select_related("account").filter(user=user).first()
 
 
+ADMINS_ONLY = "Only account admins change the Business Settings."
+
+
+def is_account_admin(user: AnyUser) -> bool:
+    """Whether the user administers their business account (P9; accounts.roles)."""
+    member = member_of(user)
+    return member is not None and member.is_account_admin
+
+
 def account_admin(user: AnyUser) -> Member:
     """The member if they administer their business account (P9), else 403."""
     member = member_of(user)
     if member is None or not member.is_account_admin:
-        raise PermissionDenied("Only account admins change the Business Settings.")
+        raise PermissionDenied(ADMINS_ONLY)
     return member
 
 

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 
 from punchin.storefront.accounts.forms import EmailAuthenticationForm, GroupForm
 from punchin.storefront.accounts.models import BuyingGroup
+from punchin.storefront.accounts.roles import BUYER
 from punchin.storefront.accounts.services import (
     account_admin,
     buying_groups,
@@ -30,7 +31,7 @@ class SignInView(LoginView):
         return super().get_default_redirect_url()
 
 
-@login_required
+@BUYER.required
 def account(request: HttpRequest) -> HttpResponse:
     """Account Details: the business account, the member's groups and buying mode."""
     member = member_of(request.user)

@@ -11,6 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from punchin.storefront.accounts.models import CHECKOUT_MODES, BuyingGroup, Member, PurchasingMode
+from punchin.storefront.accounts.roles import BUYER
 from punchin.storefront.accounts.services import checkout_groups, member_of
 from punchin.storefront.cart import services
 from punchin.storefront.cart.forms import CheckoutForm, marketplace_country
@@ -56,7 +57,7 @@ def _punching_out(request: HttpRequest) -> bool:
     return session is not None
 
 
-@login_required
+@BUYER.required
 def cart_page(request: HttpRequest) -> HttpResponse:
     session = active_session(request)
     try:
@@ -65,7 +66,7 @@ def cart_page(request: HttpRequest) -> HttpResponse:
         messages.error(request, str(exc))
         content = None
     member = member_of(request.user)
-    can_checkout = member is None or bool(checkout_groups(member))
+    can_checkout = member is not None and bool(checkout_groups(member))
     return render(request, "cart/cart.html", {"cart": content, "can_checkout": can_checkout})
 
 

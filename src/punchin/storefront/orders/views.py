@@ -7,10 +7,6 @@ from decimal import Decimal
 from typing import TypeVar
 
 from django.contrib import messages
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.decorators import user_passes_test
-from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -18,6 +14,7 @@ from django.views.decorators.http import require_POST
 from punchin.cxml.order import OrderRequest
 from punchin.cxml.punchout import ProfileRequest
 from punchin.cxml.statusupdate import StatusUpdateRequest
+from punchin.storefront.accounts.roles import STORE_STAFF
 from punchin.storefront.cart.models import Order, OrderState
 from punchin.storefront.integration.inbound import endpoint
 from punchin.storefront.orders import direct, receive, services
@@ -56,16 +53,9 @@ profile_endpoint = endpoint(ProfileRequest, profile(PROFILE), InboundRequest)
 
 
 # The store's own people (Django staff users, e.g. the fulfilment team), signed in
-# through the site's login page.
-def _store_staff(user: AbstractBaseUser | AnonymousUser) -> bool:
-    """Store staff pass; anyone else signed in is refused (403) rather than sent to a
-    login page that would send them straight back."""
-    if user.is_authenticated and not (user.is_active and getattr(user, "is_staff", False)):
-        raise PermissionDenied("These pages are for the store's staff.")
-    return user.is_authenticated
-
-
-staff_member_required = user_passes_test(_store_staff)
+# through the site's login page; anyone else signed in is refused (403) rather than
+# sent to a login page that would send them straight back.
+staff_member_required = STORE_STAFF.required
 T = TypeVar("T")
 
 

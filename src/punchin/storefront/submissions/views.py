@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from punchin.storefront.accounts.models import PurchasingMode
+from punchin.storefront.accounts.roles import BUYER
 from punchin.storefront.accounts.services import buying_groups, member_of
 from punchin.storefront.cart.models import Order
 from punchin.storefront.documents.models import CxmlDocument
@@ -87,7 +88,7 @@ async def poom(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
-@login_required
+@BUYER.required
 def history(request: HttpRequest) -> HttpResponse:
     """Order history: direct orders and Punch-in submissions with every attempt, the
     approval decision (P8, StatusUpdateRequest) and the purchase orders received."""

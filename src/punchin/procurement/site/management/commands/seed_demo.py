@@ -104,12 +104,14 @@ class Command(BaseCommand):
                 },
             )
             users = {
-                email: self._user(organisation, email, approver=approver, admin=admin)
-                for email, approver, admin in (
-                    (demo.PUNCHIN_BUYER, False, False),
-                    (demo.APPROVER, True, False),
-                    (demo.PROCUREMENT_ADMIN, True, True),
-                    (demo.RECEIVING_DESK, False, False),
+                email: self._user(organisation, email, *roles)
+                for email, *roles in (
+                    # approver, finance, admin
+                    (demo.PUNCHIN_BUYER, False, False, False),
+                    (demo.APPROVER, True, False, False),
+                    (demo.FINANCE, False, True, False),
+                    (demo.PROCUREMENT_ADMIN, True, False, True),
+                    (demo.RECEIVING_DESK, False, False, False),
                 )
             }
             desk, _ = Group.objects.get_or_create(name=RECEIVING_DESK_GROUP)
@@ -128,7 +130,7 @@ class Command(BaseCommand):
             f"{origin}/cxml/punchout); users "
             f"{demo.PUNCHIN_BUYER}, {demo.APPROVER} (approves all), "
             f"{demo.PROCUREMENT_ADMIN} (finance from {FINANCE_LIMIT:,} USD), "
-            f"{demo.RECEIVING_DESK} (receiving desk)"
+            f"{demo.FINANCE} (spend, reconciliation), {demo.RECEIVING_DESK} (receiving desk)"
         )
 
     @staticmethod
@@ -186,7 +188,9 @@ class Command(BaseCommand):
             level.approvers.set([who])
 
     @staticmethod
-    def _user(organisation: Organisation, email: str, *, approver: bool, admin: bool) -> Any:
+    def _user(
+        organisation: Organisation, email: str, approver: bool, finance: bool, admin: bool
+    ) -> Any:
         user, _ = get_user_model().objects.get_or_create(username=email, defaults={"email": email})
         user.email = email
         user.is_staff = user.is_superuser = admin
@@ -195,6 +199,6 @@ class Command(BaseCommand):
         Membership.objects.update_or_create(
             user=user,
             organisation=organisation,
-            defaults={"is_approver": approver, "is_admin": admin},
+            defaults={"is_approver": approver, "is_finance": finance, "is_admin": admin},
         )
         return user
