@@ -266,14 +266,12 @@ def test_the_organisations_admins_see_all_of_its_spend(seeded: None) -> None:
 
 def test_finance_sees_the_organisations_spend(seeded: None) -> None:
     flow.approved()
-    acme = Organisation.objects.get()
-    member("finance@acme.example", acme)
-    assert "No purchase orders yet" in page_of(signed_in("finance@acme.example"))
-    Membership.objects.filter(user__email="finance@acme.example").update(is_finance=True)
-
-    page = page_of(signed_in("finance@acme.example"))
+    page = page_of(signed_in(demo.FINANCE))  # the demo's finance member (is_finance)
     assert "Spend of Acme Corporation" in page
     assert 'data-label="Approved" class="num">12.30<' in page
+    Membership.objects.filter(user__email=demo.FINANCE).update(is_finance=False)
+    refused = signed_in(demo.FINANCE).get(reverse("spend:overview"))
+    assert refused.status_code == 403
 
 
 def test_spend_is_for_finance_and_admins_only(seeded: None) -> None:
