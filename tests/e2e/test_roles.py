@@ -49,7 +49,7 @@ JOURNEYS = [
     Journey(
         "procurement", "finance", logins.FINANCE,
         [*REQUESTER, "nav-reconciliation", "nav-spend"],
-        "nav-spend", "Spend",
+        "nav-spend", "Spend of Acme Corporation",
         "/partners/", "managed by your organisation's procurement admins",
         "My requisitions",
     ),
