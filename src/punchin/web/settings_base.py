@@ -52,13 +52,13 @@ def _secret_key(directory: Path, party: str) -> str:
 def _database(directory: Path, party: str) -> dict[str, Any]:
     url = os.environ.get("DATABASE_URL")
     if url:
-        # Under ASGI each request's database work runs in a thread of its own, so a
-        # persistent connection would outlive that thread unclosed: Django's docs say
-        # to disable persistent connections under ASGI (pool in the database instead).
-        return dj_database_url.parse(url, conn_max_age=0)
+        # Requests' database work runs on a fixed set of threads (punchin.web.lanes),
+        # each keeping its connection: persistent connections, a pool by construction.
+        return dj_database_url.parse(url, conn_max_age=None)
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": directory / f"{party}.sqlite3",
+        "CONN_MAX_AGE": None,  # kept by its lane (punchin.web.lanes), as for PostgreSQL
         # WAL lets readers work beside the one writer; IMMEDIATE takes the write lock
         # up front so concurrent transactions wait instead of failing to upgrade.
         "OPTIONS": {

@@ -1,5 +1,5 @@
 """WhiteNoise as an async-capable middleware, so requests never leave the event loop
-for it.
+for it; in a synchronous chain (``punchin.web.serving``'s pages) it is WhiteNoise's own.
 
 WhiteNoise's middleware is synchronous only. One synchronous middleware makes Django
 run the whole chain in a worker thread and the async views below it through
@@ -15,20 +15,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from asgiref.sync import markcoroutinefunction, sync_to_async
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_async
 from django.http import HttpRequest, HttpResponseBase
 from whitenoise.middleware import WhiteNoiseMiddleware
 
 
 class AsyncWhiteNoiseMiddleware(WhiteNoiseMiddleware):  # type: ignore[misc]
-    sync_capable = False
+    sync_capable = True
     async_capable = True
 
     def __init__(self, get_response: Any, **kwargs: Any) -> None:
         super().__init__(get_response, **kwargs)
-        markcoroutinefunction(self)
+        self.is_async = iscoroutinefunction(get_response)
+        if self.is_async:
+            markcoroutinefunction(self)
 
-    async def __call__(self, request: HttpRequest) -> HttpResponseBase:
+    def __call__(self, request: HttpRequest) -> Any:
+        if self.is_async:
+            return self._acall(request)
+        return super().__call__(request)
+
+    async def _acall(self, request: HttpRequest) -> HttpResponseBase:
         if self.autorefresh:  # development: the file system is searched per request
             static_file = await sync_to_async(self.find_file)(request.path_info)
         else:
