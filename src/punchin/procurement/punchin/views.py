@@ -13,4 +13,5 @@ punchin_endpoint = endpoint(
     PunchInRequest,
     check=services.check_setup_request,
     prepare=services.fetch_cart,
+    gather=services.find_buyer,
 )
