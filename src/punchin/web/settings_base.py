@@ -217,7 +217,7 @@ def base_settings(party: str, package: str) -> dict[str, Any]:
         "MIDDLEWARE": [
             "django.middleware.security.SecurityMiddleware",
             "csp.middleware.CSPMiddleware",
-            "punchin.web.staticfiles.AsyncWhiteNoiseMiddleware",
+            "punchin.web.staticfiles.StaticFilesMiddleware",
             "django.contrib.sessions.middleware.SessionMiddleware",
             "django.middleware.common.CommonMiddleware",
             "django.middleware.csrf.CsrfViewMiddleware",
