@@ -603,7 +603,8 @@ def report(rows: list[Any], pages: list[tuple[str, Round]], integrity: Round | N
     print()
     print(
         f"Punch-in round trip: n={args.n} per level, database {args.database}, "
-        f"{args.workers} uvicorn worker(s) per party; {os.cpu_count()} CPUs, "
+        f"{args.workers} uvicorn worker(s) per party, metrics "
+        f"{'off' if args.no_metrics else 'on'}; {os.cpu_count()} CPUs, "
         f"Python {platform.python_version()}, {platform.system()} {platform.release()}, "
         f"load average {os.getloadavg()[0]:.1f}"
     )
@@ -660,6 +661,8 @@ def main() -> int:
                         "loss and doubles in both databases (0: none)")  # fmt: skip
     parser.add_argument("--pages", type=int, default=200, metavar="N",
                         help="views of each measured page (0: none)")  # fmt: skip
+    parser.add_argument("--no-metrics", action="store_true",
+                        help="PUNCHIN_METRICS=0: measure what counting costs")  # fmt: skip
     parser.add_argument("--keep", action="store_true", help="keep the data directory")
     args = parser.parse_args()
 
@@ -684,6 +687,7 @@ def main() -> int:
         for party in (storefront, procurement):
             with database_url(urls[party.name]):
                 env = demo.party_env(party, data_dir)
+                env["PUNCHIN_METRICS"] = "0" if args.no_metrics else "1"
                 app = f"punchin.{party.name}.asgi:application"
                 processes.append(uvicorn(app, party.port, env, args.workers))
         floor_b_port, floor_a_port = free_port(), free_port()

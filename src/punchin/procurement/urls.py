@@ -9,9 +9,11 @@ from punchin.procurement.orders.endpoints import (
     profile_endpoint,
     ship_notice_endpoint,
 )
+from punchin.web.metrics import metrics_view
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("metrics", metrics_view, name="metrics"),
     path("deliveries/", include("punchin.web.delivery.urls")),
     path("cxml/", include("punchin.procurement.punchin.urls")),
     path("cxml/confirmation", confirmation_endpoint, name="cxml-confirmation"),

@@ -1,10 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from punchin.web.metrics import metrics_view
+
 admin.site.site_header = "Storefront administration"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("metrics", metrics_view, name="metrics"),
     path("deliveries/", include("punchin.web.delivery.urls")),
     path("", include("punchin.storefront.accounts.urls")),
     path("", include("punchin.storefront.integration.urls")),

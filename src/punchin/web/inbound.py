@@ -51,6 +51,7 @@ from punchin.cxml.errors import BadRequest, Conflict, LocalProtocolError, NotImp
 from punchin.cxml.policy import ReadingPolicy, accept, describe
 from punchin.cxml.status import Outcome, outcome
 from punchin.cxml.validate import DTD_DIR_ENV, NoDTDDirectory, dtd_directory
+from punchin.web import logs, metrics
 from punchin.web.cxmlhttp import CXML_CONTENT_TYPE, cxml_endpoint, cxml_response
 from punchin.web.documents import CxmlDocumentBase, Direction
 
@@ -408,6 +409,7 @@ class Endpoint(Generic[S, P]):
         limits = Limits(max_bytes=settings.PUNCHIN_MAX_BODY_BYTES)
         parsed = read(body, lenient=True, limits=limits)
         document = parsed.document
+        logs.working_on(document.payload_id)
         entry.payload_id = document.payload_id
         payload = getattr(document.body, "payload", None)
         entry.document_type = type(payload).__name__ if payload is not None else "unknown"
@@ -497,15 +499,18 @@ class Endpoint(Generic[S, P]):
     ) -> _Answer | _InFlight | tuple[Received[S, P], InboundClaimBase]:
         entry = received.entry
         try:
-            with transaction.atomic():  # the claim, and all apply did, or none of it
-                claimed = self._try_claim(received)
-                if not isinstance(claimed, InboundClaimBase):
-                    return claimed if claimed is IN_FLIGHT else _noted(entry, claimed)
-                if self.prepare is not None:
-                    gathered = self.gather(received) if self.gather is not None else None
-                    return replace(received, gathered=gathered), claimed
-                return _noted(entry, self._apply(received, claimed))
-        except CXMLError as exc:  # 409, or a transient refusal: the claim is not kept
+            claimed = self._try_claim(received)
+        except CXMLError as exc:  # 409: another body under this payloadID
+            return _noted(entry, _answer_with(_refusal(exc)))
+        if not isinstance(claimed, InboundClaimBase):
+            return claimed if claimed is IN_FLIGHT else _noted(entry, claimed)
+        if self.prepare is not None:
+            gathered = self.gather(received) if self.gather is not None else None
+            return replace(received, gathered=gathered), claimed
+        try:
+            return _noted(entry, self._apply(received, claimed))
+        except CXMLError as exc:  # transient: apply's savepoint is rolled back, and
+            _release_claim(claimed)  # the claim given back for the sender's retry
             return _noted(entry, _answer_with(_refusal(exc)))
 
     def _finish(
@@ -566,21 +571,22 @@ class Endpoint(Generic[S, P]):
         return IN_FLIGHT
 
     def _apply(self, received: Received[S, P], claimed: InboundClaimBase) -> _Answer:
-        """``apply`` and its answer on the claim; a transient refusal is raised."""
-        with transaction.atomic():
-            try:
-                with transaction.atomic():
-                    document = self.apply(received)
-            except CXMLError as exc:
-                if outcome(exc.code) is Outcome.TRANSIENT:
-                    raise
-                document = _refusal(exc)
-            return self._store(received, claimed, document)
+        """``apply`` and its answer on the claim, in the caller's transaction: apply's
+        own changes in a savepoint, rolled back on a refusal (a permanent one is
+        stored as the answer; a transient one is raised)."""
+        try:
+            with transaction.atomic():
+                document = self.apply(received)
+        except CXMLError as exc:
+            if outcome(exc.code) is Outcome.TRANSIENT:
+                raise
+            document = _refusal(exc)
+        return self._store(received, claimed, document)
 
     def _store(
         self, received: Received[S, P], claimed: InboundClaimBase, document: Document
     ) -> _Answer:
-        """The answer on the claim, in the caller's transaction (or its own)."""
+        """The answer on the claim, in the caller's transaction."""
         answer = _answer_with(document)
         updated = self.claims._default_manager.filter(
             pk=claimed.pk, state=ClaimState.PROCESSING
@@ -635,6 +641,10 @@ def _noted(entry: CxmlDocumentBase, answer: _Answer) -> _Answer:
             f"{answer.copy_of.created_at.isoformat()}: answered as the first time"
         )
     entry.status_text = entry.status_text[:255]
+    known = not entry.claimed_sender  # cleared once the sender was authenticated
+    metrics.count_inbound(
+        entry.document_type, entry.peer if known else "unknown", entry.status_code
+    )
     if entry.pk is None:  # refused before the sender was known: one write, if any
         if within_quota(type(entry), entry):
             entry.save()

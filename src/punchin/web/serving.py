@@ -24,6 +24,7 @@ lanes are a fixed set of threads with persistent connections.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -36,7 +37,7 @@ from django.core.handlers.base import BaseHandler
 from django.http import Http404, HttpRequest, HttpResponseBase
 from django.urls import Resolver404, get_resolver, set_script_prefix
 
-from punchin.web import batched, lanes
+from punchin.web import batched, lanes, metrics
 from punchin.web.asgi import ASGIApp, Receive, Scope, Send
 from punchin.web.cxmlhttp import status_response
 
@@ -97,6 +98,7 @@ class PartyHandler(ASGIHandler):  # type: ignore[misc]
             body_file.close()
             await self.send_response(error, send)
             return
+        started = time.perf_counter()
         try:
             response = await respond(request)
             await self.send_response(response, send)
@@ -105,6 +107,10 @@ class PartyHandler(ASGIHandler):  # type: ignore[misc]
             body_file.close()
         if response.streaming:  # a static file: closed (and request_finished) after it is sent
             await sync_to_async(response.close)()
+        match = getattr(request, "resolver_match", None)
+        kind = "machine" if respond == self._machine else "page"
+        endpoint = match.view_name if match is not None else "(none)"
+        metrics.observe_request(kind, endpoint, response.status_code, time.perf_counter() - started)
 
     def _page(self, request: HttpRequest) -> HttpResponseBase:
         """One call on the page lane: what a WSGI server runs for a request."""

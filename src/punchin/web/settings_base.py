@@ -14,6 +14,11 @@ Everything a deployment changes comes from the environment:
                       rest: the first encrypts, all decrypt (``punchin.web.encryption``).
                       Required outside PUNCHIN_DEV/PUNCHIN_DEBUG; unset there, a key
                       derived from the secret key stands in.
+``PUNCHIN_METRICS_TOKEN`` the bearer token Prometheus presents at ``/metrics``
+                      (unset: loopback clients only); ``PUNCHIN_METRICS=0`` stops
+                      counting (``punchin.web.metrics``).
+``PUNCHIN_LOG_FORMAT`` "text" for plain log lines; JSON lines otherwise, each with the
+                      payloadID at work (``punchin.web.logs``).
 ``PUNCHIN_DELIVERY_HORIZON``, ``_BACKOFF``, ``_BACKOFF_CAP``, ``_TIMEOUT``, ``_LEASE_MARGIN``
                       seconds, the outbound queue's retry timings (docs/delivery.md);
                       unset, the queue's defaults apply (a 24 h horizon).
@@ -29,6 +34,8 @@ from typing import Any
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
+
+from punchin.web.logs import logging_config
 
 
 def data_dir() -> Path:
@@ -171,6 +178,7 @@ def base_settings(party: str, package: str) -> dict[str, Any]:
         "DATA_DIR": directory,
         "SECRET_KEY": _secret_key(directory, party),
         "PUNCHIN_SECRET_KEYS": _list(os.environ.get("PUNCHIN_SECRET_KEYS", "")),
+        "PUNCHIN_METRICS_TOKEN": os.environ.get("PUNCHIN_METRICS_TOKEN", ""),
         "DEBUG": debug,
         "ALLOWED_HOSTS": _list(hosts),
         "ROOT_URLCONF": f"{package}.urls",
@@ -243,17 +251,7 @@ def base_settings(party: str, package: str) -> dict[str, Any]:
                 },
             }
         ],
-        "LOGGING": {
-            "version": 1,
-            "disable_existing_loggers": False,
-            "handlers": {"console": {"class": "logging.StreamHandler"}},
-            "loggers": {
-                "punchin": {"handlers": ["console"], "level": "INFO"},
-                # Every page that fails with 500 leaves its traceback on stderr (Django
-                # logs it here; without this only DEBUG or ADMINS e-mail would show it).
-                "django.request": {"handlers": ["console"], "level": "ERROR"},
-            },
-        },
+        "LOGGING": logging_config(text=os.environ.get("PUNCHIN_LOG_FORMAT") == "text"),
     }
 
 
