@@ -14,6 +14,8 @@ Everything a deployment changes comes from the environment:
                       rest: the first encrypts, all decrypt (``punchin.web.encryption``).
                       Required outside PUNCHIN_DEV/PUNCHIN_DEBUG; unset there, a key
                       derived from the secret key stands in.
+``PUNCHIN_PG_PREPARED`` "0" turns PostgreSQL's prepared statements off (for a pooler
+                      in transaction mode); on by default.
 ``PUNCHIN_METRICS_TOKEN`` the bearer token Prometheus presents at ``/metrics``
                       (unset: loopback clients only); ``PUNCHIN_METRICS=0`` stops
                       counting (``punchin.web.metrics``).
@@ -61,7 +63,18 @@ def _database(directory: Path, party: str) -> dict[str, Any]:
     if url:
         # Requests' database work runs on a fixed set of threads (punchin.web.lanes),
         # each keeping its connection: persistent connections, a pool by construction.
-        return dj_database_url.parse(url, conn_max_age=None)
+        database = dj_database_url.parse(url, conn_max_age=None)
+        if (
+            database["ENGINE"].endswith("postgresql")
+            and os.environ.get("PUNCHIN_PG_PREPARED", "1") != "0"
+        ):
+            # Kept connections can keep prepared statements: PostgreSQL parses and
+            # plans a hot statement once per connection (docs/performance.md). Set
+            # PUNCHIN_PG_PREPARED=0 behind a pooler that shares server connections
+            # between transactions (PgBouncer's transaction mode).
+            options = database.setdefault("OPTIONS", {})
+            options.update(server_side_binding=True, prepare_threshold=2)
+        return database
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": directory / f"{party}.sqlite3",
