@@ -620,10 +620,10 @@ def report(rows: list[Any], pages: list[tuple[str, Round]], integrity: Round | N
     print(
         "Timed: the attempt call (setup request, PoomUrl fetch, requisition, StartPage, "
         "acceptance); the submissions were prepared before the clock started.\n"
-        "CPU ms: CPU time of both parties' server processes per completed punch-in, and "
-        "split: storefront, procurement, database server (PostgreSQL's backends; 0 on "
-        "SQLite, which runs inside the parties). floor CPU: of both floor servers per "
-        "request. Unlike the rates, CPU does not depend on what else the machine runs."
+        "CPU ms: server CPU time per completed punch-in, the total and its parts: "
+        "storefront, procurement, database server (PostgreSQL's backends; 0 on SQLite, "
+        "which runs inside the parties). floor CPU: of both floor servers per request. "
+        "Unlike the rates, CPU does not depend on what else the machine runs."
     )
     if integrity is not None:
         p = integrity

@@ -190,9 +190,13 @@ def test_a_punch_in_is_counted_and_its_log_lines_carry_its_payload_id(
 
 
 @pytestmark_db
-def test_metrics_need_the_token_when_one_is_set(storefront: LiveASGIServer, settings: Any) -> None:
-    settings.PUNCHIN_METRICS_TOKEN = "scrape-me"
+def test_metrics_need_the_token_outside_development(
+    storefront: LiveASGIServer, settings: Any
+) -> None:
+    settings.PUNCHIN_DEV = False
     browser = Browser(storefront.url)
+    assert browser.get("/metrics").status == 403  # loopback proves nothing behind nginx
+    settings.PUNCHIN_METRICS_TOKEN = "scrape-me"
     assert browser.get("/metrics").status == 403
     assert browser.get("/metrics", Authorization="Bearer wrong").status == 403
     assert browser.get("/metrics", Authorization="Bearer scrape-me").status == 200

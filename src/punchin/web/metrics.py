@@ -14,9 +14,11 @@
 Counting costs a few microseconds per request (docs/performance.md measures it);
 ``PUNCHIN_METRICS=0`` turns the counting off. With several uvicorn workers, set
 ``PROMETHEUS_MULTIPROC_DIR`` to an empty directory shared by them, as prometheus-client
-requires, so a scrape sees every worker. The page answers only loopback clients
-unless ``PUNCHIN_METRICS_TOKEN`` is set, then only ``Authorization: Bearer <token>``:
-partner names and volumes are not for everyone.
+requires, so a scrape sees every worker. The page answers only
+``Authorization: Bearer <PUNCHIN_METRICS_TOKEN>``: partner names and volumes are not
+for everyone, and behind nginx every client's address is the proxy's loopback one, so
+the address proves nothing. Without a token it answers loopback clients in
+development only (``PUNCHIN_DEV=1``: the demo, tests, the benchmark).
 """
 
 from __future__ import annotations
@@ -109,7 +111,7 @@ def _registry() -> CollectorRegistry:
 def _allowed(request: HttpRequest) -> bool:
     token: str = getattr(settings, "PUNCHIN_METRICS_TOKEN", "")
     if not token:
-        return request.META.get("REMOTE_ADDR", "") in _LOOPBACK
+        return bool(settings.PUNCHIN_DEV) and request.META.get("REMOTE_ADDR", "") in _LOOPBACK
     scheme, _, presented = request.headers.get("Authorization", "").partition(" ")
     return scheme.lower() == "bearer" and hmac.compare_digest(presented.encode(), token.encode())
 

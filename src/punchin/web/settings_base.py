@@ -17,8 +17,8 @@ Everything a deployment changes comes from the environment:
 ``PUNCHIN_PG_PREPARED`` "0" turns PostgreSQL's prepared statements off (for a pooler
                       in transaction mode); on by default.
 ``PUNCHIN_METRICS_TOKEN`` the bearer token Prometheus presents at ``/metrics``
-                      (unset: loopback clients only); ``PUNCHIN_METRICS=0`` stops
-                      counting (``punchin.web.metrics``).
+                      (unset: loopback clients under PUNCHIN_DEV only);
+                      ``PUNCHIN_METRICS=0`` stops counting (``punchin.web.metrics``).
 ``PUNCHIN_LOG_FORMAT`` "text" for plain log lines; JSON lines otherwise, each with the
                       payloadID at work (``punchin.web.logs``).
 ``PUNCHIN_DELIVERY_HORIZON``, ``_BACKOFF``, ``_BACKOFF_CAP``, ``_TIMEOUT``, ``_LEASE_MARGIN``
