@@ -134,6 +134,7 @@ def test_demo_prints_sites_endpoints_and_logins_serves_and_stops_on_ctrl_c(
         logins.DIRECT_BUYER,
         logins.STORE_ADMIN,
         logins.FULFILMENT_STAFF,
+        logins.STORE_STAFF_ADMIN,
         logins.APPROVER,
         logins.PROCUREMENT_ADMIN,
         logins.RECEIVING_DESK,

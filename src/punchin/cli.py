@@ -378,7 +378,13 @@ _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
     show_default=True,
     help='Sent as "User-Agent: <store> PunchIn 1.0", the form Punch-in requires.',
 )
-@click.option("--test-mode", is_flag=True, help='Send deploymentMode="test" (default production).')
+@click.option(
+    "--test-mode/--production-mode",
+    default=True,
+    show_default=True,
+    help='Send deploymentMode="test" (an endpoint that honours it checks everything and '
+    'creates nothing) or "production" (it creates a real draft requisition for the buyer).',
+)
 @click.option(
     "--budget",
     default=20.0,
@@ -422,7 +428,9 @@ def check_punchin_endpoint_command(
 
     Serves a two-line cart (PunchOutOrderMessage) at a fresh, unguessable PoomUrl for
     60 seconds, as long as a real one lives, POSTs a PunchOutSetupRequest announcing it,
-    built as a Punch-in supplier builds it, and checks the answer: HTTP status,
+    built as a Punch-in supplier builds it, in test mode unless --production-mode is
+    given (then the endpoint creates a real draft requisition each run), and checks
+    the answer: HTTP status,
     well-formed and DTD-valid cXML, the Status (200 accepts; 400 and 403 refuse for good;
     500 asks for a retry), the StartPage URL and its flags, whether and when the PoomUrl
     was fetched, and the time taken. The endpoint must be able to reach the PoomUrl (see

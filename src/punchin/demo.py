@@ -185,6 +185,7 @@ Demo logins (password for all: {pw})
   Storefront   {credentials.DIRECT_BUYER:<34} direct buyer: "Place order"
   Storefront   {credentials.STORE_ADMIN:<34} account admin: Business Settings > Systems integrations
   Storefront   {credentials.FULFILMENT_STAFF:<34} fulfilment staff: {storefront.url}/staff/orders/
+  Storefront   {credentials.STORE_STAFF_ADMIN:<34} the store's site admin: {storefront.url}/admin/
   Procurement  {credentials.PUNCHIN_BUYER:<34} requester: Punch-in lands here; Shop at suppliers
   Procurement  {credentials.APPROVER:<34} approver: {procurement.url}/approvals/
   Procurement  {credentials.PROCUREMENT_ADMIN:<34} admin: {procurement.url}/admin/

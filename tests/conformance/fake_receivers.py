@@ -18,6 +18,7 @@ from punchin.cxml import CXMLError, read
 from punchin.cxml.common import Status
 from punchin.cxml.envelope import Document, Request
 from punchin.cxml.order import OrderRequest
+from punchin.transport.serving import Listening
 
 from .fakes import Answer, status
 
@@ -57,15 +58,13 @@ class FakeReceiver:
     async def __aenter__(self) -> FakeReceiver:
         app = web.Application()
         app.router.add_post("/{path:.*}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
-        self.base = f"http://127.0.0.1:{self._runner.addresses[0][1]}"
+        self._listening = await Listening(app).start()
+        self.base = self._listening.base_url
         self._answers: dict[str, Answer] = {}
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        await self._runner.cleanup()
+        await self._listening.stop()
 
     def url(self, path: str) -> str:
         return f"{self.base}/cxml/{path}"

@@ -21,6 +21,7 @@ from punchin.cxml import CXMLError, read, serialize
 from punchin.cxml.common import URL, Status
 from punchin.cxml.envelope import Request
 from punchin.cxml.punchout import PunchOutSetupRequest, PunchOutSetupResponse, StartPage
+from punchin.transport.serving import Listening
 from tests.cxml.builders import response_document
 
 SECRET = "sesame-7f3a"
@@ -69,15 +70,13 @@ class FakeEndpoint:
     async def __aenter__(self) -> FakeEndpoint:
         app = web.Application()
         app.router.add_post("/cxml/punchin", self._punchin)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
-        self.url = f"http://127.0.0.1:{self._runner.addresses[0][1]}/cxml/punchin"
+        self._listening = await Listening(app).start()
+        self.url = f"{self._listening.base_url}/cxml/punchin"
         self._answers: dict[str, Answer] = {}
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        await self._runner.cleanup()
+        await self._listening.stop()
 
     async def _punchin(self, request: web.Request) -> web.Response:
         body = await request.read()

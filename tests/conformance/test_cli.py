@@ -81,12 +81,23 @@ def test_a_failing_check_exits_1(endpoint: FakeEndpoint, dtd_dir: Path) -> None:
     assert "1 FAIL" in result.stderr
 
 
-def test_the_test_mode_and_basic_auth_are_sent(endpoint: FakeEndpoint, dtd_dir: Path) -> None:
-    args = endpoint_args(endpoint.url, dtd_dir, "--test-mode", "--basic", "store:pw")
+def test_test_mode_is_the_default_and_basic_auth_is_sent(
+    endpoint: FakeEndpoint, dtd_dir: Path
+) -> None:
+    """A check is a test: nothing it sends should become a real requisition."""
+    args = endpoint_args(endpoint.url, dtd_dir, "--basic", "store:pw")
     result = invoke(*args, PUNCHIN_CHECK_SHARED_SECRET=SECRET)
     assert result.exit_code == 0, result.output
     assert b'deploymentMode="test"' in endpoint.received[0]
+    assert "deploymentMode test" in result.stdout
     assert endpoint.headers[0]["Authorization"] == "Basic c3RvcmU6cHc="
+
+
+def test_production_mode_is_sent_only_when_asked_for(endpoint: FakeEndpoint, dtd_dir: Path) -> None:
+    args = endpoint_args(endpoint.url, dtd_dir, "--production-mode")
+    result = invoke(*args, PUNCHIN_CHECK_SHARED_SECRET=SECRET)
+    assert result.exit_code == 0, result.output
+    assert b'deploymentMode="production"' in endpoint.received[0]
 
 
 @pytest.mark.parametrize(

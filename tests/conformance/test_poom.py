@@ -22,6 +22,7 @@ from punchin.cxml.common import Money, Total
 from punchin.cxml.envelope import Message
 from punchin.cxml.punchout import PunchOutOrderMessage
 from punchin.cxml.validate import validate
+from punchin.transport.serving import Listening
 
 PARTIES = Parties("NetworkID", "Store", "Buyer", "Store", "s3cret", "t PunchIn 1.0")
 PAYLOAD_ID = "1700000000.1.42@store.example"
@@ -126,13 +127,8 @@ async def supplier(status: int, body: bytes, headers: dict[str, str]) -> AsyncIt
 
     app = web.Application()
     app.router.add_get("/poom/abc", poom)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", 0).start()
-    try:
-        yield f"http://127.0.0.1:{runner.addresses[0][1]}/poom/abc"
-    finally:
-        await runner.cleanup()
+    async with Listening(app) as served:
+        yield f"{served.base_url}/poom/abc"
     assert all(accept == "text/xml" for accept in seen)
 
 

@@ -23,6 +23,7 @@ from punchin.cxml.common import Status
 from punchin.cxml.envelope import Response
 from punchin.cxml.status import standard_text
 from punchin.transport import UrlPolicy
+from punchin.transport.serving import InThread
 from punchin.web.delivery.exceptions import UnknownPartner
 from punchin.web.delivery.targets import Target
 
@@ -92,18 +93,10 @@ class FakePartner:
         return f"http://127.0.0.1:{self.port}/cxml"
 
     def start(self) -> FakePartner:
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
-        self._thread.start()
-        asyncio.run_coroutine_threadsafe(self._start(), self._loop).result(10)
-        return self
-
-    async def _start(self) -> None:
         app = web.Application()
         app.router.add_post("/cxml", self._receive)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.1)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", self.port, reuse_address=True).start()
+        self._served = InThread(app, port=self.port, reuse_address=True).start()
+        return self
 
     async def _receive(self, request: web.Request) -> web.Response:
         body = await request.read()
@@ -141,10 +134,7 @@ class FakePartner:
         return _xml(cxml_answer(answer.code, answer.detail), answer.http_status)
 
     def stop(self) -> None:
-        asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(10)
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(10)
-        self._loop.close()
+        self._served.stop()
 
 
 def _xml(body: bytes, status: int) -> web.Response:

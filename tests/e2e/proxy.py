@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from aiohttp import ClientSession, web
 
+from punchin.transport.serving import InThread
 from tests.e2e.servers import free_ports
 
 FORWARDED = ("Content-Type", "Authorization", "User-Agent")
@@ -33,19 +34,15 @@ class SlowProxy:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> SlowProxy:
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
-        self._thread.start()
-        asyncio.run_coroutine_threadsafe(self._start(), self._loop).result(10)
-        return self
-
-    async def _start(self) -> None:
-        self._session = ClientSession()
         app = web.Application()
         app.router.add_route("*", "/{tail:.*}", self._forward)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.1)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", self.port).start()
+        self._served = InThread(app, port=self.port).start()
+        self._session = self._served.run(self._open_session())
+        return self
+
+    @staticmethod
+    async def _open_session() -> ClientSession:
+        return ClientSession()
 
     async def _forward(self, request: web.Request) -> web.Response:
         body = await request.read()
@@ -68,11 +65,5 @@ class SlowProxy:
         )
 
     def stop(self) -> None:
-        async def close() -> None:
-            await self._runner.cleanup()
-            await self._session.close()
-
-        asyncio.run_coroutine_threadsafe(close(), self._loop).result(10)
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(10)
-        self._loop.close()
+        self._served.run(self._session.close())
+        self._served.stop()

@@ -101,18 +101,44 @@ def add_from_results(page: Page, sites: Sites) -> Seen:
     return Seen(part_id=part_id, description=description, unit_price=unit_price, quantity=1)
 
 
-def check_out(page: Page, group: str, shot: str | None = None) -> None:
+@dataclass(frozen=True, slots=True)
+class Destination:
+    """A delivery address as the buyer types it at checkout (P41)."""
+
+    company: str
+    attention: str
+    street: str
+    city: str
+    state: str
+    postal_code: str
+    country: str  # ISO 3166 code, the select's value
+
+
+DOCK = Destination(
+    "Acme Corporation", "Receiving dock 3", "100 Main Street", "Springfield", "IL", "62701", "US"
+)
+
+
+def fill_address(page: Page, where: Destination) -> None:
+    page.fill("#id_ship_name", where.company)
+    page.fill("#id_deliver_to", where.attention)
+    page.fill("#id_street", where.street)
+    page.fill("#id_city", where.city)
+    page.fill("#id_state", where.state)
+    page.fill("#id_postal_code", where.postal_code)
+    page.select_option("#id_country", value=where.country)
+
+
+def check_out(page: Page, group: str, shot: str | None = None, *, speed: str = "two-day") -> None:
     """P3: group, delivery address, payment method, delivery speed (the filled-in form
     is photographed as ``shot``)."""
     page.click("#nav-cart")
     page.click("#proceed-to-checkout")
     group_choice = page.locator("#id_group option", has_text=group)
     page.select_option("#id_group", value=group_choice.get_attribute("value"))
-    page.fill(
-        "#id_delivery_address", "Acme Corporation\nReceiving dock 3\n100 Main Street\nSpringfield"
-    )
+    fill_address(page, DOCK)
     page.select_option("#id_payment_method", value="po" if "Procurement" in group else "invoice")
-    page.select_option("#id_delivery_speed", value="two-day")
+    page.select_option("#id_delivery_speed", value=speed)
     if shot:
         screenshot(page, shot)
     page.click("#checkout-continue")

@@ -27,6 +27,7 @@ STOREFRONT = (
         ("/", "/search?q=toner", "/cart/", "/orders/", "/account/", "/account/business-settings/"),
     ),
     (logins.FULFILMENT_STAFF, ("/staff/orders/", "/deliveries/", "/admin/")),
+    (logins.STORE_STAFF_ADMIN, ("/staff/orders/", "/admin/", "/admin/documents/cxmldocument/")),
 )
 PROCUREMENT = (
     "/requisitions/",

@@ -28,6 +28,7 @@ from aiohttp import web
 from punchin.cxml import reply_status, serialize
 from punchin.cxml.build import Parties
 from punchin.cxml.cart import Line, punch_out_order_message, punch_out_setup_request
+from punchin.transport.serving import InThread
 from punchin.web import demo
 from tests.e2e.servers import Cluster, free_ports
 
@@ -65,45 +66,35 @@ class HeldPoom:
 
     def __init__(self, body: bytes) -> None:
         self.body = body
-        self.port = free_ports(1)[0]
         self.fetching = threading.Event()
         self.fetches = 0
-        self._release: asyncio.Event | None = None
+        self._release = asyncio.Event()
+        app = web.Application()
+        app.router.add_get("/poom/crash", self._poom)
+        self._served = InThread(app, port=free_ports(1)[0])
+
+    @property
+    def port(self) -> int:
+        return self._served.port
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/poom/crash"
+        return f"{self._served.base_url}/poom/crash"
 
     async def _poom(self, request: web.Request) -> web.Response:
         self.fetches += 1
         if self.fetches == 1:
             self.fetching.set()
-            assert self._release is not None
             await self._release.wait()
         return web.Response(body=self.body, content_type="text/xml")
 
     def __enter__(self) -> HeldPoom:
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
-        self._thread.start()
-        asyncio.run_coroutine_threadsafe(self._start(), self._loop).result(10)
+        self._served.start()
         return self
 
-    async def _start(self) -> None:
-        self._release = asyncio.Event()
-        app = web.Application()
-        app.router.add_get("/poom/crash", self._poom)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.1)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", self.port).start()
-
     def __exit__(self, *exc: object) -> None:
-        assert self._release is not None
-        self._loop.call_soon_threadsafe(self._release.set)
-        asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(10)
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(10)
-        self._loop.close()
+        self._served.loop.call_soon_threadsafe(self._release.set)
+        self._served.stop()
 
 
 @pytest.fixture

@@ -99,9 +99,13 @@ def test_punchin_journey_lands_the_cart_as_a_requisition(page: Page, sites: Site
         )
     wrap = page.locator(".table-wrap").filter(has=page.locator("table.lines"))
     assert wrap.evaluate("e => e.scrollWidth <= e.clientWidth"), "the lines scroll sideways"
-    total = page.locator("table.lines tfoot td.num").inner_text()
+    total = page.locator("#lines-total").inner_text()
     assert money(total) == expected_total
     assert total.endswith("USD")
+    # P41: the delivery chosen at checkout (two-day) is in what the order will cost.
+    shipping = money(page.inner_text("#shipping-total"))
+    assert shipping == money(page.inner_text("#delivery-speed"))
+    assert money(page.inner_text("#grand-total")) == expected_total + shipping
     expect(page.locator("dl.facts")).to_contain_text(logins.STORE_NAME)
     screenshot(page, "08-requisition")
 
@@ -127,7 +131,9 @@ def test_direct_buyer_places_the_order(page: Page, sites: Sites) -> None:
     page.wait_for_url(re.compile(r"/orders/\d+$"))
     expect(page.locator(".messages .success")).to_have_text("Thank you, your order is placed.")
     expect(page.locator("main table tbody tr")).to_have_count(1)
-    assert money(page.inner_text("main .total")) == bought.unit_price
+    delivery = money(page.inner_text("#order-shipping"))
+    assert delivery > 0  # two-day is not free
+    assert money(page.inner_text("main .total")) == bought.unit_price + delivery
     expect(page.locator("main table tbody")).to_contain_text(bought.part_id)
 
 
@@ -141,7 +147,37 @@ def test_account_admin_finds_configure_purchasing_system(page: Page, sites: Site
     expect(page.locator("h1")).to_have_text("Configure Purchasing System")
     endpoint = page.locator("#id_endpoint_url")
     expect(endpoint).to_have_value(f"{sites.procurement.url}/cxml/punchin")
+    # The demo runs in development mode, where plain http to this machine is allowed:
+    # the hint beside the http URL says so rather than demanding https.
+    expect(page.locator("#endpoint-hint")).to_contain_text("plain http to this machine")
     screenshot(page, "10-configure-purchasing-system")
+    assert_only_the_chosen_schemes_fields(page)
+
+
+def assert_only_the_chosen_schemes_fields(page: Page) -> None:
+    """P10: the fields of the chosen authentication scheme, and only those."""
+    fields = {
+        "basic": ("#id_basic_user", "#id_basic_password"),
+        "bearer": ("#id_bearer_token",),
+        "certificate": ("#id_client_certificate", "#id_client_key"),
+    }
+    for scheme in ("bearer", "certificate", "basic"):
+        page.check(f'input[name=auth_scheme][value="{scheme}"]')
+        for owner, selectors in fields.items():
+            for selector in selectors:
+                if owner == scheme:
+                    expect(page.locator(selector)).to_be_visible()
+                else:
+                    expect(page.locator(selector)).to_be_hidden()
+
+
+def test_configure_purchasing_system_on_a_phone(phone_page: Page, sites: Sites) -> None:
+    """The account admin can set the purchasing system up from a phone."""
+    page = phone_page
+    sign_in(page, sites, logins.STORE_ADMIN)
+    page.goto(f"{sites.storefront.url}/account/business-settings/systems-integrations/")
+    assert_fits(page)
+    assert_only_the_chosen_schemes_fields(page)
 
 
 def test_phone_sized_sign_in_and_search_fit_the_screen(phone_page: Page, sites: Sites) -> None:
@@ -152,6 +188,12 @@ def test_phone_sized_sign_in_and_search_fit_the_screen(phone_page: Page, sites: 
     sign_in(page, sites, logins.PUNCHIN_BUYER)
     search(page, "paper")
     assert_fits(page)
+    # A card is a row on a phone, not a screenful: three or more products in view.
+    heights = page.locator("#results .product-card").evaluate_all(
+        "cards => cards.map(card => card.getBoundingClientRect().height)"
+    )
+    assert len(heights) >= 3
+    assert max(heights) < PHONE["height"] / 3, heights
     screenshot(page, "11-phone-search")
     page.locator("#results .product-card h3 a").first.click()
     expect(page.locator("#product")).to_be_visible()

@@ -162,7 +162,7 @@ def test_approved_cart_becomes_a_matched_purchase_order(
     page.click("#receive-link")
     expect(page.locator("#receive-lines tbody tr")).to_have_count(2)
     expect(page.locator("#receive-lines input[autofocus]")).to_be_focused()
-    screenshot(page, "22-procurement-goods-receipt", full_page=True)
+    screenshot(page, "38-procurement-goods-receipt", full_page=True)
     page.click("#receive-all-shipped")
     expect(page.locator(".messages")).to_contain_text("Receipt recorded")
     expect(page.locator("#po-state")).to_have_text("Invoiced")

@@ -104,7 +104,7 @@ def start_page(sites: Sites, receiver: Receiver, cookie: str) -> str:
 def shop(page: Page, start: str) -> str:
     """Land, search, add the first result; the part added."""
     page.goto(start)
-    expect(page.locator("#punchout-banner")).to_contain_text("Shopping for Coupa")
+    expect(page.locator("#punchout-banner")).to_contain_text("Shopping for punchin procurement")
     search(page, "toner")
     card = page.locator("#results .product-card").first
     part_id = card.get_attribute("data-part")
@@ -150,7 +150,7 @@ def test_without_javascript_the_button_sends_the_cart(
         part_id = shop(page, start_page(sites, receiver, "e2e-cookie-2"))
         page.click("#punchout-banner-transfer")
         button = page.locator("#punchout-transfer-submit")
-        expect(button).to_have_text("Transfer cart to Coupa")
+        expect(button).to_have_text("Transfer cart to punchin procurement")
         assert receiver.posted == []
         button.click()
         expect(page.locator("#received")).to_have_text("Cart received")

@@ -24,7 +24,7 @@ def test_sso_user_punches_in_through_the_identity_provider(page: Page, sites: Si
     expect(
         page.get_by_role("heading", name="Acme sign-in (demo identity provider)")
     ).to_be_visible()
-    screenshot(page, "22-sso-identity-provider")
+    screenshot(page, "45-sso-identity-provider")
     page.get_by_label("Email").fill(logins.SSO_BUYER)
     page.get_by_label("Password").fill(logins.PASSWORD)
     page.get_by_role("button", name="Sign in").click()
@@ -33,14 +33,14 @@ def test_sso_user_punches_in_through_the_identity_provider(page: Page, sites: Si
     expect(page.locator("h1")).to_contain_text("Draft")
     expect(page.get_by_role("button", name=f"Log out {logins.SSO_BUYER}")).to_be_visible()
     expect(page.locator("body")).to_contain_text(seen.part_id)
-    screenshot(page, "23-sso-requisition")
+    screenshot(page, "46-sso-requisition")
 
 
 def test_the_login_page_signs_in_through_the_organisation(page: Page, sites: Sites) -> None:
     """Procurement's login page offers "Sign in with your organisation" beside passwords."""
     page.goto(f"{sites.procurement.url}/accounts/login/")
     page.get_by_label("Work email").fill(logins.SSO_BUYER)
-    screenshot(page, "24-sso-login-page")
+    screenshot(page, "47-sso-login-page")
     page.get_by_role("button", name="Continue with my organisation").click()
     page.wait_for_url(f"{sites.idp.url}/authorize**")
     page.get_by_label("Email").fill(logins.SSO_BUYER)

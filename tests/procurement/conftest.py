@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import http.client
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +16,7 @@ from aiohttp import web
 from django.core.management import call_command
 
 from punchin.cxml.validate import validate
+from punchin.transport.serving import InThread
 from punchin.web import demo
 from punchin.web.testing import LiveASGIServer
 
@@ -31,29 +31,23 @@ class Page:
 
 @dataclass
 class FakeStorefront:
-    """An aiohttp server in its own thread and loop, answering ``/poom/<token>``."""
+    """Answers ``/poom/<token>`` from a thread of its own."""
 
     pages: dict[str, Page] = field(default_factory=dict)
     fetched: list[str] = field(default_factory=list)
-    port: int = 0
 
     def __post_init__(self) -> None:
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
-
-    def start(self) -> FakeStorefront:
-        self._thread.start()
-        asyncio.run_coroutine_threadsafe(self._start(), self._loop).result(10)
-        return self
-
-    async def _start(self) -> None:
         app = web.Application()
         app.router.add_get("/poom/{token}", self._poom)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = self._runner.addresses[0][1]
+        self._served = InThread(app)
+
+    @property
+    def port(self) -> int:
+        return self._served.port
+
+    def start(self) -> FakeStorefront:
+        self._served.start()
+        return self
 
     async def _poom(self, request: web.Request) -> web.Response:
         token = request.match_info["token"]
@@ -72,10 +66,7 @@ class FakeStorefront:
         return f"http://{host}:{self.port}/poom/{token}"
 
     def stop(self) -> None:
-        asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(10)
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(10)
-        self._loop.close()
+        self._served.stop()
 
 
 @pytest.fixture

@@ -8,10 +8,12 @@ the demo's 5,000 USD finance limit); ``approved`` carries it through the demo po
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
 
+from punchin.cxml.delivery import Delivery
 from punchin.procurement.approvals import services as approvals
 from punchin.procurement.orders.models import PurchaseOrder
 from punchin.procurement.partners.models import SupplierPartner
@@ -69,9 +71,25 @@ def draft(
     *,
     requester: str = demo.PUNCHIN_BUYER,
     payload_id: str = "1700000000.1.1@store.test",
+    delivery: Delivery | None = None,
 ) -> Requisition:
+    """``delivery``: what the buyer chose at the supplier's checkout (P41), carried by
+    the cart (its Shipping replaces the usual one)."""
     total = sum((ln.total for ln in lines), Decimal(0))
-    cart = Cart("USD", lines, total, total + TAX + SHIPPING, tax=TAX, shipping=SHIPPING)
+    shipping = delivery.charge if delivery is not None and delivery.shipping else SHIPPING
+    cart = Cart(
+        "USD",
+        lines,
+        total,
+        total + TAX + shipping,
+        tax=TAX,
+        shipping=shipping,
+        ship_to=delivery.ship_to if delivery is not None else None,
+        shipping_description=delivery.shipping.description
+        if delivery is not None and delivery.shipping
+        else "",
+        payment_method=delivery.payment_method if delivery is not None else "",
+    )
     partner = SupplierPartner.objects.get()
     requisition, _ = create_draft(
         organisation=partner.organisation,
@@ -89,14 +107,23 @@ def draft(
 CODING = approvals.Coding(cost_centre="CC-4100", gl_account="6100", note="Dock 2, mornings")
 
 
-def submitted(lines: tuple[CartLine, ...] = SMALL, **kwargs: str) -> Requisition:
-    requisition = draft(lines, **kwargs)
+def submit(requisition: Requisition) -> Requisition:
     approvals.submit(requisition, user(requisition.requester.email), CODING)  # type: ignore[union-attr]
     return requisition
 
 
-def approved(lines: tuple[CartLine, ...] = SMALL, **kwargs: str) -> PurchaseOrder:
-    requisition = submitted(lines, **kwargs)
+def approve(requisition: Requisition) -> PurchaseOrder:
+    """Submit ``requisition`` if it is a draft, approve it: its purchase order."""
+    if requisition.state == "draft":
+        submit(requisition)
     approvals.decide(requisition, user(demo.APPROVER), approve=True, comment="fine")
     requisition.refresh_from_db()
     return PurchaseOrder.objects.get(requisition=requisition)
+
+
+def submitted(lines: tuple[CartLine, ...] = SMALL, **kwargs: Any) -> Requisition:
+    return submit(draft(lines, **kwargs))
+
+
+def approved(lines: tuple[CartLine, ...] = SMALL, **kwargs: Any) -> PurchaseOrder:
+    return approve(submitted(lines, **kwargs))

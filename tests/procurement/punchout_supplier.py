@@ -2,14 +2,12 @@
 StartPage and, when its shopper checks out, builds the form its page would make the
 browser post to the BrowserFormPost URL (docs/protocol.md S3-S6).
 
-An aiohttp server in a thread and loop of its own, like ``conftest.FakeStorefront``.
+Served from a thread of its own (``punchin.transport.serving.InThread``).
 """
 
 from __future__ import annotations
 
-import asyncio
 import base64
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -23,6 +21,7 @@ from punchin.cxml.envelope import Document, Request
 from punchin.cxml.payload_id import new_payload_id
 from punchin.cxml.punchout import ItemIn, PunchOutSetupRequest, PunchOutSetupResponse, StartPage
 from punchin.cxml.reply import http_status_for, response_document
+from punchin.transport.serving import InThread
 from punchin.web import demo
 from tests.procurement import builders
 
@@ -81,28 +80,23 @@ class FakeSupplier:
 
     received: list[Received] = field(default_factory=list)
     answer: Callable[[Received], tuple[int, bytes]] | None = None
-    port: int = 0
 
     def __post_init__(self) -> None:
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+        app = web.Application()
+        app.router.add_post("/punchout", self._setup)
+        self._served = InThread(app)
+
+    @property
+    def port(self) -> int:
+        return self._served.port
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}/punchout"
 
     def start(self) -> FakeSupplier:
-        self._thread.start()
-        asyncio.run_coroutine_threadsafe(self._start(), self._loop).result(10)
+        self._served.start()
         return self
-
-    async def _start(self) -> None:
-        app = web.Application()
-        app.router.add_post("/punchout", self._setup)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
-        self.port = self._runner.addresses[0][1]
 
     async def _setup(self, request: web.Request) -> web.Response:
         raw = await request.read()
@@ -164,10 +158,7 @@ class FakeSupplier:
         return session.form_post_url, {encoding: value}
 
     def stop(self) -> None:
-        asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(10)
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(10)
-        self._loop.close()
+        self._served.stop()
 
 
 def refusal(code: int, detail: str = "") -> Callable[[Received], tuple[int, bytes]]:

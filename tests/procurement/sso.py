@@ -33,9 +33,10 @@ from saml2.saml import NAMEID_FORMAT_PERSISTENT
 from saml2.server import Server
 
 from punchin.idp import Account, Client, Provider
-from punchin.idp.web import Running, application
+from punchin.idp.web import application
 from punchin.procurement.accounts.models import Organisation
 from punchin.procurement.sso.models import IdentityProvider, Protocol
+from punchin.transport.serving import InThread
 from punchin.web.testing import LiveASGIServer
 
 PASSWORD = "idp-password"
@@ -46,7 +47,7 @@ class OpenID:
     """An OpenID provider serving on loopback, and how to register a client with it."""
 
     provider: Provider
-    running: Running
+    running: InThread
 
     @property
     def url(self) -> str:
@@ -80,7 +81,7 @@ class OpenID:
 @contextmanager
 def openid_provider(accounts: Iterable[Account]) -> Iterator[OpenID]:
     provider = Provider(issuer="", clients=[], accounts=list(accounts))
-    with Running(application(provider, title="Test sign-in")) as running:
+    with InThread(application(provider, title="Test sign-in")) as running:
         provider.issuer = f"http://127.0.0.1:{running.port}"
         yield OpenID(provider, running)
 

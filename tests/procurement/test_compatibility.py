@@ -1,5 +1,5 @@
 """A supplier partner's "leave out optional elements" switch (docs/compatibility.md): the
-OrderRequest it gets has no ShortName and no requestedDeliveryDate, and stays valid
+OrderRequest it gets has no ShortName and no ItemOut@requestedDeliveryDate, and stays valid
 against the DTD; without the switch each line carries the cart's ShortName and the
 date the requester needs the goods by."""
 
@@ -56,6 +56,7 @@ def test_the_order_carries_the_carts_short_names_and_the_date_by_default(
     descriptions = [item.item_detail.descriptions[0] for item in order.items]  # type: ignore[union-attr]
     assert [d.short_name.value for d in descriptions] == ["PEN-BLK-12", "CAB-CAT6"]  # type: ignore[union-attr]
     assert {item.requested_delivery_date.date() for item in order.items} == {date(2027, 3, 1)}  # type: ignore[union-attr]
+    assert order.header.requested_delivery_date.date() == date(2027, 3, 1)  # type: ignore[union-attr]
 
 
 def test_the_order_leaves_them_out_for_such_a_supplier(
@@ -64,7 +65,9 @@ def test_the_order_leaves_them_out_for_such_a_supplier(
     raw, order = ordered(omit=True)
     assert_valid(raw)
     assert b"ShortName" not in raw
-    assert b"requestedDeliveryDate" not in raw
+    assert all(item.requested_delivery_date is None for item in order.items)
+    assert raw.count(b"requestedDeliveryDate") == 1  # the header's: the date is not lost
+    assert order.header.requested_delivery_date.date() == date(2027, 3, 1)  # type: ignore[union-attr]
     assert [item.item_detail.descriptions[0].text for item in order.items] == [  # type: ignore[union-attr]
         "PEN-BLK-12 description",
         "CAB-CAT6 description",

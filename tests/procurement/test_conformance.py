@@ -90,9 +90,11 @@ def test_the_library_finds_procurement_conformant(
     assert Requisition.objects.get().lines.count() == 2
 
 
-def test_the_command_finds_procurement_conformant(
+def test_the_command_finds_procurement_conformant_in_test_mode_and_leaves_no_requisition(
     procurement: LiveASGIServer, dtd_dir: Path, kit_port: int
 ) -> None:
+    """The command sends deploymentMode="test" unless told otherwise: procurement checks
+    the request and the cart as in production, and no draft is left in the buyer's list."""
     result = CliRunner().invoke(
         main,
         [
@@ -124,3 +126,6 @@ def test_the_command_finds_procurement_conformant(
     assert not [line for line in lines if line.startswith(("FAIL", "WARN"))], result.stdout
     assert any(line.startswith("PASS  Refuses a wrong SharedSecret") for line in lines)
     assert demo.SHARED_SECRET not in result.output
+    assert any(line.endswith("deploymentMode test") for line in lines if "Sent:" in line)
+    assert any("/punchin/test/" in line for line in lines if "StartPage URL" in line)
+    assert not Requisition.objects.exists()

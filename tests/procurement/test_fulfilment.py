@@ -464,7 +464,7 @@ def test_spend_page_figures_come_from_the_orders(client: Client, db: None) -> No
         (flow.line(1, "CHAIR", "1", "99.00", unspsc="56101504"),), payload_id="chair@store.test"
     )
     PurchaseOrder.objects.filter(pk=cancelled.pk).update(state=State.CANCELLED)
-    login(client, username=demo.APPROVER, password=demo.PASSWORD)
+    login(client, username=demo.PROCUREMENT_ADMIN, password=demo.PASSWORD)
     page = client.get(reverse("spend:overview")).content.decode()
     month = f"{big.order_date:%Y-%m}"
     for section, rows in {

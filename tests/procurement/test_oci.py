@@ -8,9 +8,7 @@ SameSite arrives).
 
 from __future__ import annotations
 
-import asyncio
 import http.client
-import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -31,6 +29,7 @@ from punchin.procurement.partners.models import SupplierPartner
 from punchin.procurement.punchout.models import PunchOutSession, PunchOutSupplier, State
 from punchin.procurement.requisitions.models import Requisition
 from punchin.procurement.requisitions.services import token_digest
+from punchin.transport.serving import InThread
 from punchin.web import demo
 from punchin.web.documents import Direction
 from punchin.web.testing import LiveASGIServer
@@ -48,28 +47,23 @@ class FakeCatalog:
     """An OCI catalog: ``POST /oci`` keeps each call it gets and answers its shop page."""
 
     calls: list[list[tuple[str, str]]] = field(default_factory=list)
-    port: int = 0
 
     def __post_init__(self) -> None:
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+        app = web.Application()
+        app.router.add_post("/oci", self._call)
+        self._served = InThread(app)
+
+    @property
+    def port(self) -> int:
+        return self._served.port
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}/oci?shop=acme"
 
     def start(self) -> FakeCatalog:
-        self._thread.start()
-        asyncio.run_coroutine_threadsafe(self._start(), self._loop).result(10)
+        self._served.start()
         return self
-
-    async def _start(self) -> None:
-        app = web.Application()
-        app.router.add_post("/oci", self._call)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
-        self.port = self._runner.addresses[0][1]
 
     async def _call(self, request: web.Request) -> web.Response:
         self.calls.append(parse_qsl(await request.text(), keep_blank_values=True))
@@ -80,10 +74,7 @@ class FakeCatalog:
         return dict(self.calls[-1])["HOOK_URL"]
 
     def stop(self) -> None:
-        asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(10)
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(10)
-        self._loop.close()
+        self._served.stop()
 
 
 @pytest.fixture

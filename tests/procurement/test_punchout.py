@@ -28,13 +28,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from punchin.cxml.common import Extrinsic
+from punchin.cxml.delivery import DeliveryAddress, address_of
 from punchin.cxml.punchout import ItemOut
 from punchin.procurement.approvals import services as approvals
 from punchin.procurement.documents.models import CxmlDocument
 from punchin.procurement.partners.models import SupplierPartner
 from punchin.procurement.punchout.models import PunchOutSession, PunchOutSupplier, State
 from punchin.procurement.requisitions.models import Origin, Requisition
-from punchin.procurement.requisitions.services import token_digest
+from punchin.procurement.requisitions.services import store_ship_to, token_digest
 from punchin.web import demo
 from punchin.web.delivery.models import OutboundDelivery
 from punchin.web.documents import Direction
@@ -62,6 +63,18 @@ def catalog(procurement: LiveASGIServer, supplier: FakeSupplier, settings: Any) 
         defaults={"setup_url": supplier.url, "enabled": True},
     )
     return found
+
+
+WAREHOUSE = DeliveryAddress(
+    name="Acme Corporation",
+    deliver_to=("Warehouse 7",),
+    street=("7 Depot Road",),
+    city="Shelbyville",
+    state="IL",
+    postal_code="62565",
+    country_code="US",
+    country="United States",
+)
 
 
 def signed_in(email: str = demo.PUNCHIN_BUYER) -> Client:
@@ -428,6 +441,7 @@ def test_the_requester_signed_in_here_may_post_their_own_cart(
         ("another-sender", 403, "Header/Sender does not name"),
         ("total-mismatch", 400, "does not equal the sum of the lines"),
         ("hostile-xml", 400, "DOCTYPE"),
+        ("test-mode-cart", 400, "marked deploymentMode=&quot;test&quot;, but this shopping"),
     ],
 )
 def test_a_bad_cart_is_refused_in_a_page_and_nothing_is_applied(
@@ -468,6 +482,11 @@ def test_a_bad_cart_is_refused_in_a_page_and_nothing_is_applied(
         _, fields = supplier.checkout(sender="SomeoneElse")
     elif case == "total-mismatch":
         _, fields = supplier.checkout(total=Decimal("1.00"))
+    elif case == "test-mode-cart":  # a test is never a requisition
+        raw = base64.b64decode(fields["cxml-base64"])
+        marked = raw.replace(b"<Message", b'<Message deploymentMode="test"', 1)
+        assert marked != raw
+        fields = {"cxml-base64": base64.b64encode(marked).decode()}
     elif case == "hostile-xml":
         fields = {
             "cxml-urlencoded": '<?xml version="1.0"?><!DOCTYPE cXML [<!ENTITY x SYSTEM '
@@ -560,6 +579,20 @@ def test_edit_sends_the_lines_back_and_the_returned_cart_replaces_them(
     page_html = requester.get(reverse("requisitions:detail", args=[requisition.number]))
     assert "Edit cart at" not in page_html.content.decode()
     assert f"View cart at {catalog.partner}" in page_html.content.decode()
+
+
+def test_edit_sends_the_requisitions_own_delivery_address_as_ship_to(
+    catalog: PunchOutSupplier, supplier: FakeSupplier, requester: Client
+) -> None:
+    """P41: the address the requisition has (here a requester's change), not the
+    organisation's default, so the edited cart can bring it back."""
+    requisition = returned_cart(requester, catalog, supplier)
+    store_ship_to(requisition, WAREHOUSE)
+    response = requester.post(reverse("punchout:edit", args=[requisition.number]))
+    assert response.status_code == 302, response.content
+    request = supplier.received[-1].request
+    assert request.ship_to is not None
+    assert address_of(request.ship_to.address) == WAREHOUSE
 
 
 def test_a_cart_allowing_only_create_cannot_be_reopened(

@@ -7,10 +7,8 @@ an ``aiohttp.web`` server on loopback whose handler each test writes.
 
 from __future__ import annotations
 
-import asyncio
 import http.cookiejar
 import json
-import threading
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -31,6 +29,7 @@ from punchin.storefront.integration.models import (
     PurchasingSystem,
     SystemKind,
 )
+from punchin.transport.serving import InThread
 from punchin.web import demo
 from punchin.web.testing import LiveASGIServer
 
@@ -70,45 +69,31 @@ class Received:
 
 @dataclass
 class FakeProcurement:
-    """An aiohttp server on loopback, in a thread of its own, answering ``handler``."""
+    """Answers every POST with ``handler``, on loopback from a thread of its own."""
 
     handler: Handler
     received: list[Received] = field(default_factory=list)
-    url: str = ""
 
     def __post_init__(self) -> None:
-        self._loop = asyncio.new_event_loop()
-        self._ready = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
+        app = web.Application()
+        # /cxml/punchin, and the order documents' /cxml/confirmation, /cxml/shipnotice, ...
+        app.router.add_post("/{path:.*}", self._handle)
+        self._served = InThread(app)
+
+    @property
+    def url(self) -> str:
+        return f"{self._served.base_url}/cxml/punchin"
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         self.received.append(Received(dict(request.headers), await request.read(), request.path))
         return await self.handler(request)
 
-    def _run(self) -> None:
-        asyncio.set_event_loop(self._loop)
-        app = web.Application()
-        # /cxml/punchin, and the order documents' /cxml/confirmation, /cxml/shipnotice, ...
-        app.router.add_post("/{path:.*}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None)
-        self._loop.run_until_complete(self._runner.setup())
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        self._loop.run_until_complete(site.start())
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        self.url = f"http://127.0.0.1:{port}/cxml/punchin"
-        self._ready.set()
-        self._loop.run_forever()
-
     def start(self) -> FakeProcurement:
-        self._thread.start()
-        self._ready.wait(10)
+        self._served.start()
         return self
 
     def stop(self) -> None:
-        asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(10)
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(10)
-        self._loop.close()
+        self._served.stop()
 
 
 @pytest.fixture
@@ -144,7 +129,7 @@ class Acme:
 
     def configure(self, endpoint_url: str, **overrides: Any) -> PurchasingSystem:
         values: dict[str, Any] = {
-            "system": SystemKind.COUPA,
+            "system": SystemKind.PUNCHIN,
             "endpoint_url": endpoint_url,
             "auth_scheme": AuthScheme.BASIC,
             "basic_user": demo.ENDPOINT_USER,

@@ -12,6 +12,7 @@ import aiohttp
 
 from punchin.cxml import Document, parse, serialize
 from punchin.cxml.common import DocumentReference, Status, Total
+from punchin.cxml.delivery import DeliveryAddress
 from punchin.cxml.envelope import Message, Request
 from punchin.cxml.order import OrderRequest, OrderRequestHeader, OrderRequestType
 from punchin.cxml.punchout import (
@@ -22,6 +23,7 @@ from punchin.cxml.punchout import (
 )
 from punchin.cxml.statusupdate import DocumentStatus, StatusUpdateRequest
 from punchin.storefront.cart import services as cart
+from punchin.storefront.cart.models import Order
 from punchin.storefront.cart.services import Checkout
 from punchin.storefront.documents.models import CxmlDocument
 from punchin.storefront.integration.models import PurchasingSystem
@@ -34,21 +36,60 @@ from tests.cxml import builders
 from .conftest import Acme, product
 
 ORDERED_AT = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+# Where the buyer's checkout sends the goods (P41), and the form fields that say so.
+ADDRESS = DeliveryAddress(
+    name="Acme Corporation",
+    deliver_to=("Receiving dock 3",),
+    street=("1 Main Street",),
+    city="Springfield",
+    state="IL",
+    postal_code="62701",
+    country_code="US",
+    country="United States",
+)
+ADDRESS_FORM = {
+    "ship_name": "Acme Corporation",
+    "deliver_to": "Receiving dock 3",
+    "street": "1 Main Street",
+    "city": "Springfield",
+    "state": "IL",
+    "postal_code": "62701",
+    "country": "US",
+}
 
 
 def submitted(
-    acme: Acme, base_url: str = "http://127.0.0.1:9", items: tuple[tuple[str, int], ...] = ()
+    acme: Acme,
+    base_url: str = "http://127.0.0.1:9",
+    items: tuple[tuple[str, int], ...] = (),
+    *,
+    speed: str = "standard",
+    payment_method: str = "po",
 ) -> PunchInSubmission:
-    """A cart submitted for approval: its POOM stored, nothing sent (P4, P5)."""
+    """A cart submitted for approval: its POOM stored, nothing sent (P4, P5), with
+    delivery to ``ADDRESS`` at ``speed`` (P41)."""
     for part_id, quantity in items or (("OF-10001", 2), ("IT-20001", 1)):
         cart.add(acme.buyer.user, product(part_id), quantity)
     checkout = Checkout(
         group=acme.punchin_group,
-        delivery_address="Acme Corporation\n1 Main Street\nSpringfield",
-        payment_method="po",
-        delivery_speed="standard",
+        address=ADDRESS,
+        payment_method=payment_method,
+        delivery_speed=speed,
     )
     return submissions.submit(acme.buyer, checkout, base_url)
+
+
+def placed(acme: Acme, items: tuple[tuple[str, int], ...] = (("OF-10001", 2),)) -> Order:
+    """A direct website order of the Direct group's buyer (P12), as checkout places it."""
+    for part_id, quantity in items:
+        cart.add(acme.direct_buyer.user, product(part_id), quantity)
+    checkout = Checkout(
+        group=acme.direct_group,
+        address=ADDRESS,
+        payment_method="invoice",
+        delivery_speed="two-day",
+    )
+    return cart.place_order(acme.direct_buyer, checkout)
 
 
 def cart_items(submission: PunchInSubmission | CxmlDocument) -> list[ItemOut]:

@@ -17,8 +17,11 @@ from django.test import Client
 from punchin.cxml import parse
 from punchin.cxml.envelope import Message, Request
 from punchin.cxml.punchout import PunchOutOrderMessage, PunchOutSetupRequest
+from punchin.cxml.status import Outcome
 from punchin.cxml.validate import validate
 from punchin.storefront.integration.models import PurchasingSystem
+from punchin.storefront.submissions.judge import Verdict
+from punchin.storefront.submissions.testrequest import SAMPLE_PART_ID, in_admin_words
 from punchin.web import demo
 from punchin.web.testing import LiveASGIServer
 from tests.signin import login
@@ -85,6 +88,18 @@ def test_plain_http_is_refused_outside_development(acme: Acme, settings: Any, mo
     assert not PurchasingSystem.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("dev", "said"),
+    [(False, "it must start with https://"), (True, "plain http to this machine")],
+)
+def test_the_endpoint_hint_says_the_rule_in_force(
+    acme: Acme, settings: Any, dev: bool, said: str
+) -> None:
+    """The hint beside the endpoint URL states what this store accepts (P10)."""
+    settings.PUNCHIN_DEV = dev
+    assert said in admin_client().get(CONFIGURE).content.decode()
+
+
 def test_development_allows_loopback_http_only(acme: Acme, settings: Any) -> None:
     settings.PUNCHIN_DEV = True
     client = admin_client()
@@ -108,6 +123,10 @@ def test_banner_once_configured_and_secrets_never_shown(acme: Acme, settings: An
     page = buyer.get("/").content.decode()
     assert 'id="punchin-banner"' in page
     assert "(Coupa) is configured for Punch-in" in page
+    # A direct buyer of the same account buys here whatever the purchasing system does.
+    direct = Client()
+    assert login(direct, username=demo.DIRECT_BUYER, password=demo.PASSWORD)
+    assert 'id="punchin-banner"' not in direct.get("/").content.decode()
     configure = client.get(CONFIGURE).content.decode()
     assert demo.SHARED_SECRET not in configure
     assert demo.ENDPOINT_PASSWORD not in configure
@@ -148,12 +167,11 @@ def test_certificate_upload_is_kept_private(acme: Acme, settings: Any, tmp_path:
     assert "not a PEM CERTIFICATE file" in admin_client().post(CONFIGURE, wrong).content.decode()
 
 
-@pytest.mark.django_db(transaction=True)
-def test_send_test_request_shows_the_answer(
-    acme: Acme, dev: Any, storefront: LiveASGIServer, procurement: Any, dtd_dir: Path
-) -> None:
-    """P9: "Send test request" posts a test-mode setup request whose PoomUrl serves an
-    empty cart, and shows what the endpoint answered."""
+def _test_request_to(
+    procurement: Any, acme: Acme, storefront: LiveASGIServer, answer: tuple[int, bytes]
+) -> tuple[str, Any, list[bytes]]:
+    """Press "Send test request" against a fake endpoint that fetches the cart, then
+    answers ``answer`` (HTTP status, body); the result page, the fake, the carts."""
     fetched: list[bytes] = []
 
     async def handler(request: web.Request) -> web.Response:
@@ -162,28 +180,94 @@ def test_send_test_request_shows_the_answer(
         url = setup.extrinsic("PoomUrl")
         async with aiohttp.ClientSession() as session, session.get(url) as poom:
             fetched.append(await poom.read())
-        body = setup_response(403, "Unknown sender <yours>")
-        return web.Response(status=403, body=body, content_type="text/xml")
+        return web.Response(status=answer[0], body=answer[1], content_type="text/xml")
 
     fake = procurement(handler)
     acme.configure(fake.url)
     browser = Browser(storefront.url).sign_in(demo.STORE_ADMIN)
     browser.get(CONFIGURE)
-    page = browser.post(CONFIGURE + "test").text
+    return browser.post(CONFIGURE + "test").text, fake, fetched
 
-    assert 'id="test-http-status">403<' in page
-    assert "Unknown sender &lt;yours&gt;" in page
-    assert 'id="test-answer"' in page
+
+@pytest.mark.django_db(transaction=True)
+def test_send_test_request_sends_one_sample_line_in_test_mode(
+    acme: Acme, dev: Any, storefront: LiveASGIServer, procurement: Any, dtd_dir: Path
+) -> None:
+    """A test is a test end to end: deploymentMode test, and a cart the purchasing
+    system can read as a real one (one line, clearly a sample), not an empty one it
+    must refuse."""
+    _, fake, fetched = _test_request_to(
+        procurement, acme, storefront, (200, setup_response(200, "OK", "http://127.0.0.1:9/s"))
+    )
+
     sent = parse(fake.received[0].body)
     assert isinstance(sent.body, Request)
     assert sent.body.deployment_mode == "test"
     assert validate(fake.received[0].body, dtd_dir) == []
     poom = parse(fetched[0])
     assert isinstance(poom.body, Message)
+    assert poom.body.deployment_mode == "test"
     assert isinstance(poom.body.payload, PunchOutOrderMessage)
-    assert poom.body.payload.items == ()
+    (line,) = poom.body.payload.items
+    assert line.item_id.supplier_part_id == SAMPLE_PART_ID
+    assert line.item_detail.descriptions[0].text.startswith("Sample line of a test request")
     assert poom.payload_id == sent.payload_id
     assert validate(fetched[0], dtd_dir) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_send_test_request_accepted_says_so_in_the_admins_words(
+    acme: Acme, dev: Any, storefront: LiveASGIServer, procurement: Any
+) -> None:
+    start = "http://127.0.0.1:9/punchin/test/abc?buyerExists=1"
+    page, _, _ = _test_request_to(
+        procurement, acme, storefront, (200, setup_response(200, "OK", start))
+    )
+
+    assert 'id="test-result" data-outcome="success"' in page
+    assert 'id="test-message">Your purchasing system accepted the test request.<' in page
+    assert f'<a href="{start}" id="test-start-page-link"' in page
+    technical = page[page.index('<details class="panel" id="test-technical">') :]
+    assert 'id="test-http-status">200<' in technical  # the protocol, one click away
+
+
+@pytest.mark.django_db(transaction=True)
+def test_send_test_request_refused_says_what_to_check(
+    acme: Acme, dev: Any, storefront: LiveASGIServer, procurement: Any
+) -> None:
+    page, _, _ = _test_request_to(
+        procurement, acme, storefront, (403, setup_response(403, "Unknown sender <yours>"))
+    )
+
+    assert "Your purchasing system refused the test request (HTTP 403)" in page
+    assert "it did not recognise this store. Check the SharedSecret" in page
+    assert "Unknown sender &lt;yours&gt;" in page  # its answer, escaped
+    assert 'id="test-http-status">403<' in page
+    assert 'id="test-answer"' in page
+
+
+@pytest.mark.parametrize(
+    ("verdict", "said"),
+    [
+        (Verdict(Outcome.TRANSIENT, ""), "did not reach your purchasing system. Try again"),
+        (Verdict(Outcome.PERMANENT, ""), "could not be sent: check the endpoint URL"),
+        (Verdict(Outcome.PERMANENT, "", http_status=404), "answered HTTP 404 without a cXML"),
+        (
+            Verdict(Outcome.PERMANENT, "", 200, 200, "OK"),
+            "accepted the test request but sent no usable StartPage",
+        ),
+        (
+            Verdict(Outcome.TRANSIENT, "", 500, 500, "Internal Server Error"),
+            "had a problem with the test request (500 Internal Server Error). Try again",
+        ),
+        (
+            Verdict(Outcome.PERMANENT, "", 400, 400, "Bad Request", "the cart has no lines"),
+            "refused the test request (400 Bad Request). It said: the cart has no lines",
+        ),
+    ],
+)
+def test_a_test_request_outcome_says_what_to_check(verdict: Verdict, said: str) -> None:
+    assert said in in_admin_words(verdict)
 
 
 def test_strict_reading_is_offered_only_with_the_dtds(

@@ -101,7 +101,7 @@ def test_an_oci_call_signs_the_buyer_in_and_the_cart_goes_back_as_new_item_field
     assert "PASSWORD=%2A%2A%2A" in bytes(logged.raw).decode()
 
     home = browser.get("/").text
-    assert "Shopping for Coupa" in home
+    assert "Shopping for punchin procurement" in home
     browser.post("/cart/add", {"product": str(product("OF-10001").pk), "quantity": "3"})
     browser.post("/cart/add", {"product": str(product("IT-20001").pk)})
     assert "Proceed to checkout" not in browser.get("/cart/").text
@@ -242,7 +242,7 @@ def test_the_start_pages_rules_decide_who_is_signed_in(
     assert landed.status == 302, landed.text
     member = Member.objects.get(user__username=newcomer)
     assert (member.account, member.user.get_full_name()) == (acme.account, "New Buyer")
-    assert "Shopping for Coupa" in browser.get("/").text
+    assert "Shopping for punchin procurement" in browser.get("/").text
 
 
 def test_a_part_number_oci_cannot_carry_is_said_on_the_cart(

@@ -106,7 +106,9 @@ def test_status_update_shows_on_the_order_history(
     logged = CxmlDocument.objects.get(payload_id=f"su-{decision}@p", direction="in")
     assert logged.document_type == "StatusUpdateRequest"
     assert logged.status_code == 200
-    assert f"/punchin/documents/{logged.pk}" in approval
+    # The StatusUpdateRequest itself is one click away, under "Technical details".
+    details = page.index('<details class="technical">', start)
+    assert f"/punchin/documents/{logged.pk}" in page[details : page.index("</details>", details)]
     shown_document = buyer.get(f"/punchin/documents/{logged.pk}").text
     assert "StatusUpdateRequest" in shown_document
     assert 'code="200" text="OK"' in shown_document.replace("&quot;", '"')

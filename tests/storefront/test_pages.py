@@ -26,6 +26,7 @@ from punchin.web import demo
 from tests.signin import login
 
 from .conftest import Acme, product
+from .factories import ADDRESS_FORM
 
 
 def signed_in(email: str) -> Client:
@@ -170,7 +171,7 @@ def test_punchout_users_shop_but_check_out_only_from_their_purchasing_system(
         "/checkout/",
         {
             "group": punchout.pk,
-            "delivery_address": "x",
+            **ADDRESS_FORM,
             "payment_method": "invoice",
             "delivery_speed": "standard",
         },
@@ -187,7 +188,7 @@ def review_page(client: Client, group: BuyingGroup) -> str:
         "/checkout/",
         {
             "group": group.pk,
-            "delivery_address": "1 Main Street",
+            **ADDRESS_FORM,
             "payment_method": "invoice",
             "delivery_speed": "standard",
         },
@@ -220,7 +221,7 @@ def test_checkout_button_depends_on_the_group(
     cart.add(acme.buyer.user, product("OF-10003"))
     client = signed_in(demo.PUNCHIN_BUYER)
     form = client.get("/checkout/").content.decode()
-    for field in ("group", "delivery_address", "payment_method", "delivery_speed"):
+    for field in ("group", "ship_name", "street", "city", "country", "payment_method"):
         assert f'name="{field}"' in form
     page = review_page(client, chosen)
     assert f'id="place-order">{label}</button>' in page
@@ -260,6 +261,19 @@ def test_adding_twice_raises_the_quantity(acme: Acme) -> None:
     assert 'id="cart-count">6<' in client.get("/cart/").content.decode()
     client.post("/cart/update", {"line": line.pk, "quantity": 0})
     assert not CartLine.objects.exists()
+
+
+def test_remove_takes_the_line_out_whatever_the_quantity_box_says(acme: Acme) -> None:
+    client = signed_in(demo.PUNCHIN_BUYER)
+    for part in ("MR-40001", "OF-10003"):
+        client.post("/cart/add", {"product": product(part).pk, "quantity": 2})
+    gone = CartLine.objects.get(cart__user=acme.buyer.user, product__supplier_part_id="MR-40001")
+    page = client.get("/cart/").content.decode()
+    assert 'id="remove-MR-40001"' in page
+    client.post("/cart/update", {"line": gone.pk, "quantity": 2, "remove": "1"})
+    left = CartLine.objects.filter(cart__user=acme.buyer.user)
+    assert [line.product.supplier_part_id for line in left] == ["OF-10003"]
+    assert left.get().quantity == 2
 
 
 def test_pages_escape_user_text(acme: Acme) -> None:
@@ -344,3 +358,14 @@ def test_account_admins_set_each_groups_permissions(acme: Acme) -> None:
     assert (
         signed_in(demo.PUNCHIN_BUYER).get("/account/business-settings/groups/").status_code == 403
     )
+
+
+def test_order_history_shows_each_buyer_the_sections_that_apply(acme: Acme) -> None:
+    """P12: a direct buyer is shown no approval section; a Punch-in buyer no empty list
+    of website orders."""
+    direct = signed_in(demo.DIRECT_BUYER).get("/orders/").content.decode()
+    assert 'id="direct-orders"' in direct
+    assert 'id="punchin-submissions"' not in direct
+    punchin = signed_in(demo.PUNCHIN_BUYER).get("/orders/").content.decode()
+    assert 'id="punchin-submissions"' in punchin
+    assert 'id="direct-orders"' not in punchin

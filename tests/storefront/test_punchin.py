@@ -22,10 +22,12 @@ from aiohttp import web
 from django.utils import timezone
 
 from punchin.cxml import parse
+from punchin.cxml.delivery import address_of, payment_method_of
 from punchin.cxml.envelope import Message, Request, Response
 from punchin.cxml.punchout import PunchOutOrderMessage, PunchOutSetupRequest
 from punchin.cxml.validate import validate
 from punchin.storefront.cart import services as cart
+from punchin.storefront.cart.models import DELIVERY_PRICES
 from punchin.storefront.cart.services import Checkout
 from punchin.storefront.documents.models import CxmlDocument
 from punchin.storefront.submissions import services as submissions
@@ -34,6 +36,7 @@ from punchin.web import demo
 from punchin.web.testing import LiveASGIServer
 
 from .conftest import Acme, Browser, FakeProcurement, product, setup_response
+from .factories import ADDRESS, ADDRESS_FORM
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -46,7 +49,7 @@ def submit(acme: Acme, base_url: str, items: tuple[tuple[str, int], ...] = ()) -
         cart.add(acme.buyer.user, product(part_id), quantity)
     checkout = Checkout(
         group=acme.punchin_group,
-        delivery_address="Acme Corporation\n1 Main Street\nSpringfield",
+        address=ADDRESS,
         payment_method="po",
         delivery_speed="standard",
     )
@@ -114,7 +117,7 @@ def test_accepted_redirects_to_start_page_through_the_pages(
         "/checkout/",
         {
             "group": str(acme.punchin_group.pk),
-            "delivery_address": "1 Main Street",
+            **ADDRESS_FORM,
             "payment_method": "po",
             "delivery_speed": "two-day",
         },
@@ -140,8 +143,16 @@ def test_accepted_redirects_to_start_page_through_the_pages(
         ("OF-10001", Decimal(2)),
         ("LB-30001", Decimal(3)),
     ]
-    expected_total = 2 * product("OF-10001").price + 3 * product("LB-30001").price
-    assert poom.body.payload.header.total.money.amount == expected_total
+    lines_total = 2 * product("OF-10001").price + 3 * product("LB-30001").price
+    # P41: the chosen address and speed; the speed's price counts in the Total.
+    header = poom.body.payload.header
+    assert header.shipping is not None
+    assert header.shipping.money.amount == DELIVERY_PRICES["two-day"] == Decimal("12.00")
+    assert header.shipping.description.text == "Two-day"
+    assert header.total.money.amount == lines_total + Decimal("12.00")
+    assert header.ship_to is not None
+    assert address_of(header.ship_to.address) == ADDRESS
+    assert {payment_method_of(item.extrinsics) for item in items} == {"po"}
     assert validate(fetched[0], dtd_dir) == []
     # Without script, the same endpoint redirects the browser to the StartPage.
     assert browser.get(page_path).text.count(START_PAGE.replace("&", "&amp;")) == 1
@@ -251,6 +262,7 @@ def test_permanent_refusal_is_explained_and_not_retried(
     page = browser.get(f"/punchin/submissions/{submission.pk}").text
     assert text in page
     assert "Refused by your purchasing system" in page
+    assert "attempt 1 of" not in page  # counting attempts is for Technical details
     if code == 403:
         assert "SharedSecret" in page
     assert cart.view(acme.buyer.user).lines, "a refused cart stays in the cart"
@@ -310,6 +322,12 @@ def test_transient_failures_stop_after_the_bounded_attempts(
 
     assert [p["state"] for p in progress] == ["retrying", "retrying", "failed"]
     assert [p["attempts"] for p in progress] == [1, 2, 3]
+    # In the buyer's words, not "attempt 1 of 3".
+    assert [p["tries"].rpartition(" (")[2] for p in progress] == [
+        "2 more tries).",
+        "1 more try).",
+        "",
+    ]
     assert "We tried 3 times" in progress[-1]["message"]
     browser.post(f"/punchin/submissions/{submission.pk}/attempt", Accept="application/json")
     assert Attempt.objects.filter(submission=submission).count() == 3
@@ -353,8 +371,11 @@ def test_every_request_and_answer_is_kept_and_shown(
         setup_response(200, "partner says 200", START_PAGE),
     ]
     history = browser.get("/orders/").text
-    assert submission.payload_id in history
-    assert "partner says 500" in history
+    # The attempts and their Statuses are protocol detail: under "Technical details".
+    technical = history[history.index('<details class="technical">') :]
+    assert submission.payload_id in technical
+    assert "partner says 500" in technical
+    assert "partner says 500" not in history[: history.index('<details class="technical">')]
     request_doc = browser.get(f"/punchin/documents/{submission.setup_request_id}").text
     assert "PunchOutSetupRequest" in request_doc
     assert demo.SHARED_SECRET not in request_doc  # shown masked, kept exactly

@@ -26,13 +26,18 @@ from django.utils import timezone
 from punchin.cxml import parse, serialize
 from punchin.cxml.common import (
     URL,
+    Address,
     Contact,
+    Country,
     Email,
     Extrinsic,
     ItemID,
     Name,
+    PostalAddress,
+    ShipTo,
     SupplierPartAuxiliaryID,
 )
+from punchin.cxml.delivery import DeliveryAddress, address_of
 from punchin.cxml.envelope import Message, Response
 from punchin.cxml.punchout import (
     BrowserFormPost,
@@ -232,7 +237,7 @@ def test_a_create_session_shops_and_transfers_the_cart(
     assert landed.status == 302
     assert landed.headers["location"] == "/"
     home = browser.get("/").text
-    assert "Shopping for Coupa" in home
+    assert "Shopping for punchin procurement" in home
     assert 'id="punchout-banner-transfer"' in home
     assert 'id="punchout-banner-cancel"' in home
     assert "configured for Punch-in" not in home
@@ -244,7 +249,7 @@ def test_a_create_session_shops_and_transfers_the_cart(
     browser.post("/cart/add", {"product": str(product("IT-20001").pk)})
     cart_page = browser.get("/cart/").text
     assert "Proceed to checkout" not in cart_page
-    assert "Transfer cart to Coupa" in cart_page
+    assert "Transfer cart to punchin procurement" in cart_page
     for path in ("/checkout/", "/checkout/review"):
         refused = browser.get(path)
         assert (refused.status, refused.headers["location"]) == (302, "/cart/")
@@ -262,8 +267,9 @@ def test_a_create_session_shops_and_transfers_the_cart(
     assert (form["method"], form["action"]) == ("post", receiver.url)
     assert form["enctype"] == "application/x-www-form-urlencoded"
     assert list(form["fields"]) == ["cxml-urlencoded"]  # no CSRF token of ours leaves
-    assert 'id="punchout-transfer-submit">Transfer cart to Coupa</button>' in transfer.text
-    assert "Shopping for Coupa" not in transfer.text  # the session ended
+    submit = 'id="punchout-transfer-submit">Transfer cart to punchin procurement</button>'
+    assert submit in transfer.text
+    assert "Shopping for punchin procurement" not in transfer.text  # the session ended
 
     back = returned_cart(transfer.text, receiver)
     assert back.field == "cxml-urlencoded"
@@ -272,6 +278,7 @@ def test_a_create_session_shops_and_transfers_the_cart(
     cart = back.cart
     assert cart.buyer_cookie.value == COOKIE
     assert cart.header.operation_allowed == "edit"
+    assert cart.header.ship_to is None  # the setup request named no address (P41)
     assert (
         cart.header.total.money.amount == 3 * product("OF-10001").price + product("IT-20001").price
     )
@@ -301,8 +308,51 @@ def test_a_create_session_shops_and_transfers_the_cart(
     again = browser.post(f"/punchout/{session.key}/transfer")
     assert again.status == 409
     assert "This cart was already transferred" in again.text
-    assert "start again from Coupa" in again.text
-    assert "Shopping for Coupa" not in browser.get("/").text
+    assert "start again from punchin procurement" in again.text
+    assert "Shopping for punchin procurement" not in browser.get("/").text
+
+
+def test_a_session_cart_carries_the_ship_to_of_its_setup_request(
+    system: PurchasingSystem, storefront: LiveASGIServer, dtd_dir: Path
+) -> None:
+    """P41: no checkout in a PunchOut session, so the cart carries what the session
+    knows: the setup request's ShipTo (here as an Ariba test request writes it: an
+    addressID, an empty State, no PostalCode, a city with an umlaut), no Shipping."""
+    ship_to = ShipTo(
+        address=Address(
+            name=Name(value="Ariba User", lang="de"),
+            address_id="001",
+            postal_address=PostalAddress(
+                deliver_to=("Ariba Unit",),
+                street=("Teststrasse 42",),
+                city="Zürich",
+                state="",
+                country=Country(value="Schweiz", iso_country_code="CH"),
+            ),
+        )
+    )
+    request = replace(setup_request(), ship_to=ship_to)
+    start = open_session(storefront, request, "po-setup-shipto@p", dtd_dir)
+    browser = Browser(storefront.url)
+    browser.get(start)
+    browser.post("/cart/add", {"product": str(product("OF-10001").pk)})
+    session = PunchOutSession.objects.get()
+    back = returned_cart(browser.post(f"/punchout/{session.key}/transfer").text)
+    assert validate(back.raw, dtd_dir) == []
+    header = back.cart.header
+    assert header.ship_to is not None
+    assert address_of(header.ship_to.address) == DeliveryAddress(
+        name="Ariba User",
+        deliver_to=("Ariba Unit",),
+        street=("Teststrasse 42",),
+        city="Zürich",
+        country_code="CH",
+        country="Schweiz",
+        address_id="001",
+    )
+    assert header.shipping is None
+    assert header.total.money.amount == product("OF-10001").price
+    assert all(not item.extrinsics for item in back.cart.items)
 
 
 def test_the_cart_goes_back_in_base64_when_the_system_asks(
@@ -338,7 +388,7 @@ def test_cancel_returns_an_empty_cart(
     session = PunchOutSession.objects.get()
     cancelled = browser.post(f"/punchout/{session.key}/cancel")
     assert cancelled.status == 200
-    assert "Return to Coupa" in cancelled.text
+    assert "Return to punchin procurement" in cancelled.text
 
     back = returned_cart(cancelled.text)
     assert validate(back.raw, dtd_dir) == []
@@ -378,7 +428,7 @@ def test_the_start_page_works_once(
     again = other.get(start)
     assert again.status == 410
     assert "This PunchOut link was already used" in again.text
-    assert "Start shopping again from Coupa" in again.text
+    assert "Start shopping again from punchin procurement" in again.text
     assert other.get("/cart/").status == 302  # not signed in: to the login page
     unknown = other.get("/punchout/start/not-a-token")
     assert unknown.status == 404
@@ -394,7 +444,7 @@ def test_of_tabs_racing_for_the_link_or_the_transfer_one_wins(
     with ThreadPoolExecutor(4) as pool:
         landed = sorted(pool.map(lambda b: b.get(start).status, browsers))
     assert landed == [302, 410, 410, 410]
-    (winner,) = (b for b in browsers if "Shopping for Coupa" in b.get("/").text)
+    (winner,) = (b for b in browsers if "Shopping for punchin procurement" in b.get("/").text)
     winner.post("/cart/add", {"product": str(product("OF-10001").pk)})
     key = PunchOutSession.objects.get().key
     with ThreadPoolExecutor(4) as pool:
@@ -463,7 +513,7 @@ def test_a_user_is_created_just_in_time_only_when_the_account_allows_it(
     assert list(member.groups.all()) == [punchout_only]  # the least-granting such group
     assert not member.user.has_usable_password()
     assert member.user.get_full_name() == "Pat Buyer"
-    assert "Shopping for Coupa" in browser.get("/").text
+    assert "Shopping for punchin procurement" in browser.get("/").text
 
 
 def test_the_start_page_says_what_to_ask_the_admin(
@@ -566,7 +616,7 @@ def test_inspect_shows_the_cart_read_only_and_returns_it_unchanged(
     cart_page = browser.get("/cart/").text
     assert "viewing an earlier cart" in cart_page
     assert 'action="/cart/update"' not in cart_page
-    assert "Return to Coupa" in cart_page
+    assert "Return to punchin procurement" in cart_page
     assert 'id="punchout-banner-cancel"' not in cart_page
     assert 'class="add-button"' not in browser.get("/products/OF-10002").text
     session = PunchOutSession.objects.get()

@@ -52,9 +52,24 @@ def test_seed_demo_twice_gives_one_ready_account() -> None:
         "http://127.0.0.1:8002/cxml/shipnotice",
         "http://127.0.0.1:8002/cxml/invoice",
     ]
-    for email in (demo.PUNCHIN_BUYER, demo.DIRECT_BUYER, demo.STORE_ADMIN, demo.FULFILMENT_STAFF):
+    for email in (
+        demo.PUNCHIN_BUYER,
+        demo.DIRECT_BUYER,
+        demo.STORE_ADMIN,
+        demo.FULFILMENT_STAFF,
+        demo.STORE_STAFF_ADMIN,
+    ):
         assert login(Client(), username=email, password=demo.PASSWORD)
     staff = get_user_model().objects.get(username=demo.FULFILMENT_STAFF)
     assert staff.is_staff
     assert not staff.is_superuser
     assert not Member.objects.filter(user=staff).exists()
+    # The store's site admin: every document in the admin (README, "Admins see every
+    # document"), and the staff's order pages.
+    admin = Client()
+    assert login(admin, username=demo.STORE_STAFF_ADMIN, password=demo.PASSWORD)
+    assert get_user_model().objects.get(username=demo.STORE_STAFF_ADMIN).is_superuser
+    assert not Member.objects.filter(user__username=demo.STORE_STAFF_ADMIN).exists()
+    pages = ("/admin/", "/admin/documents/cxmldocument/", "/admin/cart/order/", "/staff/orders/")
+    for page in pages:
+        assert admin.get(page).status_code == 200, page

@@ -4,9 +4,13 @@ the clear message when an action does not fit the order's state or quantities.""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 
 from punchin.storefront.accounts.services import ensure_staff
 from punchin.storefront.documents.models import CxmlDocument
@@ -18,7 +22,14 @@ from punchin.web.documents import Direction
 from punchin.web.testing import LiveASGIServer
 
 from .conftest import Acme, Browser
-from .factories import cart_items, from_procurement, order_request, received_order, submitted
+from .factories import (
+    ORDERED_AT,
+    cart_items,
+    from_procurement,
+    order_request,
+    received_order,
+    submitted,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -127,3 +138,61 @@ def test_quantities_in_the_forms_are_written_as_people_write_them(
     assert 'value="10"' in field[0]
     assert "1E+1" not in page
     assert f"<h1>Purchase order {order.order_id} " in page
+
+
+def test_staff_sign_in_lands_on_the_order_list_and_buyers_on_the_shop(
+    storefront: LiveASGIServer, acme: Acme
+) -> None:
+    ensure_staff(demo.FULFILMENT_STAFF, demo.PASSWORD)
+    for email, landing in ((demo.FULFILMENT_STAFF, "/staff/orders/"), (demo.DIRECT_BUYER, "/")):
+        browser = Browser(storefront.url)
+        browser.get("/accounts/login/")
+        reply = browser.post("/accounts/login/", {"username": email, "password": demo.PASSWORD})
+        assert (reply.status, reply.headers["location"]) == (302, landing)
+        home = browser.get("/").text
+        assert ('id="nav-staff"' in home) is (email == demo.FULFILMENT_STAFF)
+    # Where a link asked them to sign in first, they go there instead.
+    browser = Browser(storefront.url)
+    browser.get("/accounts/login/?next=/deliveries/")
+    reply = browser.post(
+        "/accounts/login/?next=/deliveries/",
+        {"username": demo.FULFILMENT_STAFF, "password": demo.PASSWORD, "next": "/deliveries/"},
+    )
+    assert reply.headers["location"] == "/deliveries/"
+
+
+def test_the_confirm_form_is_one_row_per_line_with_need_by_dates(
+    acme: Acme, dev: Any, staff: Browser
+) -> None:
+    """Issue 11: three stacked inputs per line were unusable on a long PO; need-by dates
+    and the addresses as the country writes them are on the page."""
+    system = acme.configure("http://127.0.0.1:8002/cxml/punchin")
+    need_by = datetime(2026, 4, 15, 12, tzinfo=UTC)
+    order = order_request(cart_items(submitted(acme)))
+    order = replace(order, header=replace(order.header, requested_delivery_date=need_by))
+    document = from_procurement(order, "po-7@procurement")
+    entry = CxmlDocument.objects.create(direction=Direction.INBOUND, raw=b"<cXML/>")
+    receive.order_request(received_order(system, document, entry))
+    received = PurchaseOrder.objects.get()
+    assert received.requested_delivery_date == need_by
+    assert received.ship_to.splitlines()[-1] == "New York, NY 10118"  # the US: no country
+
+    page = staff.get(f"/staff/orders/{received.pk}/").text
+    assert f'id="order-need-by">{date_format(need_by, "DATE_FORMAT")}<' in page
+    line_date = date_format(localtime(ORDERED_AT), "DATE_FORMAT")
+    assert f'<td data-label="Needed by">{line_date}</td>' in page
+    assert "New York, NY 10118" in page
+    rows = re.findall(r'<tr id="line-(\d+)">(.*?)</tr>', page, re.S)
+    assert [number for number, _ in rows] == ["1", "2"]
+    for number, row in rows:
+        names = re.findall(r'<input[^>]*name="(\w+)"', row)
+        assert names == [f"quantity_{number}", f"price_{number}", f"date_{number}"]
+        assert row.count('aria-label="Line ') == 3
+    assert re.search(r'<button type="submit" id="confirm-all" autofocus>', page)
+
+    assert staff.post(f"/staff/orders/{received.pk}/confirm", {"as_ordered": "1"}).status == 302
+    received.refresh_from_db()
+    assert received.state == State.CONFIRMED
+    sent = OutboundDelivery.objects.get(document_type="ConfirmationRequest")
+    assert b'type="accept"' in bytes(sent.raw)
+    assert all(line.confirmed_quantity is None for line in received.lines.all())

@@ -1,6 +1,6 @@
-"""The storefront's two machines on real rows: every (state, target) pair
-(``tests.machines.sweep``), and every (state, event) pair of an order, through the
-mutator the app calls."""
+"""The storefront's machines on real rows: every (state, target) pair
+(``tests.machines.sweep``), and every (state, event) pair of a purchase order and of a
+direct website order, through the mutator the app calls."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import pytest
 from django.db import models
 from django.utils import timezone
 
+from punchin.storefront.cart import models as direct
 from punchin.storefront.documents.models import CxmlDocument
 from punchin.storefront.orders import receive
 from punchin.storefront.orders.models import EVENTS, MACHINE, Event, PurchaseOrder, State
@@ -23,7 +24,14 @@ from punchin.web.statemachine import InvalidTransition
 from tests.machines import sweep
 
 from .conftest import Acme
-from .factories import cart_items, from_procurement, order_request, received_order, submitted
+from .factories import (
+    cart_items,
+    from_procurement,
+    order_request,
+    placed,
+    received_order,
+    submitted,
+)
 
 
 @pytest.fixture
@@ -87,3 +95,40 @@ def test_every_order_event_moves_as_the_table_says_or_is_refused(order: Purchase
             with pytest.raises(InvalidTransition, match=re.escape(f"cannot take “{event.label}”")):
                 rows.get().move(event)
             assert rows.get().state == state
+
+
+def test_every_website_order_move_is_in_the_table_or_refused(acme: Acme) -> None:
+    """Through ``Order.move``: each legal (state, target) pair is made by the event the
+    table names for it, and a stale copy of the order loses."""
+    events = {(s, t): e for (s, e), t in direct.DIRECT_EVENTS.items()}
+
+    def move(row: models.Model, target: str) -> object:
+        assert isinstance(row, direct.Order)
+        event = events.get((row.state, target))
+        if event is None:  # no event makes this move: the machine refuses it in its words
+            rows = direct.Order.objects.filter(pk=row.pk)
+            return direct.MACHINE.move(rows, (row.state,), target, instance=row)
+        return row.move(event, by="swept")
+
+    order = placed(acme)
+    assert sweep(direct.MACHINE, order, move) == 4
+    assert direct.OrderStep.objects.filter(order=order, by="swept").count() == 4
+
+
+def test_every_website_order_event_moves_as_the_table_says_or_is_refused(acme: Acme) -> None:
+    order = placed(acme)
+    assert order.state == direct.OrderState.PLACED
+    rows = direct.Order.objects.filter(pk=order.pk)
+    for state, event in itertools.product(direct.OrderState, direct.OrderEvent):
+        rows.update(state=state)
+        steps = direct.OrderStep.objects.filter(order=order).count()
+        if (state, event) in direct.DIRECT_EVENTS:
+            target = direct.DIRECT_EVENTS[state, event]
+            assert rows.get().move(event, by="fran") == target
+            assert rows.get().state == target
+            assert direct.OrderStep.objects.filter(order=order).count() == steps + 1
+        else:
+            with pytest.raises(InvalidTransition, match=re.escape(f"cannot take “{event.label}”")):
+                rows.get().move(event, by="fran")
+            assert rows.get().state == state
+            assert direct.OrderStep.objects.filter(order=order).count() == steps

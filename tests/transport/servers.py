@@ -11,6 +11,8 @@ from contextlib import asynccontextmanager
 
 from aiohttp import web
 
+from punchin.transport.serving import Listening
+
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
@@ -29,15 +31,8 @@ async def serve(
 
     app = web.Application()
     app.router.add_route("*", path, route)
-    runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.1)
-    await runner.setup()
-    site = web.TCPSite(runner, host, 0, ssl_context=tls)
-    await site.start()
-    port = runner.addresses[0][1]
-    try:
-        yield f"{'https' if tls else 'http'}://{host}:{port}{path}"
-    finally:
-        await runner.cleanup()
+    async with Listening(app, host, tls=tls) as served:
+        yield f"{served.base_url}{path}"
 
 
 def xml_reply(body: bytes = b"<cXML/>", status: int = 200) -> web.Response:

@@ -122,7 +122,9 @@ async def check_punchin_endpoint(check: EndpointCheck) -> Report:
         run = _Run(check, client, server, report)
         payload_id, token, body = run.request(check.parties)
         report.add(check_url(POOM_URL, f"{server.base_url}/poom/..."))
-        report.add(info(SENT, f"PunchOutSetupRequest {payload_id} for {check.user_email}"))
+        mode = check.parties.deployment_mode
+        sent = f"PunchOutSetupRequest {payload_id} for {check.user_email}, deploymentMode {mode}"
+        report.add(info(SENT, sent))
         started = time.monotonic()
         reply = await run.post(body, HTTP_STATUS)
         answered = None if reply is None else time.monotonic() - started

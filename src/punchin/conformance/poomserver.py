@@ -21,6 +21,7 @@ from punchin.cxml.common import Status
 from punchin.cxml.document import DEFAULT_VERSION
 from punchin.cxml.envelope import Response
 from punchin.cxml.payload_id import new_payload_id, now
+from punchin.transport.serving import Listening
 
 from .fetches import POOM_TTL, PoomFetch
 
@@ -74,18 +75,19 @@ class PoomServer:
         public_url: str | None = None,
         ttl: float = POOM_TTL,
     ) -> None:
-        self.host, self.port, self.ttl = host, port, ttl
+        self.ttl = ttl
         self._public_url = public_url
         self._carts: dict[str, _Cart] = {}
-        self._runner: web.AppRunner | None = None
-
-    async def __aenter__(self) -> PoomServer:
         app = web.Application()
         app.router.add_get("/poom/{token}", self._serve)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, self.host, self.port).start()
-        self.port = self._runner.addresses[0][1]
+        self._listening = Listening(app, host, port)
+
+    @property
+    def port(self) -> int:
+        return self._listening.port
+
+    async def __aenter__(self) -> PoomServer:
+        await self._listening.start()
         return self
 
     async def __aexit__(
@@ -94,15 +96,13 @@ class PoomServer:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
+        await self._listening.stop()
 
     @property
     def base_url(self) -> str:
         if self._public_url:
             return self._public_url.rstrip("/")
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}"
+        return self._listening.base_url
 
     def publish(self, body: bytes) -> Published:
         token = secrets.token_urlsafe(32)

@@ -30,6 +30,7 @@ from punchin.cxml.common import URL
 from punchin.cxml.punchout import PunchOutSetupResponse, StartPage
 from punchin.cxml.reply import http_status_for, response_document
 from punchin.transport import CxmlClient
+from punchin.transport.serving import Listening
 
 from .findings import Finding, Report, Verdict, failed, in_step, info, passed, warned
 from .poom import check_poom
@@ -100,18 +101,18 @@ class SupplierEndpoint:
         self._token = secrets.token_urlsafe(32)
         self._first, self._retried, self._landed = asyncio.Event(), asyncio.Event(), asyncio.Event()
         self._answered_500 = 0.0
-        self._runner: web.AppRunner | None = None
         self._client = CxmlClient(check.ca_file)
-        self.port = check.port
+        app = web.Application()
+        app.router.add_route("*", check.path, self._punchin)
+        app.router.add_get("/start/{token}", self._land)
+        self._listening = Listening(app, check.host, check.port)
+
+    @property
+    def port(self) -> int:
+        return self._listening.port
 
     async def __aenter__(self) -> SupplierEndpoint:
-        app = web.Application()
-        app.router.add_route("*", self.check.path, self._punchin)
-        app.router.add_get("/start/{token}", self._land)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, self.check.host, self.check.port).start()
-        self.port = self._runner.addresses[0][1]
+        await self._listening.start()
         return self
 
     async def __aexit__(
@@ -120,16 +121,14 @@ class SupplierEndpoint:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
+        await self._listening.stop()
         await self._client.close()
 
     @property
     def base_url(self) -> str:
         if self.check.public_url:
             return self.check.public_url.rstrip("/")
-        host = f"[{self.check.host}]" if ":" in self.check.host else self.check.host
-        return f"http://{host}:{self.port}"
+        return self._listening.base_url
 
     @property
     def url(self) -> str:

@@ -35,6 +35,12 @@ from punchin.cxml.common import (
     Total,
     UnitPrice,
 )
+from punchin.cxml.delivery import (
+    Delivery,
+    payment_extrinsics,
+    ship_to_element,
+    shipping_element,
+)
 from punchin.cxml.punchout import (
     BuyerCookie,
     ItemIn,
@@ -116,12 +122,20 @@ def item_detail(line: Line, currency: str, *, omit_optional: bool = False) -> It
     )
 
 
-def _item(number: int, line: Line, currency: str, *, omit_optional: bool) -> ItemIn:
+def _item(
+    number: int,
+    line: Line,
+    currency: str,
+    *,
+    omit_optional: bool,
+    extrinsics: tuple[Extrinsic, ...],
+) -> ItemIn:
     return ItemIn(
         quantity=Decimal(line.quantity),
         line_number=number,
         item_id=item_id(line),
         item_detail=item_detail(line, currency, omit_optional=omit_optional),
+        extrinsics=extrinsics,
     )
 
 
@@ -135,9 +149,11 @@ def punch_out_order_message(
     operation_allowed: str = "create",
     status: Status | None = None,
     omit_optional: bool = False,
+    delivery: Delivery | None = None,
 ) -> Document:
-    """The cart, with the Total, the sum of the lines. The SharedSecret stays out: this
-    document is served to whoever holds the PoomUrl, or travels through the browser.
+    """The cart, with the Total, the sum of the lines and the delivery charge. The
+    SharedSecret stays out: this document is served to whoever holds the PoomUrl, or
+    travels through the browser.
 
     Punch-in (P5): under the payloadID of its setup request (P15), BuyerCookie empty as
     in the request (P17), ``create`` only (a new requisition). Classic PunchOut: the
@@ -145,17 +161,26 @@ def punch_out_order_message(
     with Status 204 when the user ends the session without a cart (P34).
     ``omit_optional`` leaves out the optional elements some partners' readers reject
     (``Description/ShortName``, docs/compatibility.md), for a partner whose settings ask
-    for it.
+    for it. ``delivery`` is what checkout asked for (P41): the address as the header's
+    ShipTo, the speed and its price as its Shipping (counted in the Total), the payment
+    method as an Extrinsic on each line.
     """
     total = sum((line.subtotal for line in lines), Decimal("0"))
+    ship_to = delivery.ship_to if delivery is not None else None
+    shipping = delivery.shipping if delivery is not None else None
+    if shipping is not None:
+        total += shipping.amount
+    extrinsics = payment_extrinsics(delivery)
     cart = PunchOutOrderMessage(
         buyer_cookie=BuyerCookie(value=buyer_cookie),
         header=PunchOutOrderMessageHeader(
             operation_allowed=operation_allowed,
             total=Total(money=Money(amount=total, currency=currency)),
+            ship_to=ship_to_element(ship_to) if ship_to is not None else None,
+            shipping=shipping_element(shipping, currency) if shipping is not None else None,
         ),
         items=tuple(
-            _item(n, line, currency, omit_optional=omit_optional)
+            _item(n, line, currency, omit_optional=omit_optional, extrinsics=extrinsics)
             for n, line in enumerate(lines, start=1)
         ),
     )

@@ -84,6 +84,8 @@ class OrderRequestHeader(Element):
     order_type: str = attr("orderType", default="regular")  # regular | release | blanket | ...
     order_version: Decimal | None = attr("orderVersion", DECIMAL, default=None)  # 1, 2, ...
     requisition_id: str | None = attr("requisitionID", default=None)
+    # When the buyer needs the whole order (1.2.063); each ItemOut may name its own.
+    requested_delivery_date: datetime | None = attr("requestedDeliveryDate", DATETIME, default=None)
     total: Total = one(Total)
     ship_to: ShipTo | None = one(ShipTo, default=None)
     bill_to: BillTo = one(BillTo)

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import html
-import threading
-from typing import Any
 
 from aiohttp import web
 
@@ -99,29 +96,3 @@ def application(provider: Provider, title: str = "Sign in") -> web.Application:
     app.router.add_route("*", "/authorize", authorize)
     app.router.add_post("/token", token)
     return app
-
-
-class Running:
-    """The provider served on loopback from a thread of its own (tests, the demo)."""
-
-    def __init__(self, app: web.Application, host: str = "127.0.0.1", port: int = 0) -> None:
-        self._app, self.host, self.port = app, host, port
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
-
-    def __enter__(self) -> Running:
-        self._thread.start()
-        asyncio.run_coroutine_threadsafe(self._start(), self._loop).result(10)
-        return self
-
-    async def _start(self) -> None:
-        self._runner = web.AppRunner(self._app, access_log=None)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, self.host, self.port).start()
-        self.port = self._runner.addresses[0][1]
-
-    def __exit__(self, *_: Any) -> None:
-        asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(10)
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(10)
-        self._loop.close()

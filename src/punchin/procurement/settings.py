@@ -75,6 +75,8 @@ PUNCHIN_POOM_MAX_LINES = 1000
 # (docs/security.md row 12); the PoomUrl it points at would have expired long ago anyway.
 PUNCHIN_TIMESTAMP_TOLERANCE_SECONDS = 3600
 PUNCHIN_START_PAGE_TTL_SECONDS = 300
+# How long the page a test Punch-in's StartPage opens can be seen (docs/test-mode.md).
+PUNCHIN_TEST_PAGE_TTL_SECONDS = 3600
 # Classic PunchOut (punchin.procurement.punchout): how long the supplier waits for our
 # answer to its setup request, and how long a shopping session may take until its
 # cart comes back (it is refused after that).

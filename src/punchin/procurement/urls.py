@@ -23,6 +23,7 @@ urlpatterns = [
     path("approvals/", include("punchin.procurement.approvals.urls")),
     path("orders/", include("punchin.procurement.orders.urls")),
     path("spend/", include("punchin.procurement.spend.urls")),
+    path("punchin/test/", include("punchin.procurement.punchin.test_urls")),
     path("punchin/", include("punchin.procurement.requisitions.landing_urls")),
     path("requisitions/", include("punchin.procurement.requisitions.urls")),
     path("punchout/", include("punchin.procurement.punchout.urls")),

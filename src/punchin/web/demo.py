@@ -24,6 +24,7 @@ APPROVER = "approver@acme.example"
 PROCUREMENT_ADMIN = "procurement-admin@acme.example"
 RECEIVING_DESK = "receiving@acme.example"
 FULFILMENT_STAFF = "fulfilment@store.example"
+STORE_STAFF_ADMIN = "staff-admin@store.example"  # the store's superuser: /admin/
 
 # Single sign-on: procurement's Acme signs in at the demo's OpenID provider
 # (punchin.idp), which knows this one person; the store knows them too.

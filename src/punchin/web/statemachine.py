@@ -7,6 +7,10 @@ orders, procurement requisitions and purchase orders, and outbound deliveries ea
 declare one ``Machine`` (docs/architecture.md, "State machines"); its ``move`` is the
 only code that changes their state.
 
+Where the callers name what happened rather than the state it leads to (the storefront's
+purchase orders and website orders: "confirm", "ship"), the machine is read off an
+``Events`` table of (state, event) -> state, h11's own shape.
+
 A move is one conditional UPDATE, ``filter(pk=..., state=source).update(state=target,
 ...)``: of two processes racing for the same row, exactly one changes it and the
 other learns it lost (``move`` returns False), on SQLite as on PostgreSQL.
@@ -15,7 +19,7 @@ other learns it lost (``move`` returns False), on SQLite as on PostgreSQL.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models, transaction
@@ -101,3 +105,35 @@ class Machine:
 
     def _label(self, state: str) -> str:
         return str(self.states(state).label).lower()
+
+
+@dataclass(frozen=True, slots=True)
+class Events:
+    """A machine named by its events: ``table`` maps (state, event) to the state the
+    event leads to, and ``machine`` moves by the moves it makes (each with the events
+    that make it as its why). ``noun`` names the thing in the machine's refusals ("the
+    order"), ``thing`` in a refused event ("An order")."""
+
+    states: type[models.TextChoices]
+    events: type[models.TextChoices]
+    table: Mapping[tuple[str, str], str]
+    noun: str
+    thing: str
+    machine: Machine = field(init=False)
+
+    def __post_init__(self) -> None:
+        why: dict[tuple[str, str], list[str]] = {}
+        for (source, event), target in self.table.items():
+            why.setdefault((source, target), []).append(str(self.events(event).label))
+        moves = {move: "; ".join(events) for move, events in why.items()}
+        object.__setattr__(self, "machine", Machine(self.states, moves, noun=self.noun))
+
+    def next_state(self, state: str, event: str) -> str:
+        """The state ``event`` leads to from ``state``, or ``InvalidTransition``."""
+        try:
+            return self.table[(state, event)]
+        except KeyError:
+            raise InvalidTransition(
+                f"{self.thing} that is {str(self.states(state).label).lower()} cannot take "
+                f"“{self.events(event).label}”."
+            ) from None

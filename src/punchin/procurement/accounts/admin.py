@@ -18,3 +18,5 @@ class AddressInline(admin.StackedInline):
 class OrganisationAdmin(admin.ModelAdmin):
     search_fields = ("name",)
     inlines = (MembershipInline, AddressInline)
+    # Changed on the buying policy page only, which keeps the audit trail (P41).
+    readonly_fields = ("requesters_change_delivery",)

@@ -11,12 +11,37 @@ class Organisation(models.Model):
     punches in tells which organisation's people the UserEmail is looked up among."""
 
     name = models.CharField(max_length=200, unique=True)
+    # Off unless an admin turns it on (``services.allow_delivery_changes``, which
+    # writes an ``OrganisationEvent``): where goods go is the buyer's choice at the
+    # supplier's checkout, or the organisation's default (P41).
+    requesters_change_delivery = models.BooleanField(
+        "Requesters may change the delivery address",
+        default=False,
+        help_text="on a draft requisition, before it is submitted for approval",
+    )
 
     class Meta:
         ordering = ("name",)
 
     def __str__(self) -> str:
         return self.name
+
+
+class OrganisationEvent(models.Model):
+    """The audit trail of an organisation's settings: who changed what, when."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
+    )
+    action = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ("-at", "-pk")
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.action}"
 
 
 class Membership(models.Model):

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
+from django.db import transaction
 
-from punchin.procurement.accounts.models import AddressRole, Organisation, OrganisationAddress
+from punchin.procurement.accounts.models import (
+    AddressRole,
+    Organisation,
+    OrganisationAddress,
+    OrganisationEvent,
+)
 
 
 def find_member(organisation: Organisation, email: str) -> AbstractUser | None:
@@ -39,3 +45,23 @@ def default_address(organisation: Organisation, role: AddressRole) -> Organisati
     return OrganisationAddress.objects.filter(
         organisation=organisation, role=role, is_default=True
     ).first()
+
+
+def allow_delivery_changes(organisation: Organisation, actor: AbstractUser, allowed: bool) -> bool:
+    """Let the organisation's requesters change a draft's delivery address, or stop
+    them (P41); the change and who made it go into the organisation's audit trail.
+    False when the setting already was ``allowed`` (nothing written)."""
+    with transaction.atomic():
+        changed = Organisation.objects.filter(
+            pk=organisation.pk, requesters_change_delivery=not allowed
+        ).update(requesters_change_delivery=allowed)
+        if changed:
+            OrganisationEvent.objects.create(
+                organisation=organisation,
+                actor=actor,
+                action="requesters may change the delivery address"
+                if allowed
+                else "requesters may no longer change the delivery address",
+            )
+    organisation.requesters_change_delivery = allowed
+    return bool(changed)

@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from punchin.procurement.accounts.services import admin_organisations
+from punchin.procurement.accounts.services import admin_organisations, allow_delivery_changes
 from punchin.procurement.approvals import services
 from punchin.procurement.approvals.forms import (
     CategoryRuleForm,
@@ -101,6 +101,16 @@ def policy(request: HttpRequest) -> HttpResponse:
     if chosen:
         organisation = next((o for o in organisations if str(o.pk) == chosen), organisation)
     bound = request.POST.get("kind") if request.method == "POST" else None
+    if bound == "delivery":
+        allowed = request.POST.get("requesters_change_delivery") == "on"
+        if allow_delivery_changes(organisation, request.user, allowed):  # type: ignore[arg-type]
+            messages.success(
+                request,
+                "Requesters may now change the delivery address of their drafts."
+                if allowed
+                else "Requesters can no longer change the delivery address.",
+            )
+        return redirect(f"{request.path}?organisation={organisation.pk}")
     forms = {
         kind: form_class(request.POST if kind == bound else None, organisation=organisation)
         for kind, form_class in _FORMS.items()
@@ -129,5 +139,6 @@ def policy(request: HttpRequest) -> HttpResponse:
             "supplier_limits": organisation.supplier_limits.select_related(
                 "supplier"
             ).prefetch_related("approvers"),
+            "setting_changes": organisation.events.select_related("actor")[:10],
         },
     )

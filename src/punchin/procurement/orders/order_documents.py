@@ -22,7 +22,6 @@ from punchin.cxml.common import (
     Classification,
     Comments,
     Contact,
-    Country,
     Description,
     Distribution,
     DocumentReference,
@@ -33,7 +32,6 @@ from punchin.cxml.common import (
     ManufacturerName,
     Money,
     Name,
-    PostalAddress,
     PriceBasisQuantity,
     Segment,
     Shipping,
@@ -44,6 +42,7 @@ from punchin.cxml.common import (
     Total,
     UnitPrice,
 )
+from punchin.cxml.delivery import PAYMENT_METHOD, DeliveryAddress, address_element
 from punchin.cxml.order import OrderRequest, OrderRequestHeader, OrderRequestType
 from punchin.cxml.ordering import APPROVED, REJECTED, status_update_request
 from punchin.cxml.punchout import ItemOut
@@ -51,7 +50,8 @@ from punchin.procurement.accounts.models import OrganisationAddress
 from punchin.procurement.orders.models import PurchaseOrder, PurchaseOrderLine
 from punchin.procurement.partners.delivery import USER_AGENT
 from punchin.procurement.partners.models import SupplierPartner
-from punchin.procurement.requisitions.models import Requisition
+from punchin.procurement.requisitions.delivery import value_of
+from punchin.procurement.requisitions.models import Requisition, ShipToAddress
 
 
 def parties(partner: SupplierPartner) -> Parties:
@@ -84,20 +84,19 @@ def _money(amount: Decimal, currency: str) -> Money:
     return Money(amount=amount.quantize(Decimal("0.01")), currency=currency)
 
 
-def address(found: OrganisationAddress) -> Address:
-    return Address(
-        name=Name(value=found.name, lang="en"),
-        address_id=found.address_id or None,
-        postal_address=PostalAddress(
-            deliver_to=(found.deliver_to,) if found.deliver_to else (),
-            street=(found.street,),
-            city=found.city,
-            state=found.state or None,
-            postal_code=found.postal_code or None,
-            country=Country(value=found.country, iso_country_code=found.iso_country_code),
-        ),
-        email=Email(value=found.email) if found.email else None,
-    )
+def address(found: OrganisationAddress | DeliveryAddress) -> Address:
+    if isinstance(found, OrganisationAddress):
+        found = value_of(found)
+    return address_element(found, lang="en")
+
+
+def ship_to_of(order: PurchaseOrder) -> DeliveryAddress | None:
+    """Where the order's goods go: the requisition's own address (the cart's ShipTo
+    or the requester's change, P41), else the default the PO was made with."""
+    own = ShipToAddress.objects.filter(requisition_id=order.requisition_id).first()
+    if own is not None:
+        return value_of(own)
+    return value_of(order.ship_to) if order.ship_to is not None else None
 
 
 def _quantity(value: Decimal) -> Decimal:
@@ -194,6 +193,14 @@ def order_request(
             ),
         )
     assert order.bill_to is not None  # services.create_purchase_order insists on one
+    ship_to = ship_to_of(order)
+    requisition = order.requisition
+    extrinsics = [Extrinsic(name="CostCenter", value=order.cost_centre)]
+    if requisition.payment_method:
+        # P41: the payment method chosen at the supplier, as its cart carried it.
+        extrinsics.append(Extrinsic(name=PAYMENT_METHOD, value=requisition.payment_method))
+    # The header's date survives omit_optional: cxml-ruby reads it (docs/compatibility.md).
+    need_by = requisition.need_by
     return request(
         OrderRequest(
             header=OrderRequestHeader(
@@ -202,12 +209,15 @@ def order_request(
                 type=type,
                 order_version=Decimal(order.version),
                 requisition_id=order.requisition.number,
+                requested_delivery_date=datetime.combine(need_by, time(), UTC) if need_by else None,
                 total=Total(money=_money(total, currency)),
-                ship_to=ShipTo(address=address(order.ship_to)) if order.ship_to else None,
+                ship_to=ShipTo(address=address(ship_to)) if ship_to is not None else None,
                 bill_to=BillTo(address=address(order.bill_to)),
                 shipping=Shipping(
                     money=_money(order.shipping, currency),
-                    description=Description(text="Shipping", lang=LANG),
+                    description=Description(
+                        text=requisition.shipping_description or "Shipping", lang=LANG
+                    ),
                 )
                 if order.shipping is not None
                 else None,
@@ -222,7 +232,7 @@ def order_request(
                 document_reference=DocumentReference(payload_id=previous_payload_id)
                 if previous_payload_id
                 else None,
-                extrinsics=(Extrinsic(name="CostCenter", value=order.cost_centre),),
+                extrinsics=tuple(extrinsics),
             ),
             items=tuple(
                 _item(order, line, omit_optional=order.supplier.omit_optional_elements)

@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from punchin.procurement.orders import receiving, services
+from punchin.procurement.orders import order_documents, receiving, services
 from punchin.procurement.orders.access import may_change, may_receive, may_settle, visible_orders
 from punchin.procurement.orders.forms import ChangeForm, ReceiveForm
 from punchin.procurement.orders.match import MATCHED, match_order, reconciliation
@@ -50,6 +50,7 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
         "orders/detail.html",
         {
             "order": order,
+            "ship_to": order_documents.ship_to_of(order),
             "match": match,
             "events": order.events.select_related("delivery", "document"),
             "history": order.history.select_related("actor"),

@@ -20,6 +20,7 @@ from punchin.procurement.documents.models import CxmlDocument
 from punchin.procurement.partners import services
 from punchin.procurement.partners.models import SharedSecret
 from punchin.web.inbound import Endpoint, InboundClaimBase, Received
+from punchin.web.testmode import honouring_test_mode
 
 
 class SupplierAuthenticator:
@@ -54,8 +55,13 @@ def endpoint(
     takes: type[Any],
     apply: Callable[[Received[SharedSecret, Any]], Document],
     claims: type[InboundClaimBase],
+    *,
+    in_test_mode: Callable[[Received[SharedSecret, Any]], Document] | None = None,
     **options: Any,
 ) -> Callable[[HttpRequest], Awaitable[HttpResponse]]:
     """The view of an endpoint suppliers post ``takes`` to (options: ``check``,
-    ``prepare``, ``gather``, as ``punchin.web.inbound.Endpoint`` takes them)."""
-    return Endpoint(takes, apply, SUPPLIERS, claims, CxmlDocument, **options).view()
+    ``prepare``, ``gather``, as ``punchin.web.inbound.Endpoint`` takes them). A request
+    in deploymentMode test goes to ``in_test_mode``, or is applied as a dry run
+    (``punchin.web.testmode``)."""
+    routed = honouring_test_mode(apply, in_test_mode)
+    return Endpoint(takes, routed, SUPPLIERS, claims, CxmlDocument, **options).view()

@@ -11,6 +11,10 @@ payloadID; here, in the order of the issue (P4-P6, P22, P23):
 3. ``create_requisition`` (in the pipeline's transaction, with the stored answer): the
    draft requisition, its lines and the StartPage token, so a failure leaves nothing
    half-stored (docs/security.md row 22).
+
+A request in deploymentMode test takes steps 1 and 2 as in production, then
+``apply_in_test_mode`` instead of step 3: nothing is created, and the StartPage shows what
+arrived (docs/test-mode.md).
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ from punchin.procurement.documents.models import CxmlDocument
 from punchin.procurement.documents.services import record_received
 from punchin.procurement.partners.models import SharedSecret
 from punchin.procurement.punchin.poom import fetch_poom
+from punchin.procurement.punchin.testpage import ReceivedInTestMode, received_page_url
 from punchin.procurement.requisitions.cart import Cart
 from punchin.procurement.requisitions.reading import Check, read_cart_document
 from punchin.procurement.requisitions.services import create_draft
@@ -60,11 +65,13 @@ def check_setup_request(document: Document, request: PunchOutSetupRequest) -> No
 
 @dataclass(frozen=True, slots=True)
 class FetchedCart:
-    """What ``fetch_cart`` learnt: the buyer and the cart to make a requisition of."""
+    """What ``fetch_cart`` learnt: the buyer and the cart to make a requisition of, and
+    the cart's row in the document log."""
 
     buyer: AbstractUser | None
     email: str
     cart: Cart
+    cart_document: CxmlDocument
 
 
 def _same_payload_id(payload_id: str) -> Check:
@@ -80,7 +87,7 @@ def _same_payload_id(payload_id: str) -> Check:
     return check
 
 
-def read_poom(raw: bytes, url: str, received: SetupRequest) -> Cart:
+def read_poom(raw: bytes, url: str, received: SetupRequest) -> tuple[Cart, CxmlDocument]:
     """The fetched cart, read and checked; stored with its outcome whatever happens,
     before anything is created from it (the audit invariant: the pipeline stores
     ``received.records`` in the transaction that applies or refuses). Read leniently,
@@ -95,7 +102,7 @@ def read_poom(raw: bytes, url: str, received: SetupRequest) -> Cart:
     finally:
         record_received(entry)
     assert read.cart is not None  # an empty cart was refused
-    return read.cart
+    return read.cart, entry
 
 
 def _email(request: PunchOutSetupRequest) -> str:
@@ -113,8 +120,8 @@ async def fetch_cart(received: SetupRequest) -> FetchedCart:
     if not poom_url:
         raise BadRequest("Extrinsic PoomUrl is missing: it says where to fetch the cart")
     raw = await fetch_poom(received.sender.partner, poom_url)
-    cart = read_poom(raw, poom_url, received)
-    return FetchedCart(received.gathered, _email(received.payload), cart)
+    cart, entry = read_poom(raw, poom_url, received)  # entry is saved before apply runs
+    return FetchedCart(received.gathered, _email(received.payload), cart, entry)
 
 
 def create_requisition(received: SetupRequest) -> Document:
@@ -133,4 +140,29 @@ def create_requisition(received: SetupRequest) -> Document:
     )
     return response_document(
         200, payload=PunchOutSetupResponse(start_page=StartPage(url=URL(value=start_page.url)))
+    )
+
+
+def apply_in_test_mode(received: SetupRequest) -> Document:
+    """A test Punch-in: the request and the cart were checked as in production; nothing
+    is created, and the StartPage is the "Test received" page (docs/test-mode.md)."""
+    fetched: FetchedCart = received.prepared
+    url = received_page_url(
+        received.base_url,
+        ReceivedInTestMode(
+            setup_document=received.entry.pk,
+            cart_document=fetched.cart_document.pk,
+            partner=received.sender.partner_id,
+            organisation=received.sender.organisation_id,
+            buyer_email=fetched.email,
+            buyer_exists=fetched.buyer is not None,
+        ),
+    )
+    return response_document(
+        200,
+        detail=(
+            'deploymentMode="test": the request and its cart were checked as in production; '
+            "no requisition was created, the StartPage shows what arrived"
+        ),
+        payload=PunchOutSetupResponse(start_page=StartPage(url=URL(value=url))),
     )

@@ -14,4 +14,5 @@ punchin_endpoint = endpoint(
     check=services.check_setup_request,
     prepare=services.fetch_cart,
     gather=services.find_buyer,
+    in_test_mode=services.apply_in_test_mode,
 )

@@ -32,6 +32,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from punchin.cxml import CXMLError
+from punchin.cxml.deployment import is_test
 from punchin.cxml.envelope import Document
 from punchin.cxml.errors import BadRequest, Forbidden
 from punchin.cxml.policy import ReadingPolicy
@@ -167,6 +168,11 @@ def _from_session(session: PunchOutSession) -> Check:
     partner = session.supplier.partner
 
     def check(document: Document, message: PunchOutOrderMessage) -> None:
+        if is_test(document):  # we shop in production: a test cart is never a requisition
+            raise BadRequest(
+                'the cart is marked deploymentMode="test", but this shopping session is a '
+                "production one: the supplier must send its carts in production mode"
+            )
         if document.header is None:
             raise BadRequest("the cart has no Header naming who sent it")
         check_message_parties(partner, document.header)

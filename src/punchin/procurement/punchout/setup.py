@@ -45,6 +45,7 @@ from punchin.procurement.punchout.models import (
     PunchOutSupplier,
     State,
 )
+from punchin.procurement.requisitions import delivery
 from punchin.procurement.requisitions.models import Requisition, RequisitionLine
 from punchin.procurement.requisitions.services import token_digest
 from punchin.transport import HttpReply, TransportError, UrlPolicy
@@ -165,7 +166,13 @@ def begin(
     cookie = secrets.token_urlsafe(_COOKIE_BYTES)
     payload_id = new_payload_id()
     form_post = f"{base_url.rstrip('/')}{reverse('punchout:return', args=[token])}"
-    ship_to = default_address(partner.organisation, AddressRole.SHIP_TO)
+    # Where the goods go: the organisation's default, or for an edit or inspect the
+    # address the requisition has (P41), which the cart may bring back as its ShipTo.
+    if requisition is not None and operation != Operation.CREATE:
+        ship_to = delivery.ship_to(requisition)
+    else:
+        found = default_address(partner.organisation, AddressRole.SHIP_TO)
+        ship_to = delivery.value_of(found) if found is not None else None
     lines = []
     if requisition is not None and operation != Operation.CREATE:
         lines = [(line.line_number, _line(line)) for line in requisition.lines.all()]

@@ -26,7 +26,8 @@ class State(models.TextChoices):
 # happens; ``services.move`` is the one function that makes them, through ``MACHINE``.
 TRANSITIONS: dict[tuple[str, str], str] = {
     (State.DRAFT, State.SUBMITTED): "the requester submits it with its cost coding",
-    (State.DRAFT, State.DRAFT): "the requester edits the cart at the supplier (PunchOut edit)",
+    (State.DRAFT, State.DRAFT): "the requester edits the cart at the supplier (PunchOut edit) "
+    "or changes the delivery address (P41)",
     (State.SUBMITTED, State.SUBMITTED): "one approval step of several is approved",
     (State.SUBMITTED, State.APPROVED): "the last approval step is approved",
     (State.SUBMITTED, State.REJECTED): "an approver rejects it",
@@ -76,6 +77,16 @@ class Requisition(models.Model):
     poom_payload_id = models.CharField(max_length=255)
     tax = models.DecimalField(**MONEY, null=True, blank=True, help_text="the cart's Tax")
     shipping = models.DecimalField(**MONEY, null=True, blank=True, help_text="the cart's Shipping")
+    shipping_description = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="the cart's Shipping Description: the delivery speed chosen at the supplier",
+    )
+    payment_method = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="the payment method chosen at the supplier (Extrinsic PaymentMethod)",
+    )
     operation_allowed = models.CharField(
         max_length=8,
         default="create",
@@ -105,6 +116,16 @@ class Requisition(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def has_charges(self) -> bool:
+        """The cart charged delivery or tax besides its lines."""
+        return self.shipping is not None or self.tax is not None
+
+    @property
+    def grand_total(self) -> Decimal:
+        """What the purchase order will cost: the lines, delivery and tax."""
+        return self.total + (self.shipping or 0) + (self.tax or 0)
 
 
 class RequisitionLine(models.Model):
@@ -139,6 +160,33 @@ class RequisitionLine(models.Model):
     @property
     def total(self) -> Decimal:
         return self.quantity * self.unit_price / self.price_basis_quantity
+
+
+class ShipToAddress(models.Model):
+    """Where the requisition's goods go, when not to the organisation's default ShipTo:
+    the address the buyer chose at the supplier's checkout (the cart's ShipTo, P41), or
+    the requester's change where the organisation allows it. Street and DeliverTo keep
+    one line per element."""
+
+    requisition = models.OneToOneField(
+        Requisition, on_delete=models.CASCADE, related_name="ship_to"
+    )
+    name = models.CharField(max_length=200, help_text="Address/Name: the company or site")
+    deliver_to = models.CharField(max_length=200, blank=True, help_text="person or department")
+    street = models.TextField(max_length=500)
+    city = models.CharField(max_length=100)
+    state = models.CharField(max_length=100, blank=True)
+    postal_code = models.CharField(max_length=20, blank=True)
+    country = models.CharField(max_length=100)
+    iso_country_code = models.CharField(max_length=2, help_text="ISO 3166 two-letter code")
+    address_id = models.CharField(max_length=64, blank=True, help_text="Address@addressID")
+    email = models.CharField(max_length=254, blank=True)
+
+    class Meta:
+        verbose_name = "ship-to address"
+
+    def __str__(self) -> str:
+        return f"{self.requisition} to {self.name}, {self.city}"
 
 
 class RequisitionEvent(models.Model):

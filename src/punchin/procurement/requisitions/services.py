@@ -20,6 +20,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from punchin.cxml.delivery import DeliveryAddress
 from punchin.procurement.accounts.models import Organisation
 from punchin.procurement.accounts.services import is_member
 from punchin.procurement.partners.models import SupplierPartner
@@ -31,6 +32,7 @@ from punchin.procurement.requisitions.models import (
     Requisition,
     RequisitionEvent,
     RequisitionLine,
+    ShipToAddress,
     StartPageToken,
     State,
 )
@@ -76,7 +78,40 @@ def _cart_fields(cart: Cart) -> dict[str, object]:
         "tax": cart.tax,
         "shipping": cart.shipping,
         "operation_allowed": cart.operation_allowed,
+        "shipping_description": cart.shipping_description,
+        "payment_method": cart.payment_method,
     }
+
+
+def ship_to_columns(address: DeliveryAddress) -> dict[str, str]:
+    """``address`` as a ``ShipToAddress`` row holds it: one line per Street, DeliverTo."""
+    return {
+        "name": address.name,
+        "deliver_to": "\n".join(address.deliver_to),
+        "street": "\n".join(address.street),
+        "city": address.city,
+        "state": address.state,
+        "postal_code": address.postal_code,
+        "country": address.country,
+        "iso_country_code": address.country_code,
+        "address_id": address.address_id,
+        "email": address.email,
+    }
+
+
+def store_ship_to(requisition: Requisition, address: DeliveryAddress) -> None:
+    """``address`` becomes where the requisition's goods go (P41)."""
+    ShipToAddress.objects.update_or_create(
+        requisition=requisition, defaults=ship_to_columns(address)
+    )
+
+
+def _write_delivery(requisition: Requisition, cart: Cart) -> None:
+    """The cart's ShipTo becomes the requisition's address; a cart without one leaves
+    the organisation's default to apply, or (edited at the supplier) the address the
+    requisition already had."""
+    if cart.ship_to is not None:
+        store_ship_to(requisition, cart.ship_to)
 
 
 def _write_lines(requisition: Requisition, cart: Cart) -> None:
@@ -129,6 +164,7 @@ def new_requisition(
         **_cart_fields(cart),
     )
     _write_lines(requisition, cart)
+    _write_delivery(requisition, cart)
     return requisition
 
 
@@ -148,6 +184,7 @@ def replace_cart(
     )
     requisition.lines.all().delete()
     _write_lines(requisition, cart)
+    _write_delivery(requisition, cart)
 
 
 def create_draft(

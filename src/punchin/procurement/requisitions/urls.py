@@ -9,4 +9,5 @@ urlpatterns = [
     path("<str:number>/", views.requisition_detail, name="detail"),
     path("<str:number>/submit", views.requisition_submit, name="submit"),
     path("<str:number>/cancel", views.requisition_cancel, name="cancel"),
+    path("<str:number>/delivery", views.requisition_delivery, name="delivery"),
 ]

@@ -63,7 +63,7 @@ def chart(title: str, figures: Sequence[Figure], *, nonce: str, line: bool = Fal
     drawn = kind(**_config(title))
     drawn.x_labels = labels
     for currency in currencies:
-        amounts = {f.label: f.amount for f in figures if f.currency == currency}
+        amounts = {f.label: f.approved for f in figures if f.currency == currency}
         drawn.add(
             currency, [float(amounts[label]) if label in amounts else None for label in labels]
         )

@@ -1,24 +1,30 @@
-"""Spend figures from purchase-order lines: by supplier, UNSPSC segment, cost centre, month.
+"""Spend: what was approved, received and invoiced, by supplier, UNSPSC segment, cost
+centre and month (docs/spend.md).
 
-Three amounts per figure (docs/purchase-orders.md, "Spend"), each at the line's price:
+Each amount is counted once, where and when it happened, from purchase-order lines:
 
-- approved: what live purchase orders commit, every line still ordered (quantity > 0)
-  of a PO that is not cancelled or rejected, at the ordered price;
-- received: the units received (net of returns), at the agreed price;
-- invoiced: the invoice lines' amounts, net of line credit memos, counted only on POs
-  whose three-way match holds nothing for reconciliation: an invoice that failed the
-  match is not owed until it is resolved.
+- approved: a line still ordered (quantity > 0) of a PO that is not cancelled or
+  rejected, at the ordered price, in the month of the order;
+- received: each goods receipt line (a return is negative), at the agreed price, in
+  the month it was recorded;
+- invoiced: each invoice line (a credit memo's lines are negative), in the month of
+  the invoice, only on POs whose three-way match holds nothing for reconciliation: an
+  invoice that failed the match is not owed until it is resolved.
 
-Tax, shipping and header credit memos belong to no line and are left out of all three.
-Sums stay ``Decimal`` and are keyed by currency too: amounts in two currencies are never
+Test documents never get here: a request in deploymentMode test records nothing
+(docs/test-mode.md). Tax, shipping and header credit memos belong to no line and are
+left out. Months are calendar months in UTC (an organisation has no time zone here).
+Every amount is a ``Decimal``: each line's at the four places the lines are stored
+with, summed exactly, and keyed by currency, so amounts in two currencies are never
 added together.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet
@@ -32,90 +38,140 @@ from punchin.procurement.orders.models import (
     State,
 )
 
+FOUR_PLACES = Decimal("0.0001")
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
+UNCLASSIFIED = "unclassified"
+NO_COST_CENTRE = "none"
 
 
 @dataclass(frozen=True, slots=True)
 class Figure:
+    """One row of a report: its label, its currency and the three amounts."""
+
     label: str
     currency: str
-    amount: Decimal  # approved
+    approved: Decimal = ZERO
     received: Decimal = ZERO
     invoiced: Decimal = ZERO
 
 
 @dataclass(frozen=True, slots=True)
-class Spend:
-    by_supplier: tuple[Figure, ...]
-    by_segment: tuple[Figure, ...]
-    by_cost_centre: tuple[Figure, ...]
-    by_month: tuple[Figure, ...]
+class Entry:
+    """Money that moved on one PO line in one month, of one kind."""
 
-    @property
-    def empty(self) -> bool:
-        return not self.by_supplier
+    line: PurchaseOrderLine
+    month: str
+    approved: Decimal = ZERO
+    received: Decimal = ZERO
+    invoiced: Decimal = ZERO
+
+
+def segment(unspsc: str) -> str:
+    """The UNSPSC segment: the code's first two digits (``44121704`` -> ``44``)."""
+    code = unspsc.strip()
+    return (
+        code[:2] if len(code) >= 2 and code[:2].isascii() and code[:2].isdigit() else UNCLASSIFIED
+    )
+
+
+def month(at: datetime) -> str:
+    return f"{at.astimezone(UTC):%Y-%m}"
+
+
+def exact(amount: Decimal) -> str:
+    """``amount`` written exactly, with at least two decimal places (``12.3`` ->
+    ``12.30``, ``3.3333`` stays): the page and the CSV show the same figures."""
+    shown = amount.normalize()
+    exponent = shown.as_tuple().exponent
+    if not isinstance(exponent, int) or exponent > -2:
+        shown = shown.quantize(CENT)
+    return f"{shown:f}"
 
 
 @dataclass(frozen=True, slots=True)
-class _Amounts:
-    line: PurchaseOrderLine
-    approved: Decimal
-    received: Decimal
-    invoiced: Decimal
+class Report:
+    """One way of grouping spend: its key in URLs, its names, and how it labels a row."""
+
+    key: str
+    title: str
+    heading: str
+    label: Callable[[Entry], str]
+    over_time: bool = False
 
 
-def _sum(
-    rows: list[_Amounts], key: Callable[[PurchaseOrderLine], str], *, by_label: bool
-) -> tuple[Figure, ...]:
-    totals: dict[tuple[str, str], list[Decimal]] = defaultdict(lambda: [ZERO, ZERO, ZERO])
-    for row in rows:
-        total = totals[(key(row.line), row.line.order.currency)]
-        total[0] += row.approved
-        total[1] += row.received
-        total[2] += row.invoiced
-    figures = [
-        Figure(label, currency, *(value.quantize(CENT) for value in values))
-        for (label, currency), values in totals.items()
-    ]
-    if by_label:
-        return tuple(sorted(figures, key=lambda f: (f.label, f.currency)))
-    return tuple(sorted(figures, key=lambda f: (-f.amount, f.label, f.currency)))
+REPORTS = (
+    Report("supplier", "Spend by supplier", "Supplier", lambda e: e.line.order.supplier.name),
+    Report(
+        "segment", "Spend by UNSPSC segment", "UNSPSC segment", lambda e: segment(e.line.unspsc)
+    ),
+    Report(
+        "cost-centre",
+        "Spend by cost centre",
+        "Cost centre",
+        lambda e: e.line.order.cost_centre or NO_COST_CENTRE,
+    ),
+    Report("month", "Spend by month", "Month (UTC)", lambda e: e.month, over_time=True),
+)
+BY_KEY = {report.key: report for report in REPORTS}
 
 
-def _amounts(orders: QuerySet[PurchaseOrder]) -> list[_Amounts]:
+def _line_amount(quantity: Decimal, price: Decimal, line: PurchaseOrderLine) -> Decimal:
+    return (quantity * price / line.price_basis_quantity).quantize(FOUR_PLACES)
+
+
+def entries(orders: QuerySet[PurchaseOrder]) -> Iterator[Entry]:
+    """Every amount of ``orders``' lines, one entry per kind and event."""
     held = {result.order.pk for result in match_orders(orders) if result.status == MISMATCH}
     lines = (
         PurchaseOrderLine.objects.filter(order__in=orders)
         .select_related("order__supplier")
         .prefetch_related(
-            Prefetch("received", queryset=ReceiptLine.objects.all()),
-            Prefetch("invoiced", queryset=InvoiceLine.objects.select_related("line")),
+            Prefetch("received", queryset=ReceiptLine.objects.select_related("receipt")),
+            Prefetch("invoiced", queryset=InvoiceLine.objects.select_related("invoice")),
         )
     )
-    rows = []
     for line in lines:
-        live = line.quantity > 0 and line.order.state not in (State.CANCELLED, State.REJECTED)
-        received = sum((r.quantity for r in line.received.all()), ZERO)
-        invoiced = (
-            ZERO if line.order_id in held else sum((i.amount for i in line.invoiced.all()), ZERO)
-        )
-        row = _Amounts(
-            line,
-            line.total if live else ZERO,
-            received * line.agreed_unit_price / line.price_basis_quantity,
-            invoiced,
-        )
-        if row.approved or row.received or row.invoiced:
-            rows.append(row)
-    return rows
+        order = line.order
+        if line.quantity > 0 and order.state not in (State.CANCELLED, State.REJECTED):
+            approved = _line_amount(line.quantity, line.unit_price, line)
+            yield Entry(line, month(order.order_date), approved=approved)
+        for receipt in line.received.all():
+            received = _line_amount(receipt.quantity, line.agreed_unit_price, line)
+            yield Entry(line, month(receipt.receipt.recorded_at), received=received)
+        if order.pk in held:
+            continue
+        for billed in line.invoiced.all():
+            invoiced = _line_amount(billed.quantity, billed.unit_price, line)
+            yield Entry(line, month(billed.invoice.invoice_date), invoiced=invoiced)
 
 
-def spend(orders: QuerySet[PurchaseOrder]) -> Spend:
-    rows = _amounts(orders)
-    return Spend(
-        by_supplier=_sum(rows, lambda ln: ln.order.supplier.name, by_label=False),
-        by_segment=_sum(rows, lambda ln: ln.unspsc[:2] or "unclassified", by_label=False),
-        by_cost_centre=_sum(rows, lambda ln: ln.order.cost_centre or "none", by_label=False),
-        by_month=_sum(rows, lambda ln: f"{ln.order.order_date:%Y-%m}", by_label=True),
-    )
+def figures(report: Report, rows: list[Entry]) -> tuple[Figure, ...]:
+    """``rows`` summed per label and currency: by month in order, else largest first."""
+    totals: dict[tuple[str, str], list[Decimal]] = defaultdict(lambda: [ZERO, ZERO, ZERO])
+    for row in rows:
+        total = totals[(report.label(row), row.line.order.currency)]
+        total[0] += row.approved
+        total[1] += row.received
+        total[2] += row.invoiced
+    found = [Figure(label, currency, *values) for (label, currency), values in totals.items()]
+    if report.over_time:
+        return tuple(sorted(found, key=lambda f: (f.label, f.currency)))
+    return tuple(sorted(found, key=lambda f: (-f.approved, f.label, f.currency)))
+
+
+@dataclass(frozen=True, slots=True)
+class Spend:
+    reports: tuple[tuple[Report, tuple[Figure, ...]], ...]
+
+    @property
+    def empty(self) -> bool:
+        return not any(rows for _, rows in self.reports)
+
+    def of(self, key: str) -> tuple[Figure, ...]:
+        return next(rows for report, rows in self.reports if report.key == key)
+
+
+def spend(orders: QuerySet[PurchaseOrder], reports: tuple[Report, ...] = REPORTS) -> Spend:
+    rows = [e for e in entries(orders) if e.approved or e.received or e.invoiced]
+    return Spend(tuple((report, figures(report, rows)) for report in reports))

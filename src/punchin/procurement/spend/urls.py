@@ -4,4 +4,7 @@ from punchin.procurement.spend import views
 
 app_name = "spend"
 
-urlpatterns = [path("", views.overview, name="overview")]
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("<slug:key>.csv", views.export, name="export"),
+]

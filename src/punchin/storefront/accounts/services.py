@@ -99,15 +99,24 @@ def create_member(account: BusinessAccount, email: str, name: str, group: Buying
 
 
 @transaction.atomic
-def ensure_staff(email: str, password: str, *, name: str = "") -> AbstractBaseUser:
+def ensure_staff(
+    email: str, password: str, *, name: str = "", superuser: bool = False
+) -> AbstractBaseUser:
     """Create or update one of the store's own people (a Django staff user, e.g. the
-    fulfilment team): they work the purchase orders, and belong to no buyer account."""
+    fulfilment team): they work the orders, and belong to no buyer account. A
+    ``superuser`` also has every permission of the site's admin (``/admin/``)."""
     user_model = get_user_model()
     email = email.strip().lower()
     first, _, last = name.partition(" ")
     user, _ = user_model.objects.update_or_create(
         username=email,
-        defaults={"email": email, "first_name": first, "last_name": last, "is_staff": True},
+        defaults={
+            "email": email,
+            "first_name": first,
+            "last_name": last,
+            "is_staff": True,
+            "is_superuser": superuser,
+        },
     )
     user.set_password(password)
     user.save()

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 
 from punchin.storefront.accounts.forms import EmailAuthenticationForm, GroupForm
 from punchin.storefront.accounts.models import BuyingGroup
@@ -17,11 +17,17 @@ from punchin.storefront.accounts.services import (
 
 
 class SignInView(LoginView):
-    """P1: sign in with email and password, on any screen size."""
+    """P1: sign in with email and password, on any screen size. The store's staff
+    land on their order list, buyers on the shop (unless ``next`` says otherwise)."""
 
     form_class = EmailAuthenticationForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def get_default_redirect_url(self) -> str:
+        if getattr(self.request.user, "is_staff", False):
+            return resolve_url("orders:staff_list")
+        return super().get_default_redirect_url()
 
 
 @login_required

@@ -1,41 +1,121 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 
+from punchin.cxml.delivery import DeliveryAddress
 from punchin.storefront.accounts.models import BuyingGroup, Member
 from punchin.storefront.accounts.services import checkout_groups
-from punchin.storefront.cart.models import DeliverySpeed, PaymentMethod
-from punchin.storefront.cart.services import Checkout
+from punchin.storefront.cart.models import DELIVERY_PRICES, DeliverySpeed, PaymentMethod
+
+# Where the store delivers: ISO 3166 code, the name the address carries.
+COUNTRIES = (
+    ("US", "United States"),
+    ("CA", "Canada"),
+    ("GB", "United Kingdom"),
+    ("IE", "Ireland"),
+    ("DE", "Germany"),
+    ("FR", "France"),
+    ("NL", "Netherlands"),
+    ("JP", "Japan"),
+)
+COUNTRY_NAMES = dict(COUNTRIES)
+# Marketplaces named otherwise than their country's ISO code.
+_MARKETPLACE_COUNTRY = {"UK": "GB"}
+
+
+def marketplace_country(marketplace: str) -> str:
+    code = _MARKETPLACE_COUNTRY.get(marketplace.upper(), marketplace.upper())
+    return code if code in COUNTRY_NAMES else "US"
+
+
+def _lines(text: str) -> tuple[str, ...]:
+    return tuple(line.strip() for line in text.splitlines() if line.strip())
+
+
+def speed_choices(currency: str) -> list[tuple[str, str]]:
+    """Each speed with its price, as the buyer chooses it."""
+
+    def price(amount: Decimal) -> str:
+        return "free" if amount == 0 else f"{amount} {currency}"
+
+    return [
+        (str(value), f"{label}: {price(DELIVERY_PRICES[value])}")
+        for value, label in DeliverySpeed.choices
+    ]
 
 
 class CheckoutForm(forms.Form):
     """P3: "Checkout asks for the Group, the Delivery address, the Payment method and
-    the Delivery speed"."""
+    the Delivery speed". The address has the parts a cXML ShipTo needs (P41)."""
 
     group = forms.ModelChoiceField(queryset=BuyingGroup.objects.none(), empty_label=None)
-    delivery_address = forms.CharField(
-        max_length=500, widget=forms.Textarea(attrs={"rows": 4, "autocomplete": "shipping"})
+    ship_name = forms.CharField(
+        label="Company or site",
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "shipping organization"}),
     )
+    deliver_to = forms.CharField(
+        label="Attention (person or department)",
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "shipping name"}),
+    )
+    street = forms.CharField(
+        label="Street address",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2, "autocomplete": "shipping street-address"}),
+    )
+    city = forms.CharField(
+        max_length=100, widget=forms.TextInput(attrs={"autocomplete": "shipping address-level2"})
+    )
+    state = forms.CharField(
+        label="State or region",
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "shipping address-level1"}),
+    )
+    postal_code = forms.CharField(
+        label="Postal code",
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "shipping postal-code"}),
+    )
+    country = forms.ChoiceField(choices=COUNTRIES)
     payment_method = forms.ChoiceField(choices=PaymentMethod.choices)
     delivery_speed = forms.ChoiceField(choices=DeliverySpeed.choices)
 
-    def __init__(self, member: Member, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, member: Member, *args: Any, currency: str = "USD", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         groups = checkout_groups(member)
         field = self.fields["group"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = BuyingGroup.objects.filter(pk__in=[g.pk for g in groups])
         field.label_from_instance = lambda g: f"{g.name}: {g.purchasing_mode.label}"
+        speed = self.fields["delivery_speed"]
+        assert isinstance(speed, forms.ChoiceField)
+        speed.choices = speed_choices(currency)
 
-    def checkout(self) -> Checkout:
-        data = self.cleaned_data
-        return Checkout(
-            group=data["group"],
-            delivery_address=data["delivery_address"],
-            payment_method=data["payment_method"],
-            delivery_speed=data["delivery_speed"],
+    def clean_street(self) -> str:
+        street: str = self.cleaned_data["street"]
+        if len(_lines(street)) > 3:
+            raise forms.ValidationError("At most three lines of street address.")
+        return street
+
+    @staticmethod
+    def address_of(data: dict[str, Any]) -> DeliveryAddress:
+        """The address the answers describe, as the cart's ShipTo carries it."""
+        return DeliveryAddress(
+            name=data["ship_name"].strip(),
+            deliver_to=_lines(data.get("deliver_to", "")),
+            street=_lines(data["street"]),
+            city=data["city"].strip(),
+            state=data.get("state", "").strip(),
+            postal_code=data.get("postal_code", "").strip(),
+            country_code=data["country"],
+            country=COUNTRY_NAMES[data["country"]],
         )
 
     def session_data(self) -> dict[str, Any]:

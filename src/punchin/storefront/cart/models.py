@@ -1,4 +1,10 @@
-"""One cart per user in the database; a direct checkout turns it into an Order."""
+"""One cart per user in the database; a direct checkout turns it into an Order.
+
+A direct order (P12's Direct Website purchase) is then the store's to fulfil: a state
+machine in one table (docs/style.md section 6), ``ORDER_EVENTS``, whose every move goes
+through ``Order.move`` with the order's row locked (``orders.direct``), and leaves an
+``OrderStep`` saying who did it and when.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +12,11 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from punchin.storefront.accounts.models import BusinessAccount, BuyingGroup
 from punchin.storefront.catalog.models import Product
+from punchin.web.statemachine import Events, InvalidTransition
 
 
 class PaymentMethod(models.TextChoices):
@@ -21,6 +29,15 @@ class DeliverySpeed(models.TextChoices):
     STANDARD = "standard", "Standard (3-5 business days)"
     TWO_DAY = "two-day", "Two-day"
     NEXT_DAY = "next-day", "Next day"
+
+
+# What each speed costs per order, in the cart's currency; the cart carries it as its
+# Shipping (P41) and counts it in its Total.
+DELIVERY_PRICES: dict[str, Decimal] = {
+    DeliverySpeed.STANDARD: Decimal("0.00"),
+    DeliverySpeed.TWO_DAY: Decimal("12.00"),
+    DeliverySpeed.NEXT_DAY: Decimal("25.00"),
+}
 
 
 class Cart(models.Model):
@@ -69,6 +86,37 @@ class CartLine(models.Model):
         return self.product.price * self.quantity
 
 
+class OrderState(models.TextChoices):
+    PLACED = "placed", "Placed"
+    CONFIRMED = "confirmed", "Confirmed"
+    REJECTED = "rejected", "Rejected by the store"
+    SHIPPED = "shipped", "Shipped"
+    INVOICED = "invoiced", "Invoiced"
+
+
+class OrderEvent(models.TextChoices):
+    """What the store's staff do with a direct order."""
+
+    CONFIRM = "confirm", "Confirm"
+    REJECT = "reject", "Reject"
+    SHIP = "ship", "Ship"
+    INVOICE = "invoice", "Invoice"
+
+
+# (state, event): the state it leads to. The buyer paid or will pay on the website's
+# terms, so there is nothing to agree line by line: the store confirms or rejects the
+# whole order, ships it in one parcel and then invoices it (the invoice of a card
+# payment is its receipt).
+DIRECT_EVENTS: dict[tuple[str, str], str] = {
+    (OrderState.PLACED, OrderEvent.CONFIRM): OrderState.CONFIRMED,
+    (OrderState.PLACED, OrderEvent.REJECT): OrderState.REJECTED,
+    (OrderState.CONFIRMED, OrderEvent.SHIP): OrderState.SHIPPED,
+    (OrderState.SHIPPED, OrderEvent.INVOICE): OrderState.INVOICED,
+}
+ORDER_EVENTS = Events(OrderState, OrderEvent, DIRECT_EVENTS, noun="the order", thing="An order")
+MACHINE = ORDER_EVENTS.machine
+
+
 class Order(models.Model):
     """A direct website purchase (P12's "Direct Website" permission)."""
 
@@ -78,15 +126,70 @@ class Order(models.Model):
     delivery_address = models.TextField()
     payment_method = models.CharField(max_length=16, choices=PaymentMethod.choices)
     delivery_speed = models.CharField(max_length=16, choices=DeliverySpeed.choices)
-    total = models.DecimalField(max_digits=14, decimal_places=2)
+    shipping = models.DecimalField(
+        max_digits=14, decimal_places=2, default=Decimal(0), help_text="the speed's price"
+    )
+    total = models.DecimalField(
+        max_digits=14, decimal_places=2, help_text="the lines and the delivery"
+    )
     currency = models.CharField(max_length=3)
+    state = models.CharField(max_length=16, choices=OrderState.choices, default=OrderState.PLACED)
+    carrier = models.CharField(max_length=120, blank=True)
+    tracking_number = models.CharField(max_length=120, blank=True)
+    invoice_number = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ("-created_at",)
 
     def __str__(self) -> str:
         return f"order {self.pk} {self.total} {self.currency}"
+
+    @property
+    def state_label(self) -> str:
+        """The state in a sentence: "Order 5 is shipped"."""
+        return str(OrderState(self.state).label).lower()
+
+    def move(self, event: str, *, by: str, note: str = "", **changes: object) -> str:
+        """Apply ``event`` (caller holds the row lock), recording who did it; returns
+        the new state."""
+        moved = MACHINE.move(
+            Order.objects.filter(pk=self.pk),
+            (self.state,),
+            ORDER_EVENTS.next_state(self.state, event),
+            what=f"Order {self.pk}",
+            instance=self,
+            record=OrderStep(order=self, event=event, by=by, note=note),
+            updated_at=timezone.now(),
+            **changes,
+        )
+        if not moved:  # only without the row lock: someone else moved it first
+            raise InvalidTransition(f"Order {self.pk} changed meanwhile; reload the page")
+        return self.state
+
+
+class OrderStep(models.Model):
+    """What the store did with a direct order: who, when, and a word for the buyer."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="steps")
+    event = models.CharField(max_length=16, choices=OrderEvent.choices)
+    by = models.CharField(max_length=254)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("order", "created_at", "pk")
+
+    def __str__(self) -> str:
+        return f"{self.get_event_display()} {self.order_id} by {self.by}"
+
+    @property
+    def outcome(self) -> str:
+        """What the step made of the order, for the buyer ("Shipped"): each event of
+        ``DIRECT_EVENTS`` leads to one state."""
+        target = next(t for (_, event), t in DIRECT_EVENTS.items() if event == self.event)
+        return str(OrderState(target).label)
 
 
 class OrderLine(models.Model):

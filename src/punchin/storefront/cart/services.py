@@ -9,13 +9,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.db.models.functions import Least
 
+from punchin.cxml.delivery import Delivery, DeliveryAddress, ShippingCharge
 from punchin.storefront.accounts.models import CHECKOUT_MODES, BuyingGroup, Member, PurchasingMode
-from punchin.storefront.cart.models import Cart, CartLine, Order, OrderLine
+from punchin.storefront.cart.models import (
+    DELIVERY_PRICES,
+    Cart,
+    CartLine,
+    DeliverySpeed,
+    Order,
+    OrderLine,
+)
 from punchin.storefront.catalog.models import Product
 from punchin.storefront.punchout.models import PunchOutSession
 
@@ -106,14 +115,36 @@ def view(user: AbstractBaseUser, *, punchout: PunchOutSession | None = None) -> 
     return CartView(lines, total, currencies.pop() if currencies else "USD")
 
 
+def shipping_charge(speed: str) -> ShippingCharge:
+    """The speed's price and name, as the cart's Shipping carries them (P41)."""
+    return ShippingCharge(DELIVERY_PRICES[speed], str(DeliverySpeed(speed).label))
+
+
 @dataclass(frozen=True, slots=True)
 class Checkout:
     """The buyer's answers on the checkout page (P3)."""
 
     group: BuyingGroup
-    delivery_address: str
+    address: DeliveryAddress
     payment_method: str
     delivery_speed: str
+
+    @property
+    def delivery_address(self) -> str:
+        """The address as the order pages print it: as its country writes it, the
+        store's own country left off."""
+        return self.address.text(home=settings.PUNCHIN_MARKETPLACE)
+
+    @property
+    def shipping(self) -> ShippingCharge:
+        return shipping_charge(self.delivery_speed)
+
+    @property
+    def delivery(self) -> Delivery:
+        """What the cart carries to the buyer's purchasing system (P41)."""
+        return Delivery(
+            ship_to=self.address, shipping=self.shipping, payment_method=self.payment_method
+        )
 
     @property
     def mode(self) -> PurchasingMode:
@@ -138,7 +169,8 @@ def place_order(member: Member, checkout: Checkout) -> Order:
         delivery_address=checkout.delivery_address,
         payment_method=checkout.payment_method,
         delivery_speed=checkout.delivery_speed,
-        total=cart.total,
+        shipping=checkout.shipping.amount,
+        total=cart.total + checkout.shipping.amount,
         currency=cart.currency,
     )
     OrderLine.objects.bulk_create(

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from punchin.storefront.accounts.models import CHECKOUT_MODES, BuyingGroup, Member, PurchasingMode
 from punchin.storefront.accounts.services import checkout_groups, member_of
 from punchin.storefront.cart import services
-from punchin.storefront.cart.forms import CheckoutForm
+from punchin.storefront.cart.forms import CheckoutForm, marketplace_country
 from punchin.storefront.cart.models import DeliverySpeed, Order, PaymentMethod
 from punchin.storefront.cart.services import Checkout, CheckoutError
 from punchin.storefront.catalog.models import Product
@@ -96,11 +96,10 @@ def add(request: HttpRequest) -> HttpResponse:
 def update(request: HttpRequest) -> HttpResponse:
     session = active_session(request)
     if not _read_only(request, session):
+        # "Remove" is the line's quantity set to zero, whatever the quantity box says.
+        quantity = 0 if "remove" in request.POST else _int(request.POST.get("quantity"), 0)
         services.set_quantity(
-            request.user,
-            _int(request.POST.get("line"), 0),
-            _int(request.POST.get("quantity"), 0),
-            punchout=session,
+            request.user, _int(request.POST.get("line"), 0), quantity, punchout=session
         )
     return redirect("cart:cart")
 
@@ -113,13 +112,27 @@ def checkout(request: HttpRequest) -> HttpResponse:
     member = _member(request)
     if member is None:
         return redirect("cart:cart")
-    form = CheckoutForm(member, request.POST or None, initial=request.session.get(_SESSION_KEY))
+    content = services.view(request.user)
+    form = CheckoutForm(
+        member,
+        request.POST or None,
+        initial=request.session.get(_SESSION_KEY) or _first_answers(member),
+        currency=content.currency,
+    )
     if request.method == "POST" and form.is_valid():
         request.session[_SESSION_KEY] = form.session_data()
         return redirect("cart:review")
-    return render(
-        request, "cart/checkout.html", {"form": form, "cart": services.view(request.user)}
-    )
+    return render(request, "cart/checkout.html", {"form": form, "cart": content})
+
+
+def _first_answers(member: Member) -> dict[str, str]:
+    """Before the first checkout: the account's name on the address, the buyer as
+    the person it is for, the marketplace's country."""
+    return {
+        "ship_name": member.account.name,
+        "deliver_to": member.user.get_full_name(),  # type: ignore[attr-defined]
+        "country": marketplace_country(settings.PUNCHIN_MARKETPLACE),
+    }
 
 
 def _checkout_of(request: HttpRequest, member: Member) -> Checkout | None:
@@ -129,12 +142,15 @@ def _checkout_of(request: HttpRequest, member: Member) -> Checkout | None:
     group = BuyingGroup.objects.filter(pk=data.get("group"), members=member).first()
     if group is None or group.purchasing_mode not in CHECKOUT_MODES:
         return None
-    return Checkout(
-        group=group,
-        delivery_address=data["delivery_address"],
-        payment_method=data["payment_method"],
-        delivery_speed=data["delivery_speed"],
-    )
+    try:
+        return Checkout(
+            group=group,
+            address=CheckoutForm.address_of(data),
+            payment_method=PaymentMethod(data["payment_method"]).value,
+            delivery_speed=DeliverySpeed(data["delivery_speed"]).value,
+        )
+    except (KeyError, ValueError):  # answers of an older form: ask again
+        return None
 
 
 @login_required
@@ -147,13 +163,16 @@ def review(request: HttpRequest) -> HttpResponse:
     chosen = _checkout_of(request, member) if member else None
     if chosen is None:
         return redirect("cart:checkout")
+    content = services.view(request.user)
     context = {
         "checkout": chosen,
-        "cart": services.view(request.user),
+        "cart": content,
+        "grand_total": content.total + chosen.shipping.amount,
         "submit_label": services.submit_button_label(chosen.mode),
         "is_punchin": chosen.mode == PurchasingMode.PUNCHIN,
         "payment_label": PaymentMethod(chosen.payment_method).label,
         "speed_label": DeliverySpeed(chosen.delivery_speed).label,
+        "shipping": chosen.shipping.amount,
     }
     return render(request, "cart/review.html", context)
 

@@ -20,6 +20,7 @@ from punchin.cxml.policy import ReadingPolicy
 from punchin.storefront.documents.models import CxmlDocument
 from punchin.storefront.integration.models import PurchasingSystem
 from punchin.web.inbound import Endpoint, InboundClaimBase, Received, holder_of
+from punchin.web.testmode import honouring_test_mode
 
 _NOT_RECOGNISED = (
     "the Sender credential is not recognised: check the Sender identity and SharedSecret "
@@ -75,8 +76,13 @@ def endpoint(
     takes: type[Any],
     apply: Callable[[Received[PurchasingSystem, Any]], Document],
     claims: type[InboundClaimBase],
+    *,
+    in_test_mode: Callable[[Received[PurchasingSystem, Any]], Document] | None = None,
     **options: Any,
 ) -> Callable[[HttpRequest], Awaitable[HttpResponse]]:
     """The view of an endpoint purchasing systems post ``takes`` to (options: ``check``,
-    ``prepare``, ``gather``, as ``punchin.web.inbound.Endpoint`` takes them)."""
-    return Endpoint(takes, apply, PURCHASING_SYSTEMS, claims, CxmlDocument, **options).view()
+    ``prepare``, ``gather``, as ``punchin.web.inbound.Endpoint`` takes them). A request
+    in deploymentMode test goes to ``in_test_mode``, or is applied as a dry run
+    (``punchin.web.testmode``)."""
+    routed = honouring_test_mode(apply, in_test_mode)
+    return Endpoint(takes, routed, PURCHASING_SYSTEMS, claims, CxmlDocument, **options).view()

@@ -25,6 +25,8 @@ class SystemKind(models.TextChoices):
     ICOMPLEAT = "icompleat", "iCompleat"
     CLICKAPPORTER = "clickapporter", "ClickApporter"
     NB_SOLUTION = "nb-solution", "NB Solution"
+    # This project's own e-procurement party: what ``punchin demo`` connects the store to.
+    PUNCHIN = "punchin", "punchin procurement"
     OTHER = "other", "Other cXML"
 
 

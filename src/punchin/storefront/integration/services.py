@@ -35,6 +35,16 @@ def url_policy(endpoint_url: str) -> UrlPolicy:
     return UrlPolicy.for_urls([endpoint_url], allow_loopback_http=settings.PUNCHIN_DEV)
 
 
+def endpoint_hint() -> str:
+    """What the endpoint field accepts here, said beside it: the same rule as ``url_policy``."""
+    if settings.PUNCHIN_DEV:
+        return (
+            "Your purchasing system's Punch-in endpoint: https, or plain http to this machine "
+            "while the store runs in development mode."
+        )
+    return "Your purchasing system's Punch-in endpoint; it must start with https://."
+
+
 def endpoint_problem(endpoint_url: str) -> str | None:
     """Why ``endpoint_url`` cannot be used, or None (resolves the host name once)."""
     try:

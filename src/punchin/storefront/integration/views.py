@@ -16,7 +16,12 @@ from punchin.storefront.cart.views import base_url
 from punchin.storefront.documents.models import CxmlDocument
 from punchin.storefront.integration.forms import PurchasingSystemForm
 from punchin.storefront.integration.models import PurchasingSystem
-from punchin.storefront.integration.services import ConfigurationError, store_pem, system_of
+from punchin.storefront.integration.services import (
+    ConfigurationError,
+    endpoint_hint,
+    store_pem,
+    system_of,
+)
 from punchin.storefront.submissions.testrequest import send_test_request
 from punchin.web.documents import repaired_counts
 
@@ -57,6 +62,7 @@ def configure(request: HttpRequest) -> HttpResponse:
         "integration/configure.html",
         {
             "form": form,
+            "endpoint_hint": endpoint_hint(),
             "system": instance if instance.pk else None,
             "previous_accepted": bool(instance.pk) and len(instance.accepted_secrets()) > 1,
             "repaired": repaired_counts(CxmlDocument, [str(instance)]).get(str(instance), 0)

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from django.db.models import Q
 
 from punchin.cxml import parse
+from punchin.cxml.delivery import DeliveryAddress, address_of, payment_method_of
 from punchin.cxml.envelope import Message
-from punchin.cxml.punchout import ItemIn, PunchOutOrderMessage
+from punchin.cxml.punchout import ItemIn, PunchOutOrderMessage, PunchOutOrderMessageHeader
 from punchin.storefront.accounts.models import BusinessAccount
 from punchin.storefront.documents.models import CxmlDocument
 from punchin.storefront.submissions.documents import parse_line_reference
@@ -25,12 +26,34 @@ from punchin.web.documents import Direction
 
 @dataclass(frozen=True, slots=True)
 class SentCart:
-    """A cart as it was sent: its stored document, its lines by line number, and the
-    Punch-in submission it was part of (None for a PunchOut session's cart)."""
+    """A cart as it was sent: its stored document, its header (the delivery chosen at
+    checkout, P41), its lines by line number, and the Punch-in submission it was part
+    of (None for a PunchOut session's cart)."""
 
     document: CxmlDocument
+    header: PunchOutOrderMessageHeader
     items: dict[int, ItemIn]
     submission: PunchInSubmission | None
+
+    @property
+    def ship_to(self) -> DeliveryAddress | None:
+        """Where the cart said the goods go, if it named a place."""
+        ship_to = self.header.ship_to
+        if ship_to is None or ship_to.address.postal_address is None:
+            return None
+        return address_of(ship_to.address)
+
+    @property
+    def payment_method(self) -> str:
+        """The payment method chosen at checkout, as its lines carry it ("" if none)."""
+        return next(
+            (
+                found
+                for item in self.items.values()
+                if (found := payment_method_of(item.extrinsics))
+            ),
+            "",
+        )
 
 
 def sent_cart(account: BusinessAccount, payload_id: str) -> SentCart | None:
@@ -51,7 +74,7 @@ def sent_cart(account: BusinessAccount, payload_id: str) -> SentCart | None:
     assert isinstance(body.payload, PunchOutOrderMessage)
     items = {item.line_number or n: item for n, item in enumerate(body.payload.items, start=1)}
     submission = PunchInSubmission.objects.filter(poom__document=document).first()
-    return SentCart(document, items, submission)
+    return SentCart(document, body.payload.header, items, submission)
 
 
 class Carts:

@@ -21,7 +21,7 @@ def _quantity(initial: Decimal, label: str) -> forms.DecimalField:
     return forms.DecimalField(
         initial=wire_quantity(initial) if initial else Decimal(0),  # 10, not 1E+1
         label=label,
-        widget=forms.NumberInput(attrs={"class": "qty", "step": "any"}),
+        widget=forms.NumberInput(attrs={"class": "qty", "step": "any", "aria-label": label}),
         **_QUANTITY,
     )
 
@@ -44,6 +44,9 @@ class PerLineForm(forms.Form):
 
 
 class ConfirmForm(PerLineForm):
+    """One row per line (quantity, unit price, delivery date, in tab order), shown as
+    a table by the staff page (``rows``), and a comment for the buyer."""
+
     comment = forms.CharField(required=False, max_length=500)
 
     def __init__(self, lines: Iterable[PurchaseOrderLine], *args: Any, **kwargs: Any) -> None:
@@ -57,12 +60,26 @@ class ConfirmForm(PerLineForm):
                 min_value=Decimal("0.01"),
                 max_digits=12,
                 decimal_places=2,
+                widget=forms.NumberInput(
+                    attrs={"class": "money", "step": "0.01", "aria-label": f"Line {n} unit price"}
+                ),
             )
             self.fields[f"date_{n}"] = forms.DateField(
                 required=False,
                 label=f"Line {n} delivery date",
-                widget=forms.DateInput(attrs={"type": "date"}),
+                widget=forms.DateInput(
+                    attrs={"type": "date", "aria-label": f"Line {n} delivery date"}
+                ),
             )
+
+    COLUMNS = (("quantity", "Confirm"), ("price", "Unit price"), ("date", "Deliver by"))
+
+    def rows(self) -> list[tuple[PurchaseOrderLine, list[tuple[str, forms.BoundField]]]]:
+        """Each line with its quantity, price and date fields (and column names)."""
+        return [
+            (line, [(column, self[f"{what}_{line.line_number}"]) for what, column in self.COLUMNS])
+            for line in self.order_lines
+        ]
 
     def changes(self) -> Mapping[int, LineChange]:
         dates = self.per_line("date")
@@ -77,7 +94,9 @@ class ConfirmForm(PerLineForm):
         }
 
 
-class RejectForm(forms.Form):
+class CommentForm(forms.Form):
+    """A comment for the buyer, all a rejection or "Confirm all as ordered" carries."""
+
     comment = forms.CharField(required=False, max_length=500)
 
 
@@ -99,9 +118,14 @@ class QuantitiesForm(PerLineForm):
             )
 
 
-class ShipForm(QuantitiesForm):
+class ShipmentForm(forms.Form):
+    """The parcel: who carries it, and their tracking number."""
+
     carrier = forms.CharField(max_length=120, initial="UPS")
     tracking_number = forms.CharField(max_length=120)
+
+
+class ShipForm(QuantitiesForm, ShipmentForm):
     delivery_date = forms.DateField(
         required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Expected delivery"
     )

@@ -20,7 +20,7 @@ from punchin.storefront.documents.models import CxmlDocument
 from punchin.storefront.integration.models import PurchasingSystem
 from punchin.storefront.submissions.models import PunchInSubmission
 from punchin.web.inbound import InboundClaimBase
-from punchin.web.statemachine import InvalidTransition, Machine
+from punchin.web.statemachine import Events, InvalidTransition
 
 
 class InboundRequest(InboundClaimBase):
@@ -85,26 +85,9 @@ EVENTS: dict[tuple[str, str], str] = {
 }
 
 
-def _moves() -> dict[tuple[str, str], str]:
-    """(from, to): why, read off ``EVENTS``: the events that make each move."""
-    why: dict[tuple[str, str], list[str]] = {}
-    for (source, event), target in EVENTS.items():
-        why.setdefault((source, target), []).append(Event(event).label)
-    return {move: "; ".join(events) for move, events in why.items()}
-
-
-TRANSITIONS = _moves()
-MACHINE = Machine(State, TRANSITIONS, noun="the order")
-
-
-def next_state(state: str, event: str) -> str:
-    """The state ``event`` leads to from ``state``, or ``InvalidTransition``."""
-    try:
-        return EVENTS[(state, event)]
-    except KeyError:
-        raise InvalidTransition(
-            f"An order that is {State(state).label.lower()} cannot take “{Event(event).label}”."
-        ) from None
+ORDER_EVENTS = Events(State, Event, EVENTS, noun="the order", thing="An order")
+MACHINE = ORDER_EVENTS.machine
+next_state = ORDER_EVENTS.next_state
 
 
 class PurchaseOrder(models.Model):
@@ -122,9 +105,16 @@ class PurchaseOrder(models.Model):
     total = models.DecimalField(max_digits=14, decimal_places=2)
     tax = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     shipping = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    # OrderRequestHeader@requestedDeliveryDate: when the buyer needs the whole order.
+    requested_delivery_date = models.DateTimeField(null=True, blank=True)
+    # Each as its country writes it (``punchin.cxml.postal``), one line each.
     ship_to = models.TextField(blank=True)
     bill_to = models.TextField(blank=True)
     comments = models.TextField(blank=True)
+    # P41: the speed the carts' Shipping paid for, and what in the order differs from
+    # the carts (a changed ShipTo or payment method), for the staff to check first.
+    delivery = models.CharField(max_length=200, blank=True, help_text="the delivery speed")
+    attention = models.TextField(blank=True, help_text="what differs from the carts")
     state = models.CharField(max_length=20, choices=State.choices, default=State.RECEIVED)
     document = models.ForeignKey(CxmlDocument, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

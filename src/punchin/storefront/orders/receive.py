@@ -4,19 +4,28 @@
 ``DocumentReference@payloadID`` (the PunchOutSetupRequest's payloadID, P15).
 ``order_request`` creates, changes or cancels a purchase order whose lines are
 matched to the cart lines they were ordered from through SupplierPartAuxiliaryID, in
-a Punch-in cart or a PunchOut session's cart (``orders.carts``).
+a Punch-in cart or a PunchOut session's cart (``orders.carts``), and whose delivery
+is checked against what those carts carried (P41, ``_delivery``).
 Every refusal is a ``CXMLError`` whose text tells the buyer's admin what to fix.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from punchin.cxml import response_document
+from punchin.cxml import postal, response_document
 from punchin.cxml.common import Address, Comments
+from punchin.cxml.delivery import (
+    address_differences,
+    address_of,
+    payment_label,
+    payment_method_of,
+)
 from punchin.cxml.envelope import Document
 from punchin.cxml.errors import BadRequest, Conflict, ExpectationFailed
 from punchin.cxml.order import OrderRequest, OrderRequestType
@@ -191,15 +200,85 @@ def _differences(where: str, item: ItemOut, cart_item: ItemIn, currency: str) ->
 
 
 def _address(address: Address | None) -> str:
-    if address is None:
-        return ""
-    lines = [address.name.value]
-    postal = address.postal_address
-    if postal is not None:
-        lines += [*postal.deliver_to, *postal.street]
-        lines.append(" ".join(p for p in (postal.postal_code, postal.city) if p))
-        lines += [p for p in (postal.state, postal.country.value) if p]
-    return "\n".join(line.strip() for line in lines if line and line.strip())
+    """As the address's country writes it; the store's own country is left off."""
+    return "\n".join(postal.lines_of(address, home=settings.PUNCHIN_MARKETPLACE))
+
+
+def _carts(matched: list[Matched]) -> list[SentCart]:
+    """The carts the order's lines come from, each once, in the order's order."""
+    found: dict[int, SentCart] = {}
+    for m in matched:
+        found.setdefault(m.cart.document.pk, m.cart)
+    return list(found.values())
+
+
+def _shipping(order: OrderRequest, carts: list[SentCart]) -> dict[str, str]:
+    """The carts' Shipping is their price for the speed the buyer chose: an order that
+    leaves out a charge or pays another amount is refused, since the store would
+    invoice what the PO does not cover. Orders of carts without Shipping are not
+    checked."""
+    charges = [(c.document.payload_id, c.header.shipping) for c in carts if c.header.shipping]
+    if not charges:
+        return {}
+    currency = order.header.total.money.currency
+    expected = sum((charge.money.amount for _, charge in charges), Decimal(0))
+    speeds = "; ".join(charge.description.text.strip() for _, charge in charges)
+    names = ", ".join(name for name, _ in charges)
+    found = order.header.shipping
+    if found is None and expected == 0:
+        return {"delivery": speeds[:200]}  # free delivery: nothing to pay, nothing to say
+    if found is None:
+        raise BadRequest(
+            f"Shipping is missing: the cart {names} charges {expected} {currency} for "
+            f"delivery ({speeds}); send it as OrderRequestHeader/Shipping"
+        )
+    if found.money.amount != expected or found.money.currency != currency:
+        raise BadRequest(
+            f"Shipping {found.money.amount} {found.money.currency} differs from the "
+            f"{expected} {currency} the cart {names} charges for delivery ({speeds})"
+        )
+    return {"delivery": speeds[:200]}
+
+
+def _ship_to(order: OrderRequest, carts: list[SentCart], attention: list[str]) -> dict[str, str]:
+    """A ShipTo other than the cart's is accepted, since the buyer's system may
+    legitimately change it (a requester's new address), and noted for the staff; an
+    order without a place to ship to goes where its cart said."""
+    sent = [(c.document.payload_id, c.ship_to) for c in carts if c.ship_to is not None]
+    ordered = order.header.ship_to.address if order.header.ship_to is not None else None
+    if ordered is None or ordered.postal_address is None:
+        if ordered is not None and sent:
+            attention.append("the order's ShipTo has no postal address: the cart's is used")
+        return {"ship_to": sent[0][1].text(home=settings.PUNCHIN_MARKETPLACE)} if sent else {}
+    found = address_of(ordered)
+    for name, expected in sent:
+        differences = address_differences(expected, found)
+        if differences:
+            attention.append(f"ShipTo differs from cart {name}: " + "; ".join(differences))
+    return {}
+
+
+def _payment(order: OrderRequest, carts: list[SentCart], attention: list[str]) -> None:
+    """A payment method other than the one chosen at checkout is noted for the staff."""
+    paid = payment_method_of(order.header.extrinsics)
+    for cart in carts:
+        chosen = cart.payment_method
+        if paid and chosen and paid != chosen:
+            attention.append(
+                f"payment method {payment_label(paid)!r} differs from cart "
+                f"{cart.document.payload_id}'s {payment_label(chosen)!r}"
+            )
+
+
+def _delivery(order: OrderRequest, matched: list[Matched]) -> dict[str, str]:
+    """P41: the order against the delivery its carts carried: the ``ship_to`` (when
+    the order names none), ``delivery`` (the speed) and ``attention`` (what the staff
+    check before shipping) values of the purchase order."""
+    carts = _carts(matched)
+    attention: list[str] = []
+    values = _shipping(order, carts) | _ship_to(order, carts, attention)
+    _payment(order, carts, attention)
+    return values | {"attention": "\n".join(attention)}
 
 
 def _lines(order: PurchaseOrder, matched: list[Matched]) -> None:
@@ -254,6 +333,7 @@ def _header_values(document: Document, order: OrderRequest) -> dict[str, object]
         "order_date": header.order_date,
         "payload_id": document.payload_id,
         "requisition_id": header.requisition_id or "",
+        "requested_delivery_date": header.requested_delivery_date,
         "currency": header.total.money.currency,
         "total": header.total.money.amount,
         "tax": header.tax.money.amount if header.tax else None,
@@ -294,6 +374,7 @@ def _new(
         raise _duplicate(order_id)
     matched = _match(system, order, order.header.total.money.currency)
     _already_ordered(system, order_id, matched)
+    values = _header_values(document, order) | _delivery(order, matched)
     try:
         with transaction.atomic():
             created = PurchaseOrder.objects.create(
@@ -302,13 +383,21 @@ def _new(
                 order_id=order_id,
                 order_version=int(order.header.order_version or 1),
                 document=entry,
-                **_header_values(document, order),
+                **values,
             )
     except IntegrityError:
         # Another payloadID with this orderID committed while we worked.
         raise _duplicate(order_id) from None
     _lines(created, matched)
-    return response_document(200, detail=f"PO {order_id} received with {len(matched)} lines")
+    detail = f"PO {order_id} received with {len(matched)} lines{_flagged(values)}"
+    return response_document(200, detail=detail)
+
+
+def _flagged(values: dict[str, object]) -> str:
+    """What the answer adds when the staff will check a difference (P41)."""
+    if not values.get("attention"):
+        return ""
+    return f"; the store will check before shipping: {values['attention']}".replace("\n", "; ")
 
 
 def _duplicate(order_id: str) -> Conflict:
@@ -356,7 +445,7 @@ def _change(
         return response_document(200, detail=f"PO {order_id} cancelled")
     matched = _match(system, order, header.total.money.currency)
     _already_ordered(system, order_id, matched)
-    values = _header_values(document, order)
+    values = _header_values(document, order) | _delivery(order, matched)
     PurchaseOrder.objects.filter(pk=existing.pk).update(
         order_version=int(header.order_version or existing.order_version + 1),
         document=entry,
@@ -364,4 +453,6 @@ def _change(
     )
     existing.lines.all().delete()
     _lines(existing, matched)
-    return response_document(200, detail=f"PO {order_id} changed; it will be confirmed again")
+    return response_document(
+        200, detail=f"PO {order_id} changed; it will be confirmed again{_flagged(values)}"
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
+from typing import TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -17,9 +18,17 @@ from django.views.decorators.http import require_POST
 from punchin.cxml.order import OrderRequest
 from punchin.cxml.punchout import ProfileRequest
 from punchin.cxml.statusupdate import StatusUpdateRequest
+from punchin.storefront.cart.models import Order, OrderState
 from punchin.storefront.integration.inbound import endpoint
-from punchin.storefront.orders import receive, services
-from punchin.storefront.orders.forms import ConfirmForm, InvoiceForm, RejectForm, ShipForm, noon
+from punchin.storefront.orders import direct, receive, services
+from punchin.storefront.orders.forms import (
+    CommentForm,
+    ConfirmForm,
+    InvoiceForm,
+    ShipForm,
+    ShipmentForm,
+    noon,
+)
 from punchin.storefront.orders.models import InboundRequest, PurchaseOrder, State
 from punchin.web.delivery.models import OutboundDelivery
 from punchin.web.profile import profile
@@ -57,18 +66,26 @@ def _store_staff(user: AbstractBaseUser | AnonymousUser) -> bool:
 
 
 staff_member_required = user_passes_test(_store_staff)
+T = TypeVar("T")
+
+
+# The list's filter: every state of either kind of order, each value once.
+STATES = tuple({**dict(OrderState.choices), **dict(State.choices)}.items())
 
 
 @staff_member_required
 def order_list(request: HttpRequest) -> HttpResponse:
+    """Both kinds of order the store fulfils: purchase orders from the buyers'
+    purchasing systems, and direct orders placed on the website."""
     state = request.GET.get("state", "")
     orders = PurchaseOrder.objects.select_related("account").prefetch_related("lines")
-    if state in State.values:
-        orders = orders.filter(state=state)
+    website = Order.objects.select_related("account", "user").prefetch_related("lines")
+    if state in dict(STATES):
+        orders, website = orders.filter(state=state), website.filter(state=state)
     return render(
         request,
         "orders/staff_list.html",
-        {"orders": orders[:200], "states": State.choices, "state": state},
+        {"orders": orders[:200], "website_orders": website[:200], "states": STATES, "state": state},
     )
 
 
@@ -102,7 +119,7 @@ def _detail_context(order: PurchaseOrder, **forms: object) -> dict[str, object]:
         "rows": rows,
         "documents": documents,
         "confirm_form": ConfirmForm(lines),
-        "reject_form": RejectForm(),
+        "reject_form": CommentForm(),
         "ship_form": ShipForm(lines, to_ship),
         "invoice_form": InvoiceForm(lines, to_invoice),
     }
@@ -116,18 +133,28 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "orders/staff_detail.html", _detail_context(order))
 
 
-def _act(
-    request: HttpRequest, pk: int, form_name: str, form: object, action: Callable[[], object]
-) -> HttpResponse:
-    order = get_object_or_404(PurchaseOrder, pk=pk)
+def _done(request: HttpRequest, form: object, action: Callable[[], T], said: str) -> T | None:
+    """``action``'s result if ``form`` is valid and the action could be done (and the
+    message ``said``, formatted with it, for the staff member); else None, with the
+    reason among the messages or on the form."""
     if getattr(form, "is_valid")():  # noqa: B009 (forms of several classes)
         try:
-            sent = action()
+            result = action()
         except services.FulfilmentError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, f"{sent} is on its way to the buyer's purchasing system.")
-            return redirect("orders:staff_detail", pk=pk)
+            messages.success(request, said.format(result))
+            return result
+    return None
+
+
+def _act(
+    request: HttpRequest, pk: int, form_name: str, form: object, action: Callable[[], object]
+) -> HttpResponse:
+    said = "{} is on its way to the buyer's purchasing system."
+    if _done(request, form, action, said) is not None:
+        return redirect("orders:staff_detail", pk=pk)
+    order = get_object_or_404(PurchaseOrder, pk=pk)
     return render(
         request, "orders/staff_detail.html", _detail_context(order, **{form_name: form}), status=400
     )
@@ -136,6 +163,19 @@ def _act(
 @staff_member_required
 @require_POST
 def confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send the confirmation: every line as ordered ("Confirm all as ordered", an
+    ``accept``), or as the confirm table says (a ``detail`` for the lines that differ)."""
+    if request.POST.get("as_ordered"):
+        everything = CommentForm(request.POST)
+        return _act(
+            request,
+            pk,
+            "confirm_all_form",
+            everything,
+            lambda: services.confirm(
+                pk, request.user.get_username(), comment=everything.cleaned_data["comment"]
+            ),
+        )
     order = get_object_or_404(PurchaseOrder, pk=pk)
     form = ConfirmForm(order.lines.all(), request.POST)
     return _act(
@@ -152,7 +192,7 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_member_required
 @require_POST
 def reject(request: HttpRequest, pk: int) -> HttpResponse:
-    form = RejectForm(request.POST)
+    form = CommentForm(request.POST)
     return _act(
         request,
         pk,
@@ -201,3 +241,95 @@ def invoice(request: HttpRequest, pk: int) -> HttpResponse:
             shipping=form.cleaned_data["shipping"],
         ),
     )
+
+
+# --- direct website orders -----------------------------------------------------------
+
+
+def _website_order(pk: int) -> Order:
+    return get_object_or_404(
+        Order.objects.select_related("account", "group", "user").prefetch_related("lines", "steps"),
+        pk=pk,
+    )
+
+
+@staff_member_required
+def website_order(request: HttpRequest, pk: int) -> HttpResponse:
+    return _website_page(request, _website_order(pk))
+
+
+def _website_page(
+    request: HttpRequest, order: Order, status: int = 200, **forms: object
+) -> HttpResponse:
+    context: dict[str, object] = {
+        "order": order,
+        "confirm_form": CommentForm(),
+        "reject_form": CommentForm(),
+        "ship_form": ShipmentForm(),
+    }
+    context.update(forms)
+    return render(request, "orders/staff_website_order.html", context, status=status)
+
+
+def _website_act(
+    request: HttpRequest, pk: int, form_name: str, form: object, action: Callable[[], Order]
+) -> HttpResponse:
+    done = _done(request, form, action, "Order {0.pk} is {0.state_label}.")
+    if done is not None:
+        return redirect("orders:website_order", pk=pk)
+    return _website_page(request, _website_order(pk), 400, **{form_name: form})
+
+
+@staff_member_required
+@require_POST
+def website_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    form = CommentForm(request.POST)
+    by = request.user.get_username()
+    return _website_act(
+        request,
+        pk,
+        "confirm_form",
+        form,
+        lambda: direct.confirm(pk, by, form.cleaned_data["comment"]),
+    )
+
+
+@staff_member_required
+@require_POST
+def website_reject(request: HttpRequest, pk: int) -> HttpResponse:
+    form = CommentForm(request.POST)
+    by = request.user.get_username()
+    return _website_act(
+        request,
+        pk,
+        "reject_form",
+        form,
+        lambda: direct.reject(pk, by, form.cleaned_data["comment"]),
+    )
+
+
+@staff_member_required
+@require_POST
+def website_ship(request: HttpRequest, pk: int) -> HttpResponse:
+    form = ShipmentForm(request.POST)
+    by = request.user.get_username()
+    return _website_act(
+        request,
+        pk,
+        "ship_form",
+        form,
+        lambda: direct.ship(
+            pk,
+            by,
+            carrier=form.cleaned_data["carrier"],
+            tracking_number=form.cleaned_data["tracking_number"],
+        ),
+    )
+
+
+@staff_member_required
+@require_POST
+def website_invoice(request: HttpRequest, pk: int) -> HttpResponse:
+    by = request.user.get_username()
+    form = CommentForm(request.POST)
+    return _website_act(request, pk, "invoice_form", form, lambda: direct.invoice(pk, by))

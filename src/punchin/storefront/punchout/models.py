@@ -114,7 +114,7 @@ class PunchOutSession(models.Model):
 
     @property
     def system_name(self) -> str:
-        """How the pages name the purchasing system: Coupa, SAP Ariba, ..."""
+        """How the pages name the purchasing system: SAP Ariba, Coupa, ..."""
         if self.system.system == SystemKind.OTHER:
             return "your purchasing system"
         return str(self.system.get_system_display())

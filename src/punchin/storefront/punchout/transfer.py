@@ -15,12 +15,14 @@ from urllib.parse import urlencode
 
 from django.db import transaction
 
-from punchin.cxml import oci, serialize
+from punchin.cxml import CXMLError, oci, read, serialize
 from punchin.cxml.build import LANG
 from punchin.cxml.cart import Line, punch_out_order_message
 from punchin.cxml.common import Status
+from punchin.cxml.delivery import Delivery, address_of
 from punchin.cxml.formpost import field_value
 from punchin.cxml.payload_id import new_payload_id
+from punchin.cxml.punchout import PunchOutSetupRequest
 from punchin.cxml.session import operation_allowed
 from punchin.storefront.cart import services as cart
 from punchin.storefront.cart.services import CheckoutError
@@ -54,6 +56,21 @@ class Returned:
 Formed = tuple[CxmlDocument, tuple[tuple[str, str], ...]]
 
 
+def _session_delivery(session: PunchOutSession) -> Delivery | None:
+    """A PunchOut session has no checkout: its cart carries what the session knows
+    (P41), the ShipTo of the setup request that opened it, read again from the log."""
+    try:
+        parsed = read(bytes(session.setup_request.raw), lenient=True)
+    except CXMLError:
+        return None
+    request = getattr(parsed.document.body, "payload", None)
+    if not isinstance(request, PunchOutSetupRequest) or request.ship_to is None:
+        return None
+    if request.ship_to.address.postal_address is None:
+        return None  # a name without a place tells the buyer's system nothing new
+    return Delivery(ship_to=address_of(request.ship_to.address))
+
+
 def _poom(
     session: PunchOutSession, payload_id: str, lines: Sequence[Line], currency: str, *, empty: bool
 ) -> Formed:
@@ -67,6 +84,7 @@ def _poom(
         operation_allowed=operation_allowed(session.operation),
         status=Status(code=204, text="No Content", detail=_CANCELLED, lang=LANG) if empty else None,
         omit_optional=session.system.omit_optional_elements,
+        delivery=None if empty else _session_delivery(session),
     )
     raw = serialize(document)
     entry = CxmlDocument.objects.create(

@@ -24,9 +24,14 @@ from punchin.storefront.punchout.start import Refused, start
 from punchin.storefront.punchout.transfer import AlreadyEnded, transfer
 
 setup_endpoint = endpoint(
-    PunchOutSetupRequest, setup.open_session, InboundRequest, check=setup.check
+    PunchOutSetupRequest,
+    setup.open_session,
+    InboundRequest,
+    check=setup.check,
+    in_test_mode=setup.open_session,  # the session carries the mode to its cart
 )
-"""``POST /cxml/punchout``: a purchasing system opens a PunchOut session (P26)."""
+"""``POST /cxml/punchout``: a purchasing system opens a PunchOut session (P26); in test
+mode too, since shopping orders nothing (docs/test-mode.md)."""
 
 
 def _notice(request: HttpRequest, title: str, advice: str, status: int) -> HttpResponse:

@@ -46,8 +46,20 @@ class Progress:
     attempts: int
     max_attempts: int
 
+    @property
+    def tries(self) -> str:
+        """The attempts in the buyer's words: nothing until a try has failed."""
+        if self.state != State.RETRYING:
+            return ""
+        left = self.max_attempts - self.attempts
+        return (
+            f"Your purchasing system did not take the cart yet; the store tries again "
+            f"({left} more {'try' if left == 1 else 'tries'})."
+        )
+
     def as_json(self) -> dict[str, object]:
         return {
+            "tries": self.tries,
             "state": self.state,
             "state_label": self.state_label,
             "message": self.message,

@@ -18,6 +18,7 @@ from punchin.cxml.cart import (
     punch_out_order_message,
     punch_out_setup_request,
 )
+from punchin.cxml.delivery import Delivery
 from punchin.cxml.payload_id import new_payload_id
 from punchin.storefront.catalog.models import Product
 from punchin.storefront.documents.models import CxmlDocument
@@ -107,8 +108,11 @@ def prepare(
     currency: str,
     base_url: str,
     deployment_mode: str | None = None,
+    *,
+    delivery: Delivery | None = None,
 ) -> Prepared:
-    """Build and store the POOM and the setup request under one new payloadID (P15)."""
+    """Build and store the POOM and the setup request under one new payloadID (P15);
+    the POOM carries what checkout asked for (``delivery``, P41)."""
     payload_id = new_payload_id()
     sides = parties(system, deployment_mode)
     lines = referenced(lines, payload_id)
@@ -123,6 +127,7 @@ def prepare(
                 lines,
                 currency,
                 omit_optional=system.omit_optional_elements,
+                delivery=delivery,
             )
         ),
     )

@@ -36,7 +36,10 @@ def submit(member: Member, checkout: Checkout, base_url: str) -> PunchInSubmissi
     if not content.lines:
         raise CheckoutError("Your cart is empty.")
     lines = [line_of(line.product, line.quantity, base_url) for line in content.lines]
-    prepared = prepare(system, member.user.email, lines, content.currency, base_url)
+    delivery = checkout.delivery
+    prepared = prepare(
+        system, member.user.email, lines, content.currency, base_url, delivery=delivery
+    )
     now = timezone.now()
     return PunchInSubmission.objects.create(
         user=member.user,
@@ -45,7 +48,8 @@ def submit(member: Member, checkout: Checkout, base_url: str) -> PunchInSubmissi
         delivery_address=checkout.delivery_address,
         payment_method=checkout.payment_method,
         delivery_speed=checkout.delivery_speed,
-        total=content.total,
+        # As the cart's Total says it (P41): the lines and the delivery.
+        total=content.total + delivery.charge,
         currency=content.currency,
         payload_id=prepared.payload_id,
         poom=prepared.poom,

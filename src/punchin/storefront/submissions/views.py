@@ -8,6 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from punchin.storefront.accounts.models import PurchasingMode
+from punchin.storefront.accounts.services import buying_groups, member_of
 from punchin.storefront.cart.models import Order
 from punchin.storefront.documents.models import CxmlDocument
 from punchin.storefront.orders.models import PurchaseOrder
@@ -108,8 +110,19 @@ def history(request: HttpRequest) -> HttpResponse:
     for submission in submissions:
         submission.purchase_orders = by_submission.get(submission.pk, [])  # type: ignore[attr-defined]
     orders = Order.objects.filter(user=request.user)
+    member = member_of(request.user)
+    # Each buyer sees the sections that apply to them (P12): a direct buyer is shown no
+    # empty approval section, a Punch-in buyer no empty list of website orders.
+    modes = {group.purchasing_mode for group in buying_groups(member)} if member else set()
     return render(
-        request, "submissions/history.html", {"submissions": submissions, "orders": orders}
+        request,
+        "submissions/history.html",
+        {
+            "submissions": submissions,
+            "orders": orders,
+            "punches_in": PurchasingMode.PUNCHIN in modes,
+            "buys_direct": PurchasingMode.DIRECT in modes,
+        },
     )
 
 

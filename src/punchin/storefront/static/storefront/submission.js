@@ -11,7 +11,7 @@
     box.dataset.state = p.state;
     stateEl.textContent = p.state_label;
     stateEl.className = "state " + p.state;
-    attemptsEl.textContent = "attempt " + p.attempts + " of " + p.max_attempts;
+    attemptsEl.textContent = p.tries;
     if (p.message) { messageEl.textContent = p.message; }
   }
   function step() {

@@ -75,11 +75,12 @@ class Command(BaseCommand):
             is_account_admin=True,
         )
         ensure_staff(demo.FULFILMENT_STAFF, demo.PASSWORD, name="Fran Fulfilment")
+        ensure_staff(demo.STORE_STAFF_ADMIN, demo.PASSWORD, name="Morgan Manager", superuser=True)
         base = options["procurement_url"].rstrip("/")
         PurchasingSystem.objects.update_or_create(
             account=account,
             defaults={
-                "system": SystemKind.COUPA,
+                "system": SystemKind.PUNCHIN,
                 "endpoint_url": f"{base}/cxml/punchin",
                 "auth_scheme": AuthScheme.BASIC,
                 "basic_user": demo.ENDPOINT_USER,
@@ -106,5 +107,5 @@ class Command(BaseCommand):
         self.stdout.write(
             f"storefront seeded: {products} products, account {account.name!r}, "
             f"Punch-in endpoint {base}/cxml/punchin, PunchOut sessions from its requesters, "
-            f"fulfilment staff {demo.FULFILMENT_STAFF}"
+            f"fulfilment staff {demo.FULFILMENT_STAFF}, site admin {demo.STORE_STAFF_ADMIN}"
         )
