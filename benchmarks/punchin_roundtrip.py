@@ -23,9 +23,16 @@ flags, driven by the same aiohttp client at the same concurrency. The machine's 
 drifts (docs/performance.md), so each concurrency level measures its floor right before
 its punch-ins and the table compares the two.
 
+After the levels: ``--integrity`` punch-ins (3,000) at concurrency 16, then each
+party's database counted for anything lost or doubled (exit status 1 if so); then the
+server CPU per view of four pages (``--pages`` views each). Every round prints the CPU
+per request of the storefront, procurement and, on PostgreSQL, the database server's
+backends (docs/performance.md).
+
 Run: ``.venv/bin/python benchmarks/punchin_roundtrip.py [-n 300] [--concurrency 1 8 32]
-[--workers 1] [--database sqlite|postgres]``. With ``--database postgres`` each party
-gets a fresh database of its own on the server of ``DATABASE_URL`` (default
+[--workers 1] [--database sqlite|postgres] [--integrity 3000] [--pages 200]
+[--no-metrics]``. With ``--database postgres`` each party gets a fresh database of its
+own on the server of ``DATABASE_URL`` (default
 ``postgres://postgres@127.0.0.1:5432/test``).
 """
 
