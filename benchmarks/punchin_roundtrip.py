@@ -335,14 +335,28 @@ class Buyer:
         return int(matched.group(1))
 
     async def checkout_form(self) -> dict[str, str]:
+        """The checkout form as the page fills it in (its inputs' values, each select's
+        chosen or first option), the address completed where the page leaves it empty."""
         html = await self.page("/checkout/")
-        form: dict[str, str] = {"delivery_address": "1 Bench Street\nSpringfield"}
-        for name in ("group", "payment_method", "delivery_speed"):
-            select = re.search(rf'<select name="{name}".*?</select>', html, re.S)
-            option = re.search(r'<option value="([^"]+)"', select.group(0)) if select else None
-            if option is None:
-                raise RuntimeError(f"checkout form has no choice for {name}")
-            form[name] = option.group(1)
+        form: dict[str, str] = {}
+        for tag in re.findall(r"<input[^>]*>", html):
+            name = re.search(r'name="([^"]+)"', tag)
+            if name and name.group(1) != "csrfmiddlewaretoken" and 'type="submit"' not in tag:
+                value = re.search(r'value="([^"]*)"', tag)
+                form[name.group(1)] = value.group(1) if value else ""
+        for name, body in re.findall(r'<textarea name="([^"]+)"[^>]*>(.*?)</textarea>', html, re.S):
+            form[name] = body.strip()
+        for name, body in re.findall(r'<select name="([^"]+)"[^>]*>(.*?)</select>', html, re.S):
+            chosen = re.search(r'<option value="([^"]+)"[^>]*selected', body)
+            first = re.search(r'<option value="([^"]+)"', body)
+            if chosen or first:
+                form[name] = (chosen or first).group(1)  # type: ignore[union-attr]
+        address = {"street": "1 Bench Street", "city": "Springfield", "postal_code": "12345"}
+        for name, value in address.items():
+            if not form.get(name):
+                form[name] = value
+        if "delivery_address" in form and not form["delivery_address"]:
+            form["delivery_address"] = "1 Bench Street\nSpringfield"
         return form
 
     async def attempt(self, pk: int) -> str | None:
