@@ -23,9 +23,16 @@ flags, driven by the same aiohttp client at the same concurrency. The machine's 
 drifts (docs/performance.md), so each concurrency level measures its floor right before
 its punch-ins and the table compares the two.
 
+After the levels: ``--integrity`` punch-ins (3,000) at concurrency 16, then each
+party's database counted for anything lost or doubled (exit status 1 if so); then the
+server CPU per view of four pages (``--pages`` views each). Every round prints the CPU
+per request of the storefront, procurement and, on PostgreSQL, the database server's
+backends (docs/performance.md).
+
 Run: ``.venv/bin/python benchmarks/punchin_roundtrip.py [-n 300] [--concurrency 1 8 32]
-[--workers 1] [--database sqlite|postgres]``. With ``--database postgres`` each party
-gets a fresh database of its own on the server of ``DATABASE_URL`` (default
+[--workers 1] [--database sqlite|postgres] [--integrity 3000] [--pages 200]
+[--no-metrics]``. With ``--database postgres`` each party gets a fresh database of its
+own on the server of ``DATABASE_URL`` (default
 ``postgres://postgres@127.0.0.1:5432/test``).
 """
 
@@ -219,11 +226,17 @@ class Round:
     latencies: list[float]
     errors: dict[str, int]
     cpu: float = 0.0
+    cpu_each: tuple[float, ...] = ()  # per server in ``pids``, same order
 
     @property
     def cpu_ms(self) -> float:
         """Server CPU milliseconds per completed request."""
         return self.cpu * 1000 / self.completed if self.completed else float("nan")
+
+    def each_ms(self) -> list[float]:
+        """Server CPU milliseconds per completed request, per server."""
+        done = self.completed
+        return [c * 1000 / done if done else float("nan") for c in self.cpu_each]
 
     @property
     def rate(self) -> float:
@@ -237,10 +250,13 @@ class Round:
 
 
 async def drive(
-    jobs: list[Callable[[], Awaitable[str | None]]], concurrency: int, pids: list[int]
+    jobs: list[Callable[[], Awaitable[str | None]]],
+    concurrency: int,
+    groups: Callable[[], list[list[int]]],
 ) -> Round:
     """Run ``jobs`` ``concurrency`` at a time; a job returns None on success, else why.
-    ``pids`` are the servers whose CPU time the round counts."""
+    ``groups()`` are the processes whose CPU time the round counts, one total per group
+    (storefront, procurement, the database server's backends)."""
     queue = list(reversed(jobs))
     latencies: list[float] = []
     errors: dict[str, int] = {}
@@ -258,12 +274,13 @@ async def drive(
             else:
                 errors[error] = errors.get(error, 0) + 1
 
-    cpu = cpu_seconds(pids)
+    counted = groups()
+    before = [cpu_seconds(group) for group in counted]
     started = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
     seconds = time.perf_counter() - started
-    cpu = cpu_seconds(pids) - cpu
-    return Round(len(latencies), sum(errors.values()), seconds, latencies, errors, cpu)
+    each = tuple(cpu_seconds(g) - b for g, b in zip(counted, before, strict=True))
+    return Round(len(latencies), sum(errors.values()), seconds, latencies, errors, sum(each), each)
 
 
 class Buyer:
@@ -318,14 +335,28 @@ class Buyer:
         return int(matched.group(1))
 
     async def checkout_form(self) -> dict[str, str]:
+        """The checkout form as the page fills it in (its inputs' values, each select's
+        chosen or first option), the address completed where the page leaves it empty."""
         html = await self.page("/checkout/")
-        form: dict[str, str] = {"delivery_address": "1 Bench Street\nSpringfield"}
-        for name in ("group", "payment_method", "delivery_speed"):
-            select = re.search(rf'<select name="{name}".*?</select>', html, re.S)
-            option = re.search(r'<option value="([^"]+)"', select.group(0)) if select else None
-            if option is None:
-                raise RuntimeError(f"checkout form has no choice for {name}")
-            form[name] = option.group(1)
+        form: dict[str, str] = {}
+        for tag in re.findall(r"<input[^>]*>", html):
+            name = re.search(r'name="([^"]+)"', tag)
+            if name and name.group(1) != "csrfmiddlewaretoken" and 'type="submit"' not in tag:
+                value = re.search(r'value="([^"]*)"', tag)
+                form[name.group(1)] = value.group(1) if value else ""
+        for name, body in re.findall(r'<textarea name="([^"]+)"[^>]*>(.*?)</textarea>', html, re.S):
+            form[name] = body.strip()
+        for name, body in re.findall(r'<select name="([^"]+)"[^>]*>(.*?)</select>', html, re.S):
+            chosen = re.search(r'<option value="([^"]+)"[^>]*selected', body)
+            first = re.search(r'<option value="([^"]+)"', body)
+            if chosen or first:
+                form[name] = (chosen or first).group(1)  # type: ignore[union-attr]
+        address = {"street": "1 Bench Street", "city": "Springfield", "postal_code": "12345"}
+        for name, value in address.items():
+            if not form.get(name):
+                form[name] = value
+        if "delivery_address" in form and not form["delivery_address"]:
+            form["delivery_address"] = "1 Bench Street\nSpringfield"
         return form
 
     async def attempt(self, pk: int) -> str | None:
@@ -374,16 +405,108 @@ async def prepare_submissions(base: str, count: int, sessions: int) -> tuple[lis
     return sorted(ids), statistics.median(times)
 
 
+class Servers:
+    """Whose CPU a round counts: each party's server process (its workers are its
+    children) and, on PostgreSQL, the database server's backends serving the two
+    parties' databases (their connections are persistent, so the same backends
+    serve the whole round)."""
+
+    def __init__(self, party_pids: list[int], postgres: str | None, databases: list[str]):
+        self.party_pids = party_pids
+        self.postgres = postgres
+        self.databases = databases
+
+    def backends(self) -> list[int]:
+        if self.postgres is None:
+            return []
+        import psycopg
+
+        with psycopg.connect(self.postgres, autocommit=True) as conn:
+            rows = conn.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = ANY(%s)", [self.databases]
+            ).fetchall()
+        return [row[0] for row in rows]
+
+    def groups(self) -> list[list[int]]:
+        return [[pid] for pid in self.party_pids] + [self.backends()]
+
+
+class Staff:
+    """A signed-in browser session on either party (any login form of ours)."""
+
+    def __init__(self, base: str, session: aiohttp.ClientSession, csrf_cookie: str) -> None:
+        self.base, self.session, self.csrf_cookie = base, session, csrf_cookie
+
+    async def sign_in(self, path: str, username: str) -> None:
+        async with self.session.get(self.base + path) as response:
+            await response.read()
+        token = next(c.value for c in self.session.cookie_jar if c.key == self.csrf_cookie)
+        data = {"csrfmiddlewaretoken": token, "username": username}
+        data["password"] = credentials.PASSWORD
+        async with self.session.post(self.base + path, data=data) as response:
+            await response.read()
+            if response.url.path == path:
+                raise RuntimeError(f"sign-in of {username} failed")
+
+    async def view(self, path: str) -> str | None:
+        async with self.session.get(self.base + path) as response:
+            await response.read()
+            return None if response.status == 200 else f"HTTP {response.status} on {path}"
+
+    async def text(self, path: str) -> str:
+        async with self.session.get(self.base + path) as response:
+            response.raise_for_status()
+            return await response.text()
+
+
+async def page_views(
+    storefront_url: str, procurement_url: str, servers: Servers, count: int
+) -> list[tuple[str, Round]]:
+    """Server CPU per page view of the pages people use most: the storefront's search
+    and cart (the Punch-in buyer, two products in the cart), procurement's requisition
+    (the buyer, one of the drafts the punch-ins made) and approval queue (the
+    approver). ``count`` views each, 4 at a time."""
+    rows = []
+    async with contextlib.AsyncExitStack() as stack:
+
+        async def session() -> aiohttp.ClientSession:
+            jar = aiohttp.CookieJar(unsafe=True)
+            return await stack.enter_async_context(aiohttp.ClientSession(cookie_jar=jar))
+
+        buyer = Buyer(storefront_url, await session())
+        await buyer.sign_in()
+        await buyer.fill_cart()
+        requester = Staff(procurement_url, await session(), "procurement_csrftoken")
+        await requester.sign_in("/accounts/login/", credentials.PUNCHIN_BUYER)
+        found = re.search(r'href="/requisitions/([^/"]+)/"', await requester.text("/requisitions/"))
+        if found is None:
+            raise RuntimeError("the buyer has no requisition on procurement")
+        approver = Staff(procurement_url, await session(), "procurement_csrftoken")
+        await approver.sign_in("/accounts/login/", credentials.APPROVER)
+        shopper = Staff(storefront_url, buyer.session, "storefront_csrftoken")
+        pages = [
+            ("storefront search", shopper, "/search?q=paper"),
+            ("storefront cart", shopper, "/cart/"),
+            ("procurement requisition", requester, f"/requisitions/{found.group(1)}/"),
+            ("procurement approval queue", approver, "/approvals/"),
+        ]
+        for name, who, path in pages:
+
+            def view(who: Staff = who, path: str = path) -> Awaitable[str | None]:
+                return who.view(path)
+
+            await drive([view] * WARMUP, 1, servers.groups)
+            rows.append((name, await drive([view] * count, 4, servers.groups)))
+    return rows
+
+
 async def measure(
-    args: argparse.Namespace,
-    storefront_url: str,
-    floor_url: str,
-    party_pids: list[int],
+    args: argparse.Namespace, storefront_url: str, floor_url: str, servers: Servers,
     floor_pids: list[int],
-) -> list[Any]:
+) -> tuple[list[Any], Round | None]:  # fmt: skip
     levels: list[int] = args.concurrency
     per_level = args.n
-    total = per_level * len(levels) + WARMUP
+    total = per_level * len(levels) + WARMUP + args.integrity
     print(f"preparing {total} submissions through the storefront's pages ...", flush=True)
     started = time.perf_counter()
     ids, submit_seconds = await prepare_submissions(storefront_url, total, sessions=4)
@@ -394,6 +517,7 @@ async def measure(
     )
     rows = []
     jar = aiohttp.CookieJar(unsafe=True)
+    floor_groups = lambda: [floor_pids]  # noqa: E731
     async with aiohttp.ClientSession(
         connector=aiohttp.TCPConnector(limit=0), cookie_jar=jar
     ) as session:
@@ -408,31 +532,102 @@ async def measure(
         def attempt_of(pk: int) -> Callable[[], Awaitable[str | None]]:
             return lambda: buyer.attempt(pk)
 
-        warm = await drive([attempt_of(pk) for pk in ids[:WARMUP]], 1, party_pids)
-        await drive([floor_call] * WARMUP, 1, floor_pids)
+        warm = await drive([attempt_of(pk) for pk in ids[:WARMUP]], 1, servers.groups)
+        await drive([floor_call] * WARMUP, 1, floor_groups)
         if warm.failures:
             raise RuntimeError(f"warm-up punch-ins failed: {warm.errors}")
         queue = ids[WARMUP:]
         for level in levels:
-            floor = await drive([floor_call] * per_level, level, floor_pids)
+            floor = await drive([floor_call] * per_level, level, floor_groups)
             batch, queue = queue[:per_level], queue[per_level:]
-            punchins = await drive([attempt_of(pk) for pk in batch], level, party_pids)
+            punchins = await drive([attempt_of(pk) for pk in batch], level, servers.groups)
             rows.append((level, punchins, floor))
             print(f"  concurrency {level}: done", flush=True)
-    return rows
+        integrity = None
+        if args.integrity:
+            jobs = [attempt_of(pk) for pk in queue]
+            integrity = await drive(jobs, INTEGRITY_CONCURRENCY, servers.groups)
+            print(f"  {len(jobs)} punch-ins at concurrency {INTEGRITY_CONCURRENCY}: done")
+    return rows, integrity
 
 
-def report(rows: list[Any], args: argparse.Namespace) -> None:
+INTEGRITY_CONCURRENCY = 16
+
+# Run in each party's own process (``manage shell``): what its database holds.
+STOREFRONT_COUNTS = """
+import json
+from django.db.models import Count
+from punchin.storefront.submissions.models import Attempt, PunchInSubmission
+print(json.dumps({
+    "submissions": PunchInSubmission.objects.count(),
+    "accepted": PunchInSubmission.objects.filter(state="accepted").count(),
+    "attempts": Attempt.objects.count(),
+    "sent twice": PunchInSubmission.objects.annotate(n=Count("attempt_log"))
+    .filter(n__gt=1).count(),
+}))
+"""
+PROCUREMENT_COUNTS = """
+import json
+from django.db.models import Count
+from punchin.procurement.punchin.models import PunchInRequest
+from punchin.procurement.requisitions.models import Requisition
+print(json.dumps({
+    "requisitions": Requisition.objects.count(),
+    "payloadIDs with two requisitions": Requisition.objects.values("source_payload_id")
+    .annotate(n=Count("id")).filter(n__gt=1).count(),
+    "answered claims": PunchInRequest.objects.filter(state="answered").count(),
+}))
+"""
+
+
+def check_integrity(
+    storefront: demo.Party, procurement: demo.Party, data_dir: Path, urls: dict[str, str | None],
+    completed: int,
+) -> list[str]:  # fmt: skip
+    """Every punch-in the driver saw accepted is one accepted submission sent once and
+    one requisition; nothing lost, nothing doubled. The problems found, if any."""
+    import json
+
+    counts = {}
+    for party, code in ((storefront, STOREFRONT_COUNTS), (procurement, PROCUREMENT_COUNTS)):
+        with database_url(urls[party.name]):
+            counts[party.name] = json.loads(manage_output(party, data_dir, code))
+    s, p = counts["storefront"], counts["procurement"]
+    print(f"  storefront: {s}\n  procurement: {p}")
+    problems = []
+    if s["accepted"] != completed:
+        problems.append(f"{completed} accepted by the driver, {s['accepted']} in the storefront")
+    if s["sent twice"] or s["attempts"] != s["accepted"]:
+        problems.append(f"{s['attempts']} attempts for {s['accepted']} accepted submissions")
+    if p["requisitions"] != s["accepted"] or p["payloadIDs with two requisitions"]:
+        problems.append(f"{p['requisitions']} requisitions for {s['accepted']} punch-ins")
+    if p["answered claims"] != p["requisitions"]:
+        problems.append(f"{p['answered claims']} answered claims, {p['requisitions']} requisitions")
+    return problems
+
+
+def manage_output(party: demo.Party, data_dir: Path, code: str) -> str:
+    return demo.manage(party, data_dir, "shell", "-c", code).strip().splitlines()[-1]
+
+
+def _ms(values: list[float]) -> str:
+    return " ".join(f"{v:>6.1f}" for v in values)
+
+
+def report(rows: list[Any], pages: list[tuple[str, Round]], integrity: Round | None,
+           problems: list[str], args: argparse.Namespace) -> None:  # fmt: skip
     head = (
         f"{'conc':>4} {'completed':>9} {'failures':>8} {'punch-ins/s':>11} {'p50 ms':>7} "
         f"{'p99 ms':>7} {'floor/s':>8} {'floor p50':>9} {'floor p99':>9} {'p50 x floor':>11} "
-        f"{'CPU ms':>6} {'floor CPU':>9}"
+        f"{'CPU ms':>6} {'store':>6} {'proc':>6} {'db':>6} {'floor CPU':>9}"
     )
     print()
     print(
         f"Punch-in round trip: n={args.n} per level, database {args.database}, "
-        f"{args.workers} uvicorn worker(s) per party; {os.cpu_count()} CPUs, "
-        f"Python {platform.python_version()}, {platform.system()} {platform.release()}"
+        f"{args.workers} uvicorn worker(s) per party, metrics "
+        f"{'off' if args.no_metrics else 'on'}; {os.cpu_count()} CPUs, "
+        f"Python {platform.python_version()}, {platform.system()} {platform.release()}, "
+        f"load average {os.getloadavg()[0]:.1f}"
     )
     print(head)
     for level, p, f in rows:
@@ -441,18 +636,39 @@ def report(rows: list[Any], args: argparse.Namespace) -> None:
             f"{level:>4} {p.completed:>9} {p.failures:>8} {p.rate:>11.1f} "
             f"{p.percentile(0.5):>7.1f} {p.percentile(0.99):>7.1f} {f.rate:>8.0f} "
             f"{f.percentile(0.5):>9.2f} {f.percentile(0.99):>9.2f} {ratio:>11.1f} "
-            f"{p.cpu_ms:>6.1f} {f.cpu_ms:>9.2f}"
+            f"{p.cpu_ms:>6.1f} {_ms(p.each_ms())} {f.cpu_ms:>9.2f}"
         )
     print(
         "Timed: the attempt call (setup request, PoomUrl fetch, requisition, StartPage, "
         "acceptance); the submissions were prepared before the clock started.\n"
-        "CPU ms: CPU time of both parties' server processes per completed punch-in "
-        "(floor CPU: of both floor servers per request); unlike the rates, it does not "
-        "depend on what else the machine is running."
+        "CPU ms: server CPU time per completed punch-in, the total and its parts: "
+        "storefront, procurement, database server (PostgreSQL's backends; 0 on SQLite, "
+        "which runs inside the parties). floor CPU: of both floor servers per request. "
+        "Unlike the rates, CPU does not depend on what else the machine runs."
     )
+    if integrity is not None:
+        p = integrity
+        print(
+            f"\nIntegrity: {p.completed + p.failures} punch-ins at concurrency "
+            f"{INTEGRITY_CONCURRENCY}: {p.completed} accepted, {p.failures} failures, "
+            f"{p.rate:.1f}/s, p99 {p.percentile(0.99):.0f} ms, CPU {p.cpu_ms:.1f} ms "
+            f"({_ms(p.each_ms())}); "
+            + ("nothing lost or doubled" if not problems else "PROBLEMS: " + "; ".join(problems))
+        )
+    if pages:
+        print(f"\n{'page view':<28} {'views/s':>7} {'p50 ms':>7} {'CPU ms':>6} {'store':>6} "
+              f"{'proc':>6} {'db':>6}")  # fmt: skip
+        for name, p in pages:
+            print(
+                f"{name:<28} {p.rate:>7.1f} {p.percentile(0.5):>7.1f} {p.cpu_ms:>6.1f} "
+                f"{_ms(p.each_ms())}"
+            )
     for level, p, _ in rows:
         for error, count in sorted(p.errors.items(), key=lambda e: -e[1]):
             print(f"  failures at concurrency {level}: {count} x {error}")
+    for name, p in pages:
+        for error, count in p.errors.items():
+            print(f"  failures of {name}: {count} x {error}")
 
 
 def main() -> int:
@@ -461,6 +677,13 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8, 32])
     parser.add_argument("--workers", type=int, default=1, help="uvicorn workers per party")
     parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument("--integrity", type=int, default=3000, metavar="N",
+                        help=f"punch-ins at concurrency {INTEGRITY_CONCURRENCY} checked for "
+                        "loss and doubles in both databases (0: none)")  # fmt: skip
+    parser.add_argument("--pages", type=int, default=200, metavar="N",
+                        help="views of each measured page (0: none)")  # fmt: skip
+    parser.add_argument("--no-metrics", action="store_true",
+                        help="PUNCHIN_METRICS=0: measure what counting costs")  # fmt: skip
     parser.add_argument("--keep", action="store_true", help="keep the data directory")
     args = parser.parse_args()
 
@@ -468,6 +691,7 @@ def main() -> int:
     storefront = demo.Party("storefront", "Storefront", free_port())
     procurement = demo.Party("procurement", "Procurement", free_port())
     urls: dict[str, str | None] = {"storefront": None, "procurement": None}
+    server = None
     if args.database == "postgres":
         server = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
         urls.update(fresh_postgres_databases(server))
@@ -484,6 +708,7 @@ def main() -> int:
         for party in (storefront, procurement):
             with database_url(urls[party.name]):
                 env = demo.party_env(party, data_dir)
+                env["PUNCHIN_METRICS"] = "0" if args.no_metrics else "1"
                 app = f"punchin.{party.name}.asgi:application"
                 processes.append(uvicorn(app, party.port, env, args.workers))
         floor_b_port, floor_a_port = free_port(), free_port()
@@ -500,17 +725,27 @@ def main() -> int:
             print(f"  {party.title} on {party.url}, pid {process.pid}", flush=True)
         for port, process in ((floor_b_port, processes[2]), (floor_a_port, processes[3])):
             demo.wait_until_listening(demo.Party("floor", "Floor", port), process, 30)
-        rows = asyncio.run(
+        databases = [url.rpartition("/")[2] for url in urls.values() if url]
+        servers = Servers([p.pid for p in processes[:2]], server, databases)
+        rows, integrity = asyncio.run(
             measure(
                 args,
                 storefront.url,
                 f"http://127.0.0.1:{floor_a_port}/punchin",
-                [p.pid for p in processes[:2]],
+                servers,
                 [p.pid for p in processes[2:]],
             )
         )
-        report(rows, args)
-        return 0
+        problems = []
+        if integrity is not None:
+            completed = sum(r[1].completed for r in rows) + WARMUP + integrity.completed
+            problems = check_integrity(storefront, procurement, data_dir, urls, completed)
+        pages = []
+        if args.pages:
+            print("page views ...", flush=True)
+            pages = asyncio.run(page_views(storefront.url, procurement.url, servers, args.pages))
+        report(rows, pages, integrity, problems, args)
+        return 1 if problems else 0
     finally:
         demo.stop(processes)
         if not args.keep:

@@ -48,6 +48,7 @@ def party_env(party: Party, data_dir: Path) -> dict[str, str]:
         PUNCHIN_PUBLIC_URL=party.url,
         PYTHONUNBUFFERED="1",
     )
+    env.setdefault("PUNCHIN_LOG_FORMAT", "text")  # a console to read; JSON for collectors
     return env
 
 

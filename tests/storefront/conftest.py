@@ -18,7 +18,6 @@ from typing import Any
 
 import pytest
 from aiohttp import web
-from django.core.asgi import get_asgi_application
 
 from punchin.storefront.accounts.models import BusinessAccount, BuyingGroup, Member
 from punchin.storefront.accounts.services import ensure_member
@@ -33,6 +32,14 @@ from punchin.storefront.integration.models import (
 from punchin.transport.serving import InThread
 from punchin.web import demo
 from punchin.web.testing import LiveASGIServer
+
+
+def storefront_application() -> Any:
+    """The storefront as uvicorn serves it (punchin.storefront.asgi)."""
+    from punchin.storefront.asgi import application
+
+    return application
+
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -172,7 +179,7 @@ def product(part_id: str) -> Product:
 
 @pytest.fixture
 def storefront(transactional_db: None) -> Iterator[LiveASGIServer]:
-    with LiveASGIServer(get_asgi_application()) as server:
+    with LiveASGIServer(storefront_application()) as server:
         yield server
 
 

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 import trustme
-from django.core.asgi import get_asgi_application
 
 from punchin.cxml import reply_status
 from punchin.web.testing import LiveASGIServer
@@ -31,6 +30,7 @@ from tests.nginx import (
     running_nginx,
     trickle,
 )
+from tests.storefront.conftest import storefront_application
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -58,7 +58,7 @@ def site(transactional_db: None, tmp_path: Path) -> Iterator[Site]:
     port = free_port()
     # uvicorn as deploy/README.md runs it: the scheme from nginx, nothing from others.
     with LiveASGIServer(
-        get_asgi_application(), proxy_headers=True, forwarded_allow_ips="127.0.0.1"
+        storefront_application(), proxy_headers=True, forwarded_allow_ips="127.0.0.1"
     ) as upstream:
         values = {
             "LISTEN": f"127.0.0.1:{port}",

@@ -1,12 +1,12 @@
-"""The ASGI application uvicorn serves: Django behind the request-body limit."""
+"""The ASGI application uvicorn serves: Django behind the request-body limit, served
+as ``punchin.web.serving`` describes."""
+
+from __future__ import annotations
 
 import os
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "punchin.procurement.settings")
 
-from django.conf import settings
-from django.core.asgi import get_asgi_application
+from punchin.web.serving import application as _application
 
-from punchin.web.asgi import BodyLimit, SharedClient
-
-application = SharedClient(BodyLimit(get_asgi_application(), settings.PUNCHIN_MAX_BODY_BYTES))
+application = _application()

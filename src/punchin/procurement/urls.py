@@ -9,6 +9,7 @@ from punchin.procurement.orders.endpoints import (
     profile_endpoint,
     ship_notice_endpoint,
 )
+from punchin.web.metrics import metrics_view
 
 # The admin in the party's own words (each app names its section: apps.py verbose_name).
 admin.site.site_header = "Procurement administration"
@@ -17,6 +18,7 @@ admin.site.index_title = "Organisations, partners, orders and policies"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("metrics", metrics_view, name="metrics"),
     path("deliveries/", include("punchin.web.delivery.urls")),
     path("cxml/", include("punchin.procurement.punchin.urls")),
     path("cxml/confirmation", confirmation_endpoint, name="cxml-confirmation"),

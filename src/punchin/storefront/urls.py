@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from punchin.web.metrics import metrics_view
+
 # The admin in the party's own words (each app names its section: apps.py verbose_name).
 admin.site.site_header = "Storefront administration"
 admin.site.site_title = "Punchin Business admin"
@@ -8,6 +10,7 @@ admin.site.index_title = "Catalog, business accounts and orders"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("metrics", metrics_view, name="metrics"),
     path("deliveries/", include("punchin.web.delivery.urls")),
     path("", include("punchin.storefront.accounts.urls")),
     path("", include("punchin.storefront.integration.urls")),

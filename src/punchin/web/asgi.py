@@ -7,19 +7,21 @@ cost memory and disk (docs/security.md row 5). This wrapper answers 413 at the l
 ``SharedClient``: Django's handler refuses the ASGI lifespan protocol, so nothing
 lives from server start to server stop. This wrapper answers the lifespan itself and
 opens the process's one ``CxmlClient`` (``punchin.web.clients``) at startup and
-closes it at shutdown. uvicorn runs none of Django's system checks, so the startup
+closes it at shutdown, with the database connections of the process's lanes
+(``punchin.web.lanes``). uvicorn runs none of Django's system checks, so the startup
 also refuses to go on without the keys that encrypt secrets at rest
 (``punchin.web.encryption.problems``): a production server never starts without them.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 from punchin.cxml import http_status_for, response_document, serialize
 from punchin.cxml.errors import PayloadTooLarge
-from punchin.web import clients, encryption
+from punchin.web import clients, encryption, lanes
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -49,6 +51,7 @@ class SharedClient:
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 await clients.close_shared()
+                await asyncio.get_running_loop().run_in_executor(None, lanes.close_all)
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 

@@ -32,7 +32,7 @@ import hmac
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -51,6 +51,7 @@ from punchin.cxml.errors import BadRequest, Conflict, LocalProtocolError, NotImp
 from punchin.cxml.policy import ReadingPolicy, accept, describe
 from punchin.cxml.status import Outcome, outcome
 from punchin.cxml.validate import DTD_DIR_ENV, NoDTDDirectory, dtd_directory
+from punchin.web import logs, metrics
 from punchin.web.cxmlhttp import CXML_CONTENT_TYPE, cxml_endpoint, cxml_response
 from punchin.web.documents import CxmlDocumentBase, Direction
 
@@ -73,8 +74,9 @@ class Authenticator(Protocol[S]):
     """How a party recognises the sender of a request (oauthlib ``RequestValidator``
     style: the pipeline asks, the party answers from its own tables)."""
 
-    async def authenticate(self, document: Document, meta: Mapping[str, str]) -> S:
-        """The sender of ``document``, or raise.
+    def authenticate(self, document: Document, meta: Mapping[str, str]) -> S:
+        """The sender of ``document``, or raise (on a database thread, in the
+        request's one transaction).
 
         Called once the document was read and its type accepted, before anything is
         logged in full, claimed or applied. ``meta`` is the HTTP request's META (its
@@ -112,6 +114,10 @@ class Received(Generic[S, P]):
     entry: CxmlDocumentBase  # its row in the document log, saved
     base_url: str  # our public base URL, for links in the answer
     prepared: Any = None  # what ``prepare`` returned
+    gathered: Any = None  # what ``gather`` read, for ``prepare``
+    # Documents ``prepare`` fetched, stored (unsaved ones) in ``apply``'s transaction
+    # before it runs, or with the refusal if it does not (docs/architecture.md).
+    records: list[models.Model] = field(default_factory=list)
 
 
 def request_of(document: Document, expected: type[P]) -> P:
@@ -310,6 +316,31 @@ def _refusal(exc: CXMLError) -> Document:
     return response_document(exc.code, exc.text, exc.detail)
 
 
+def _unexpected() -> _Answer:
+    detail = "unexpected failure; the request can be retried"
+    return _answer_with(response_document(500, None, detail))
+
+
+class _InFlight:
+    """The payloadID's first copy is still being processed (its claim is live)."""
+
+
+IN_FLIGHT = _InFlight()
+
+
+@dataclass(frozen=True, slots=True)
+class _Read:
+    """A request read and checked, before anything touched the database."""
+
+    document: Document
+    payload: Any
+    parsed: Any  # punchin.cxml.Parsed, judged by the sender's policy once known
+    body: bytes
+    limits: Limits
+    meta: dict[str, str]
+    base_url: str
+
+
 @dataclass(frozen=True)
 class Endpoint(Generic[S, P]):
     """One inbound cXML endpoint: what it takes, who may send it, what applying means.
@@ -317,7 +348,15 @@ class Endpoint(Generic[S, P]):
     ``apply`` runs in the transaction that stores the answer and returns the cXML
     Response to send (a refusal is a ``CXMLError``). ``check`` adds protocol rules
     judged before authentication; ``prepare`` is async work after the claim and
-    outside the transaction, its result handed to ``apply`` as ``received.prepared``.
+    outside the transaction, its result handed to ``apply`` as ``received.prepared``;
+    ``gather`` is what ``prepare`` needs from the database, read in the claim's
+    transaction (``received.gathered``).
+
+    Database work is one call from the event loop per request, one transaction
+    (docs/performance.md): authenticate, log, claim, apply, store the answer and note
+    it on the log row. With ``prepare``, two: up to the claim (and ``gather``), then,
+    after ``prepare``, the documents it fetched (``received.records``), ``apply`` and
+    the answer.
     """
 
     takes: type[P]
@@ -327,6 +366,7 @@ class Endpoint(Generic[S, P]):
     log: type[CxmlDocumentBase]
     check: Callable[[Document, P], None] | None = None
     prepare: Callable[[Received[S, P]], Awaitable[Any]] | None = None
+    gather: Callable[[Received[S, P]], Any] | None = None
 
     def view(self) -> Callable[[HttpRequest], Awaitable[HttpResponse]]:
         """The Django view: POST only, no CSRF token (a server-to-server request
@@ -351,23 +391,25 @@ class Endpoint(Generic[S, P]):
             claimed_sender=UNREADABLE,
         )
         try:
-            answer = await self._answer(request, body, entry)
+            read = self._read(request, body, entry)
         except CXMLError as exc:
             log.info("refused %s %s: %s %s", request.method, request.path, exc.code, exc.detail)
-            answer = _answer_with(_refusal(exc))  # one document: sent and logged alike
+            answer = await sync_to_async(_noted)(entry, _answer_with(_refusal(exc)))
+            return answer.http
+        try:
+            answer = await self._answer(read, entry)
         except Exception:
             log.exception("unexpected failure in %s", request.path)
-            document = response_document(
-                500, None, "unexpected failure; the request can be retried"
-            )
-            answer = _answer_with(document)
-        await sync_to_async(_note_answer)(entry, answer)
+            answer = await sync_to_async(_noted)(entry, _unexpected())
         return answer.http
 
-    async def _answer(self, request: HttpRequest, body: bytes, entry: CxmlDocumentBase) -> _Answer:
+    def _read(self, request: HttpRequest, body: bytes, entry: CxmlDocumentBase) -> _Read:
+        """Step 1, on the event loop: read leniently (judged once the sender is known),
+        the request type and the endpoint's own rules."""
         limits = Limits(max_bytes=settings.PUNCHIN_MAX_BODY_BYTES)
-        parsed = read(body, lenient=True, limits=limits)  # judged once the sender is known
+        parsed = read(body, lenient=True, limits=limits)
         document = parsed.document
+        logs.working_on(document.payload_id)
         entry.payload_id = document.payload_id
         payload = getattr(document.body, "payload", None)
         entry.document_type = type(payload).__name__ if payload is not None else "unknown"
@@ -375,67 +417,134 @@ class Endpoint(Generic[S, P]):
         accepted = request_of(document, self.takes)
         if self.check is not None:
             self.check(document, accepted)
-        meta = {k: v for k, v in request.META.items() if isinstance(v, str)}
-        sender = await self.authenticator.authenticate(document, meta)
-        entry.peer = self.authenticator.name(sender)[:255]
-        entry.claimed_sender = ""
-        policy = self.authenticator.reading(sender)
-        repairs = accept(body, parsed, policy, limits=limits).repairs
-        entry.repairs = "\n".join(describe(repair) for repair in repairs)
-        entry.raw = body  # the sender is known: the whole body (masked by the model)
-        received = Received(
+        return _Read(
             document=document,
             payload=accepted,
-            sender=sender,
-            entry=entry,
+            parsed=parsed,
+            body=body,
+            limits=limits,
+            meta={k: v for k, v in request.META.items() if isinstance(v, str)},
             base_url=settings.PUNCHIN_PUBLIC_URL or request.build_absolute_uri("/"),
         )
-        claimed = await self._claim(received)
-        if isinstance(claimed, _Answer):
-            return claimed
-        try:
-            async with _leased(claimed):
-                if self.prepare is not None:
-                    received = replace(received, prepared=await self.prepare(received))
-                return await sync_to_async(self._apply)(received, claimed)
-        except CXMLError as exc:
-            refusal = _refusal(exc)
-            if outcome(exc.code) is Outcome.TRANSIENT:
-                await _release(claimed)
-                return _answer_with(refusal)
-            return await sync_to_async(self._store)(received, claimed, refusal)
-        except BaseException:
-            await asyncio.shield(_release(claimed))
-            raise
 
-    async def _claim(self, received: Received[S, P]) -> InboundClaimBase | _Answer:
-        """Our claim on the payloadID, or the answer an earlier copy got.
-
-        A copy that arrives while the first is in flight waits up to
-        ``PUNCHIN_INFLIGHT_WAIT_SECONDS`` for its answer, then answers 500 so the
-        sender retries later; the document is never applied twice.
-        """
+    async def _answer(self, read: _Read, entry: CxmlDocumentBase) -> _Answer:
+        """Steps 2 to 5. A copy arriving while the first is in flight waits up to
+        ``PUNCHIN_INFLIGHT_WAIT_SECONDS`` for its answer, then answers 500 so the sender
+        retries later; the document is never applied twice."""
         deadline = time.monotonic() + settings.PUNCHIN_INFLIGHT_WAIT_SECONDS
         first = True
         while True:
-            found = await sync_to_async(self._try_claim)(received, log_entry=first)
+            step = await sync_to_async(self._begin)(read, entry, first=first)
             first = False
-            if found is not None:
-                return found
+            if step is not IN_FLIGHT:
+                break
             if time.monotonic() > deadline:
-                raise LocalProtocolError(
-                    f"payloadID {received.document.payload_id} is still being processed; "
-                    "retry later"
+                busy = LocalProtocolError(
+                    f"payloadID {read.document.payload_id} is still being processed; retry later"
                 )
+                return await sync_to_async(_noted)(entry, _answer_with(_refusal(busy)))
             await asyncio.sleep(_CLAIM_POLL_SECONDS)
+        if isinstance(step, _Answer):
+            return step
+        assert self.prepare is not None
+        assert isinstance(step, tuple)
+        received, claimed = step
+        try:
+            try:
+                async with _leased(claimed):
+                    received = replace(received, prepared=await self.prepare(received))
+            except CXMLError as exc:
+                return await sync_to_async(self._finish)(received, claimed, exc)
+            return await sync_to_async(self._finish)(received, claimed, None)
+        except BaseException:
+            await asyncio.shield(sync_to_async(self._release)(received, claimed))
+            raise
 
-    def _try_claim(
-        self, received: Received[S, P], *, log_entry: bool
-    ) -> InboundClaimBase | _Answer | None:
-        """One attempt: the new claim, an earlier copy's answer, or None (in flight)."""
+    def _begin(
+        self, read: _Read, entry: CxmlDocumentBase, *, first: bool
+    ) -> _Answer | _InFlight | tuple[Received[S, P], InboundClaimBase]:
+        """One call, one transaction: the sender, the log row, the claim and, without
+        ``prepare``, the whole request; with it, what ``gather`` reads."""
+        try:
+            sender = self.authenticator.authenticate(read.document, read.meta)
+            entry.peer = self.authenticator.name(sender)[:255]
+            entry.claimed_sender = ""
+            policy = self.authenticator.reading(sender)
+            repairs = accept(read.body, read.parsed, policy, limits=read.limits).repairs
+        except CXMLError as exc:
+            log.info("refused %s: %s %s", self.takes.__name__, exc.code, exc.detail)
+            return _noted(entry, _answer_with(_refusal(exc)))
+        entry.repairs = "\n".join(describe(repair) for repair in repairs)
+        entry.raw = read.body  # the sender is known: the whole body (masked by the model)
+        received: Received[S, P] = Received(
+            document=read.document,
+            payload=read.payload,
+            sender=sender,
+            entry=entry,
+            base_url=read.base_url,
+        )
+        try:
+            with transaction.atomic():
+                if first:
+                    entry.save()  # stored before anything acts on it
+                return self._claim_and_apply(received)
+        except BaseException:
+            if first:  # rolled back with the transaction: still to be written
+                entry.pk = None
+                entry._state.adding = True
+            raise
+
+    def _claim_and_apply(
+        self, received: Received[S, P]
+    ) -> _Answer | _InFlight | tuple[Received[S, P], InboundClaimBase]:
         entry = received.entry
-        if log_entry:
-            entry.save()  # stored before anything acts on it
+        try:
+            claimed = self._try_claim(received)
+        except CXMLError as exc:  # 409: another body under this payloadID
+            return _noted(entry, _answer_with(_refusal(exc)))
+        if not isinstance(claimed, InboundClaimBase):
+            return claimed if claimed is IN_FLIGHT else _noted(entry, claimed)
+        if self.prepare is not None:
+            gathered = self.gather(received) if self.gather is not None else None
+            return replace(received, gathered=gathered), claimed
+        try:
+            return _noted(entry, self._apply(received, claimed))
+        except CXMLError as exc:  # transient: apply's savepoint is rolled back, and
+            _release_claim(claimed)  # the claim given back for the sender's retry
+            return _noted(entry, _answer_with(_refusal(exc)))
+
+    def _finish(
+        self, received: Received[S, P], claimed: InboundClaimBase, error: CXMLError | None
+    ) -> _Answer:
+        """After ``prepare``, one transaction: what it fetched, then ``apply`` (or its
+        refusal), the stored answer and the log row's."""
+        with transaction.atomic():
+            _store_records(received)
+            answer = None
+            if error is None:
+                try:
+                    answer = self._apply(received, claimed)
+                except CXMLError as exc:  # transient: raised past the stored answer
+                    error = exc
+            if answer is None:
+                assert error is not None
+                refusal = _refusal(error)
+                if outcome(error.code) is Outcome.TRANSIENT:
+                    _release_claim(claimed)
+                    answer = _answer_with(refusal)
+                else:
+                    answer = self._store(received, claimed, refusal)
+            return _noted(received.entry, answer)
+
+    def _release(self, received: Received[S, P], claimed: InboundClaimBase) -> None:
+        """After an unexpected failure: keep what was fetched, give the claim back."""
+        with transaction.atomic():
+            _store_records(received)
+            _release_claim(claimed)
+
+    def _try_claim(self, received: Received[S, P]) -> InboundClaimBase | _Answer | _InFlight:
+        """One attempt: the new claim, an earlier copy's answer, or in flight."""
+        entry = received.entry
         scope = self.authenticator.scope(received.sender)
         rows = self.claims._default_manager
         try:
@@ -451,7 +560,7 @@ class Endpoint(Generic[S, P]):
             pass
         existing = rows.filter(**scope, payload_id=received.document.payload_id).first()
         if existing is None:  # released meanwhile: claim it on the next attempt
-            return None
+            return IN_FLIGHT
         if not hmac.compare_digest(existing.body_sha256, entry.body_digest):
             raise Conflict(f"payloadID {existing.payload_id} was received before with another body")
         if existing.state == ClaimState.ANSWERED:
@@ -459,23 +568,25 @@ class Endpoint(Generic[S, P]):
         lease = existing.lease_until
         if lease is None or lease < timezone.now():  # its holder died: take it over
             rows.filter(pk=existing.pk, state=ClaimState.PROCESSING, lease_until=lease).delete()
-        return None
+        return IN_FLIGHT
 
     def _apply(self, received: Received[S, P], claimed: InboundClaimBase) -> _Answer:
-        with transaction.atomic():
-            try:
-                with transaction.atomic():
-                    document = self.apply(received)
-            except CXMLError as exc:
-                if outcome(exc.code) is Outcome.TRANSIENT:
-                    raise
-                document = _refusal(exc)
-            return self._store(received, claimed, document)
+        """``apply`` and its answer on the claim, in the caller's transaction: apply's
+        own changes in a savepoint, rolled back on a refusal (a permanent one is
+        stored as the answer; a transient one is raised)."""
+        try:
+            with transaction.atomic():
+                document = self.apply(received)
+        except CXMLError as exc:
+            if outcome(exc.code) is Outcome.TRANSIENT:
+                raise
+            document = _refusal(exc)
+        return self._store(received, claimed, document)
 
     def _store(
         self, received: Received[S, P], claimed: InboundClaimBase, document: Document
     ) -> _Answer:
-        """The answer on the claim, in the caller's transaction (or its own)."""
+        """The answer on the claim, in the caller's transaction."""
         answer = _answer_with(document)
         updated = self.claims._default_manager.filter(
             pk=claimed.pk, state=ClaimState.PROCESSING
@@ -490,11 +601,16 @@ class Endpoint(Generic[S, P]):
         return answer
 
 
-async def _release(claimed: InboundClaimBase) -> None:
+def _store_records(received: Received[Any, Any]) -> None:
+    """The documents ``prepare`` fetched, stored before anything is made of them."""
+    for record in received.records:
+        if record.pk is None:
+            record.save(force_insert=True)
+
+
+def _release_claim(claimed: InboundClaimBase) -> None:
     """Give the payloadID back so the sender's retry is applied anew (a 5xx)."""
-    await (
-        type(claimed)._default_manager.filter(pk=claimed.pk, state=ClaimState.PROCESSING).adelete()
-    )
+    type(claimed)._default_manager.filter(pk=claimed.pk, state=ClaimState.PROCESSING).delete()
 
 
 _LEARNT = (
@@ -510,7 +626,7 @@ _LEARNT = (
 )
 
 
-def _note_answer(entry: CxmlDocumentBase, answer: _Answer) -> None:
+def _noted(entry: CxmlDocumentBase, answer: _Answer) -> _Answer:
     """The log row learns what we answered, from the typed answer (never re-parsed);
     a row for an unknown sender is written only within its quota."""
     entry.answer = answer.http.content
@@ -525,6 +641,10 @@ def _note_answer(entry: CxmlDocumentBase, answer: _Answer) -> None:
             f"{answer.copy_of.created_at.isoformat()}: answered as the first time"
         )
     entry.status_text = entry.status_text[:255]
+    known = not entry.claimed_sender  # cleared once the sender was authenticated
+    metrics.count_inbound(
+        entry.document_type, entry.peer if known else "unknown", entry.status_code
+    )
     if entry.pk is None:  # refused before the sender was known: one write, if any
         if within_quota(type(entry), entry):
             entry.save()
@@ -532,3 +652,4 @@ def _note_answer(entry: CxmlDocumentBase, answer: _Answer) -> None:
             log.info("over quota, not logged: %s from %s", entry.claimed_sender, entry.peer)
     else:  # the body is stored already: only what was learnt since
         entry.save(update_fields=_LEARNT)
+    return answer

@@ -14,6 +14,13 @@ Everything a deployment changes comes from the environment:
                       rest: the first encrypts, all decrypt (``punchin.web.encryption``).
                       Required outside PUNCHIN_DEV/PUNCHIN_DEBUG; unset there, a key
                       derived from the secret key stands in.
+``PUNCHIN_PG_PREPARED`` "0" turns PostgreSQL's prepared statements off (for a pooler
+                      in transaction mode); on by default.
+``PUNCHIN_METRICS_TOKEN`` the bearer token Prometheus presents at ``/metrics``
+                      (unset: loopback clients under PUNCHIN_DEV only);
+                      ``PUNCHIN_METRICS=0`` stops counting (``punchin.web.metrics``).
+``PUNCHIN_LOG_FORMAT`` "text" for plain log lines; JSON lines otherwise, each with the
+                      payloadID at work (``punchin.web.logs``).
 ``PUNCHIN_DELIVERY_HORIZON``, ``_BACKOFF``, ``_BACKOFF_CAP``, ``_TIMEOUT``, ``_LEASE_MARGIN``
                       seconds, the outbound queue's retry timings (docs/delivery.md);
                       unset, the queue's defaults apply (a 24 h horizon).
@@ -29,6 +36,8 @@ from typing import Any
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
+
+from punchin.web.logs import logging_config
 
 
 def data_dir() -> Path:
@@ -52,13 +61,24 @@ def _secret_key(directory: Path, party: str) -> str:
 def _database(directory: Path, party: str) -> dict[str, Any]:
     url = os.environ.get("DATABASE_URL")
     if url:
-        # Under ASGI each request's database work runs in a thread of its own, so a
-        # persistent connection would outlive that thread unclosed: Django's docs say
-        # to disable persistent connections under ASGI (pool in the database instead).
-        return dj_database_url.parse(url, conn_max_age=0)
+        # Requests' database work runs on a fixed set of threads (punchin.web.lanes),
+        # each keeping its connection: persistent connections, a pool by construction.
+        database = dj_database_url.parse(url, conn_max_age=None)
+        if (
+            database["ENGINE"].endswith("postgresql")
+            and os.environ.get("PUNCHIN_PG_PREPARED", "1") != "0"
+        ):
+            # Kept connections can keep prepared statements: PostgreSQL parses and
+            # plans a hot statement once per connection (docs/performance.md). Set
+            # PUNCHIN_PG_PREPARED=0 behind a pooler that shares server connections
+            # between transactions (PgBouncer's transaction mode).
+            options = database.setdefault("OPTIONS", {})
+            options.update(server_side_binding=True, prepare_threshold=2)
+        return database
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": directory / f"{party}.sqlite3",
+        "CONN_MAX_AGE": None,  # kept by its lane (punchin.web.lanes), as for PostgreSQL
         # WAL lets readers work beside the one writer; IMMEDIATE takes the write lock
         # up front so concurrent transactions wait instead of failing to upgrade.
         "OPTIONS": {
@@ -171,6 +191,7 @@ def base_settings(party: str, package: str) -> dict[str, Any]:
         "DATA_DIR": directory,
         "SECRET_KEY": _secret_key(directory, party),
         "PUNCHIN_SECRET_KEYS": _list(os.environ.get("PUNCHIN_SECRET_KEYS", "")),
+        "PUNCHIN_METRICS_TOKEN": os.environ.get("PUNCHIN_METRICS_TOKEN", ""),
         "DEBUG": debug,
         "ALLOWED_HOSTS": _list(hosts),
         "ROOT_URLCONF": f"{package}.urls",
@@ -217,7 +238,7 @@ def base_settings(party: str, package: str) -> dict[str, Any]:
         "MIDDLEWARE": [
             "django.middleware.security.SecurityMiddleware",
             "csp.middleware.CSPMiddleware",
-            "punchin.web.staticfiles.AsyncWhiteNoiseMiddleware",
+            "punchin.web.staticfiles.StaticFilesMiddleware",
             "django.contrib.sessions.middleware.SessionMiddleware",
             "django.middleware.common.CommonMiddleware",
             "django.middleware.csrf.CsrfViewMiddleware",
@@ -243,17 +264,7 @@ def base_settings(party: str, package: str) -> dict[str, Any]:
                 },
             }
         ],
-        "LOGGING": {
-            "version": 1,
-            "disable_existing_loggers": False,
-            "handlers": {"console": {"class": "logging.StreamHandler"}},
-            "loggers": {
-                "punchin": {"handlers": ["console"], "level": "INFO"},
-                # Every page that fails with 500 leaves its traceback on stderr (Django
-                # logs it here; without this only DEBUG or ADMINS e-mail would show it).
-                "django.request": {"handlers": ["console"], "level": "ERROR"},
-            },
-        },
+        "LOGGING": logging_config(text=os.environ.get("PUNCHIN_LOG_FORMAT") == "text"),
     }
 
 

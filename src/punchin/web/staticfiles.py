@@ -1,40 +1,36 @@
-"""WhiteNoise as an async-capable middleware, so requests never leave the event loop
-for it.
+"""WhiteNoise as a hook-style middleware (``process_request``), so serving pages costs
+no thread hop of its own.
 
-WhiteNoise's middleware is synchronous only. One synchronous middleware makes Django
-run the whole chain in a worker thread and the async views below it through
-``async_to_sync``: every request, including the Punch-in endpoint and the PoomUrl,
-hops from the event loop to a thread and back, and each database call of those
-views hops again. Measured through the Punch-in round trip, this sandwich was the
-largest single cost (docs/performance.md). This subclass looks the path up in
-WhiteNoise's in-memory table on the event loop and does only the file work (opening
-a static file, or the lookup under autorefresh) in a thread.
+WhiteNoise's middleware wraps the rest of the chain in a ``__call__`` of its own,
+synchronous only: under ASGI, Django then ran the whole chain in a worker thread and
+every async view through ``async_to_sync``. As a ``MiddlewareMixin`` whose
+``process_request`` answers a static file (and lets everything else through, exactly
+what WhiteNoise's ``__call__`` does) it is one more hook in the batch that
+``punchin.web.batched`` runs in one call, and a plain middleware in the synchronous
+chain of ``punchin.web.serving``'s pages (docs/performance.md).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from asgiref.sync import markcoroutinefunction, sync_to_async
 from django.http import HttpRequest, HttpResponseBase
+from django.utils.deprecation import MiddlewareMixin
 from whitenoise.middleware import WhiteNoiseMiddleware
 
 
-class AsyncWhiteNoiseMiddleware(WhiteNoiseMiddleware):  # type: ignore[misc]
-    sync_capable = False
-    async_capable = True
+class StaticFilesMiddleware(MiddlewareMixin):
+    def __init__(self, get_response: Any) -> None:
+        super().__init__(get_response)
+        self.whitenoise = WhiteNoiseMiddleware(get_response)
 
-    def __init__(self, get_response: Any, **kwargs: Any) -> None:
-        super().__init__(get_response, **kwargs)
-        markcoroutinefunction(self)
-
-    async def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        if self.autorefresh:  # development: the file system is searched per request
-            static_file = await sync_to_async(self.find_file)(request.path_info)
+    def process_request(self, request: HttpRequest) -> HttpResponseBase | None:
+        whitenoise = self.whitenoise
+        if whitenoise.autorefresh:  # development: the file system is searched per request
+            static_file = whitenoise.find_file(request.path_info)
         else:
-            static_file = self.files.get(request.path_info)
-        if static_file is not None:
-            response: HttpResponseBase = await sync_to_async(self.serve)(static_file, request)
-            return response
-        response = await self.get_response(request)
+            static_file = whitenoise.files.get(request.path_info)
+        if static_file is None:
+            return None
+        response: HttpResponseBase = whitenoise.serve(static_file, request)
         return response

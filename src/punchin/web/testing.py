@@ -14,6 +14,8 @@ from typing import Any
 
 import uvicorn
 
+from punchin.web import lanes
+
 
 class LiveASGIServer:
     """Serve ``app`` on 127.0.0.1 at a free port until ``stop``.
@@ -48,6 +50,7 @@ class LiveASGIServer:
     def stop(self) -> None:
         self._server.should_exit = True
         self._thread.join(timeout=10)
+        lanes.close_all()  # the test database may be dropped next: no connection left open
 
     def __enter__(self) -> LiveASGIServer:
         return self.start()

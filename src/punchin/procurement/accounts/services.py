@@ -14,7 +14,7 @@ from punchin.procurement.accounts.models import (
 )
 
 
-async def find_member(organisation: Organisation, email: str) -> AbstractUser | None:
+def find_member(organisation: Organisation, email: str) -> AbstractUser | None:
     """The member of ``organisation`` whose email is ``email`` (case-insensitive), if any.
 
     Looked up only within the organisation the supplier's SharedSecret belongs to:
@@ -25,7 +25,7 @@ async def find_member(organisation: Organisation, email: str) -> AbstractUser | 
     users = get_user_model().objects.filter(
         email__iexact=email.strip(), memberships__organisation=organisation
     )
-    found = [user async for user in users[:2]]
+    found = list(users[:2])
     return found[0] if len(found) == 1 else None
 
 

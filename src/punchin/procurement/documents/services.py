@@ -8,12 +8,13 @@ from punchin.web.documents import Direction
 from punchin.web.inbound import body_digest
 
 
-async def record_received(entry: CxmlDocument) -> None:
-    """Store a document that was fetched and read in one step (one write, not two)."""
+def record_received(entry: CxmlDocument) -> CxmlDocument:
+    """A document that was fetched and read, ready to be stored in one write (the
+    inbound pipeline stores it as one of ``Received.records``)."""
     entry.direction = Direction.INBOUND
     entry.size = len(entry.raw)
     entry.body_digest = body_digest(bytes(entry.raw))
     entry.payload_id = entry.payload_id[:255]
     entry.peer = entry.peer[:255]
     entry.status_text = entry.status_text[:255]
-    await entry.asave(force_insert=True)
+    return entry

@@ -26,15 +26,15 @@ from punchin.web.testmode import honouring_test_mode
 class SupplierAuthenticator:
     """``punchin.web.inbound.Authenticator`` for supplier partners."""
 
-    async def authenticate(self, document: Document, meta: Mapping[str, str]) -> SharedSecret:
+    def authenticate(self, document: Document, meta: Mapping[str, str]) -> SharedSecret:
         assert document.header is not None  # request_of checked it
         credential = services.sender_credential(document.header)
-        secrets = await services.secrets_of_sender(credential)
+        secrets = services.secrets_of_sender(credential)
         # The SharedSecret before the transport credential: whoever lacks the secret
         # gets the one 403, whether the Sender exists or not; a 401 would tell a known
         # Sender from an unknown one (docs/security.md row 9).
         secret = services.match_secret(secrets, credential)
-        await services.check_http_auth(secret.partner, meta)
+        services.check_http_auth(secret.partner, meta)
         services.check_from(secret.partner, document.header)
         return secret
 
@@ -60,8 +60,8 @@ def endpoint(
     **options: Any,
 ) -> Callable[[HttpRequest], Awaitable[HttpResponse]]:
     """The view of an endpoint suppliers post ``takes`` to (options: ``check``,
-    ``prepare``, as ``punchin.web.inbound.Endpoint`` takes them). A request in
-    deploymentMode test goes to ``in_test_mode``, or is applied as a dry run
+    ``prepare``, ``gather``, as ``punchin.web.inbound.Endpoint`` takes them). A request
+    in deploymentMode test goes to ``in_test_mode``, or is applied as a dry run
     (``punchin.web.testmode``)."""
     routed = honouring_test_mode(apply, in_test_mode)
     return Endpoint(takes, routed, SUPPLIERS, claims, CxmlDocument, **options).view()

@@ -4,9 +4,10 @@ The pipeline reads the PunchOutSetupRequest, authenticates the store and claims 
 payloadID; here, in the order of the issue (P4-P6, P22, P23):
 
 1. ``check_setup_request``: operation create, cXML 1.x, a timestamp near our clock;
-2. ``fetch_cart`` (after the claim, outside any transaction): the UserEmail looked up
-   in the organisation of the store that punched in (P16), the cart fetched from the
-   PoomUrl, its payloadID (P15) and lines checked;
+2. ``find_buyer`` (in the claim's transaction): the UserEmail looked up in the
+   organisation of the store that punched in (P16); ``fetch_cart`` (after the claim,
+   outside any transaction): the cart fetched from the PoomUrl, its payloadID (P15)
+   and lines checked;
 3. ``create_requisition`` (in the pipeline's transaction, with the stored answer): the
    draft requisition, its lines and the StartPage token, so a failure leaves nothing
    half-stored (docs/security.md row 22).
@@ -86,32 +87,41 @@ def _same_payload_id(payload_id: str) -> Check:
     return check
 
 
-async def read_poom(raw: bytes, url: str, payload_id: str) -> tuple[Cart, CxmlDocument]:
+def read_poom(raw: bytes, url: str, received: SetupRequest) -> tuple[Cart, CxmlDocument]:
     """The fetched cart, read and checked; stored with its outcome whatever happens,
-    before anything is created from it (the audit invariant). Read leniently, as every
-    document we fetch is, its repairs logged (docs/architecture.md, "Reading policies")."""
+    before anything is created from it (the audit invariant: the pipeline stores
+    ``received.records`` in the transaction that applies or refuses). Read leniently,
+    as every document we fetch is, its repairs logged (docs/architecture.md, "Reading
+    policies")."""
     entry = CxmlDocument(raw=raw, peer=url, document_type="PunchOutOrderMessage")
+    received.records.append(entry)
     try:
         read = read_cart_document(
-            raw, entry, ReadingPolicy.LENIENT, check=_same_payload_id(payload_id)
+            raw, entry, ReadingPolicy.LENIENT, check=_same_payload_id(received.document.payload_id)
         )
     finally:
-        await record_received(entry)
+        record_received(entry)
     assert read.cart is not None  # an empty cart was refused
     return read.cart, entry
 
 
+def _email(request: PunchOutSetupRequest) -> str:
+    return (request.extrinsic("UserEmail") or "").strip()
+
+
+def find_buyer(received: SetupRequest) -> AbstractUser | None:
+    """Step 2, in the claim's transaction: the member the UserEmail names (P16)."""
+    return find_member(received.sender.organisation, _email(received.payload))
+
+
 async def fetch_cart(received: SetupRequest) -> FetchedCart:
-    """Step 2: the buyer and the cart behind the PoomUrl (P5, P16, P18)."""
-    request, secret = received.payload, received.sender
-    email = (request.extrinsic("UserEmail") or "").strip()
-    poom_url = (request.extrinsic("PoomUrl") or "").strip()
+    """Step 2: the cart behind the PoomUrl (P5, P18), for the buyer ``find_buyer`` found."""
+    poom_url = (received.payload.extrinsic("PoomUrl") or "").strip()
     if not poom_url:
         raise BadRequest("Extrinsic PoomUrl is missing: it says where to fetch the cart")
-    buyer = await find_member(secret.organisation, email)
-    raw = await fetch_poom(secret.partner, poom_url)
-    cart, entry = await read_poom(raw, poom_url, received.document.payload_id)
-    return FetchedCart(buyer, email, cart, entry)
+    raw = await fetch_poom(received.sender.partner, poom_url)
+    cart, entry = read_poom(raw, poom_url, received)  # entry is saved before apply runs
+    return FetchedCart(received.gathered, _email(received.payload), cart, entry)
 
 
 def create_requisition(received: SetupRequest) -> Document:

@@ -13,5 +13,6 @@ punchin_endpoint = endpoint(
     PunchInRequest,
     check=services.check_setup_request,
     prepare=services.fetch_cart,
+    gather=services.find_buyer,
     in_test_mode=services.apply_in_test_mode,
 )

@@ -12,8 +12,17 @@ from punchin.procurement.sso.models import IdentityProvider
 
 
 def provider_of(organisation: Organisation) -> IdentityProvider | None:
-    """The organisation's identity provider, if it signs in through one."""
+    """The organisation's identity provider, if it signs in through one (no query when
+    it was read with the organisation: ``select_related(PROVIDER)``)."""
+    relation = IdentityProvider._meta.get_field("organisation").remote_field
+    if relation.is_cached(organisation):
+        cached: IdentityProvider | None = relation.get_cached_value(organisation)
+        return cached if cached is not None and cached.enabled else None
     return IdentityProvider.objects.filter(organisation=organisation, enabled=True).first()
+
+
+# How a query reading an Organisation names its provider for ``select_related``.
+PROVIDER = IdentityProvider._meta.get_field("organisation").remote_field.get_accessor_name()
 
 
 def provider_for_email(email: str) -> IdentityProvider | None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
-from asgiref.sync import sync_to_async
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 
@@ -57,8 +56,8 @@ def _system_of(document: Document) -> PurchasingSystem:
 class PurchasingSystemAuthenticator:
     """``punchin.web.inbound.Authenticator`` for the buyers' purchasing systems."""
 
-    async def authenticate(self, document: Document, meta: Mapping[str, str]) -> PurchasingSystem:
-        return await sync_to_async(_system_of)(document)
+    def authenticate(self, document: Document, meta: Mapping[str, str]) -> PurchasingSystem:
+        return _system_of(document)
 
     def scope(self, sender: PurchasingSystem) -> dict[str, object]:
         return {"system": sender}
@@ -82,8 +81,8 @@ def endpoint(
     **options: Any,
 ) -> Callable[[HttpRequest], Awaitable[HttpResponse]]:
     """The view of an endpoint purchasing systems post ``takes`` to (options: ``check``,
-    ``prepare``, as ``punchin.web.inbound.Endpoint`` takes them). A request in
-    deploymentMode test goes to ``in_test_mode``, or is applied as a dry run
+    ``prepare``, ``gather``, as ``punchin.web.inbound.Endpoint`` takes them). A request
+    in deploymentMode test goes to ``in_test_mode``, or is applied as a dry run
     (``punchin.web.testmode``)."""
     routed = honouring_test_mode(apply, in_test_mode)
     return Endpoint(takes, routed, PURCHASING_SYSTEMS, claims, CxmlDocument, **options).view()

@@ -30,6 +30,7 @@ from punchin.storefront.submissions.models import (
 )
 from punchin.storefront.submissions.sending import send
 from punchin.transport import HttpReply
+from punchin.web import metrics
 from punchin.web.links import http_url
 
 
@@ -178,6 +179,7 @@ def finish(claimed: Claim, verdict: Verdict, reply: HttpReply | None) -> Progres
         record.error = "" if reply is not None else verdict.detail or verdict.message
         record.save(update_fields=FINISHED_FIELDS)
         _conclude(submission, verdict, record.number)
+    metrics.count_attempt(str(claimed.system) if claimed.system else "(removed)", submission.state)
     return progress(submission)
 
 

@@ -16,6 +16,7 @@ from punchin.storefront.documents.models import CxmlDocument
 from punchin.storefront.orders.models import PurchaseOrder
 from punchin.storefront.submissions import attempts
 from punchin.storefront.submissions.models import Poom, PunchInSubmission
+from punchin.web import logs
 from punchin.web.cxmlhttp import CXML_CONTENT_TYPE, cxml_endpoint, status_response
 
 
@@ -51,7 +52,11 @@ async def attempt(request: HttpRequest, pk: int) -> HttpResponse:
     claimed = await sync_to_async(_claim)(request, pk)
     if claimed is None:
         return JsonResponse({"error": "sign in first"}, status=403)
-    progress = await attempts.attempt(claimed) if isinstance(claimed, attempts.Claim) else claimed
+    if isinstance(claimed, attempts.Claim):
+        logs.working_on(claimed.submission.payload_id)
+        progress = await attempts.attempt(claimed)
+    else:
+        progress = claimed
     if "application/json" in request.headers.get("Accept", ""):
         return JsonResponse(progress.as_json())
     if progress.redirect_url:
