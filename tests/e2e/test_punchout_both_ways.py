@@ -66,7 +66,8 @@ def requisition_lines(page: Page) -> list[tuple[str, str, str]]:
     return [
         (
             row.locator('[data-label="Part"] code').inner_text(),
-            row.locator('[data-label="Part"] .muted').inner_text(),
+            # Folded under "Supplier's reference": read whether open or not.
+            row.locator('[data-label="Part"] details .muted').text_content() or "",
             row.locator('[data-label="Quantity"]').inner_text(),
         )
         for row in rows.all()
