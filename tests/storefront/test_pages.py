@@ -369,3 +369,33 @@ def test_order_history_shows_each_buyer_the_sections_that_apply(acme: Acme) -> N
     punchin = signed_in(demo.PUNCHIN_BUYER).get("/orders/").content.decode()
     assert 'id="punchin-submissions"' in punchin
     assert 'id="direct-orders"' not in punchin
+
+
+def test_payment_choices_are_what_applies_to_the_buyer(acme: Acme) -> None:
+    """P3, P12: a direct buyer is not offered a purchase order from an e-procurement
+    system it does not use; a Punch-in buyer gets that one first and by default."""
+    for member, email, offered, default in (
+        (acme.direct_buyer, demo.DIRECT_BUYER, False, "invoice"),
+        (acme.buyer, demo.PUNCHIN_BUYER, True, "po"),
+    ):
+        cart.add(member.user, product("OF-10003"))
+        form = signed_in(email).get("/checkout/").content.decode()
+        assert ('value="po"' in form) is offered
+        assert re.search(rf'<option value="{default}"[^>]*selected', form), email
+
+
+def test_a_purchase_order_payment_is_refused_for_a_direct_group(acme: Acme) -> None:
+    both = BuyingGroup.objects.create(account=acme.account, name="Lab", punchin=True)
+    acme.direct_buyer.groups.add(both)  # now offered "po", but not for the direct group
+    cart.add(acme.direct_buyer.user, product("OF-10003"))
+    reply = signed_in(demo.DIRECT_BUYER).post(
+        "/checkout/",
+        {
+            "group": acme.direct_group.pk,
+            **ADDRESS_FORM,
+            "payment_method": "po",
+            "delivery_speed": "standard",
+        },
+    )
+    assert reply.status_code == 200
+    assert "buys directly on this site: choose invoice or corporate card" in reply.content.decode()

@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 
 from punchin.cxml.delivery import DeliveryAddress
-from punchin.storefront.accounts.models import BuyingGroup, Member
+from punchin.storefront.accounts.models import BuyingGroup, Member, PurchasingMode
 from punchin.storefront.accounts.services import checkout_groups
 from punchin.storefront.cart.models import DELIVERY_PRICES, DeliverySpeed, PaymentMethod
 
@@ -97,6 +97,36 @@ class CheckoutForm(forms.Form):
         speed = self.fields["delivery_speed"]
         assert isinstance(speed, forms.ChoiceField)
         speed.choices = speed_choices(currency)
+        # Each buyer is offered what applies to them (P3, P12): a purchase order from
+        # the e-procurement system only where a group punches in, and first there.
+        payment = self.fields["payment_method"]
+        assert isinstance(payment, forms.ChoiceField)
+        if any(g.purchasing_mode == PurchasingMode.PUNCHIN for g in groups):
+            payment.choices = [
+                (PaymentMethod.PURCHASE_ORDER, PaymentMethod.PURCHASE_ORDER.label),
+                *((m.value, m.label) for m in PaymentMethod if m != PaymentMethod.PURCHASE_ORDER),
+            ]
+            payment.initial = PaymentMethod.PURCHASE_ORDER
+        else:
+            payment.choices = [
+                (m.value, m.label) for m in PaymentMethod if m != PaymentMethod.PURCHASE_ORDER
+            ]
+            payment.initial = PaymentMethod.INVOICE
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        group = data.get("group")
+        if (
+            group is not None
+            and group.purchasing_mode != PurchasingMode.PUNCHIN
+            and data.get("payment_method") == PaymentMethod.PURCHASE_ORDER
+        ):
+            self.add_error(
+                "payment_method",
+                f"{group.name} buys directly on this site: choose invoice or corporate card. "
+                "A purchase order from the e-procurement system is for Punch-in groups.",
+            )
+        return data
 
     def clean_street(self) -> str:
         street: str = self.cleaned_data["street"]
