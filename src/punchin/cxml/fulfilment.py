@@ -1,10 +1,11 @@
 """The documents a supplier sends about an order, built from plain values.
 
 ConfirmationRequest and ShipNoticeRequest (Fulfill.dtd, docs/protocol.md S9 and S10)
-and InvoiceDetailRequest (InvoiceDetail.dtd); the models are in ``fulfill`` and
-``invoice``. Each points at the order with ``OrderReference``: the buyer's orderID and
-orderDate and the payloadID of the OrderRequest in force. The storefront sends them;
-``punchin check fulfilment-endpoint`` sends them to test a buyer's endpoints.
+and InvoiceDetailRequest (InvoiceDetail.dtd) for invoices and credit memos; the models
+are in ``fulfill`` and ``invoice``. Each points at the order with ``OrderReference``:
+the buyer's orderID and orderDate and the payloadID of the OrderRequest in force. The
+storefront sends them; ``punchin check fulfilment-endpoint`` sends them to test a
+buyer's endpoints.
 """
 
 from __future__ import annotations
@@ -50,14 +51,18 @@ from punchin.cxml.invoice import (
     DueAmount,
     GrossAmount,
     InvoiceDetailHeaderIndicator,
+    InvoiceDetailHeaderOrder,
     InvoiceDetailItem,
     InvoiceDetailItemReference,
     InvoiceDetailLineIndicator,
     InvoiceDetailOrder,
     InvoiceDetailOrderInfo,
+    InvoiceDetailOrderSummary,
     InvoiceDetailRequest,
     InvoiceDetailRequestHeader,
     InvoiceDetailSummary,
+    InvoiceIDInfo,
+    InvoicePurpose,
     NetAmount,
     ShippingAmount,
     SubtotalAmount,
@@ -278,18 +283,15 @@ def _tax(order: OrderRef, totals: InvoiceTotals) -> Tax:
     )
 
 
-def invoice_detail_request(
-    parties: Parties,
-    order: OrderRef,
-    invoice_id: str,
-    lines: Sequence[InvoicedLine],
-    totals: InvoiceTotals,
-) -> Document:
-    """An invoice of ``lines``; tax and shipping at the summary (no line indicators)."""
-    items = tuple(
+def _items(
+    order: OrderRef, lines: Sequence[InvoicedLine], sign: int = 1
+) -> tuple[InvoiceDetailItem, ...]:
+    """The invoice lines; a line-level credit memo credits units: a negative quantity at
+    the unit price invoiced (``sign=-1``)."""
+    return tuple(
         InvoiceDetailItem(
             invoice_line_number=number,
-            quantity=wire_quantity(invoiced.quantity),
+            quantity=sign * wire_quantity(invoiced.quantity),
             unit_of_measure=invoiced.line.unit_of_measure,
             unit_price=UnitPrice(money=order.money(invoiced.unit_price)),
             item_reference=InvoiceDetailItemReference(
@@ -297,10 +299,38 @@ def invoice_detail_request(
                 item_id=invoiced.line.item_id(),
                 description=Description(text=invoiced.line.description, lang=LANG),
             ),
-            subtotal_amount=SubtotalAmount(money=order.money(invoiced.amount)),
+            subtotal_amount=SubtotalAmount(money=order.money(sign * invoiced.amount)),
         )
         for number, invoiced in enumerate(lines, start=1)
     )
+
+
+def _summary(order: OrderRef, totals: InvoiceTotals) -> InvoiceDetailSummary:
+    """Subtotal + tax + shipping = gross = net = due: no discount, no deposit. A credit
+    memo's totals are negative and carry no ShippingAmount unless it credits one."""
+    return InvoiceDetailSummary(
+        subtotal_amount=SubtotalAmount(money=order.money(totals.subtotal)),
+        tax=_tax(order, totals),
+        shipping_amount=(
+            ShippingAmount(money=order.money(totals.shipping))
+            if totals.shipping or totals.subtotal >= 0
+            else None
+        ),
+        gross_amount=GrossAmount(money=order.money(totals.total)),
+        net_amount=NetAmount(money=order.money(totals.total)),
+        due_amount=DueAmount(money=order.money(totals.total)),
+    )
+
+
+def invoice_detail_request(
+    parties: Parties,
+    order: OrderRef,
+    invoice_id: str,
+    lines: Sequence[InvoicedLine],
+    totals: InvoiceTotals,
+) -> Document:
+    """An invoice of ``lines``; tax and shipping (the order's delivery charge, P41) at
+    the summary (no line indicators)."""
     return request(
         InvoiceDetailRequest(
             header=InvoiceDetailRequestHeader(
@@ -312,17 +342,74 @@ def invoice_detail_request(
             orders=(
                 InvoiceDetailOrder(
                     order_info=InvoiceDetailOrderInfo(order_reference=order.reference()),
-                    items=items,
+                    items=_items(order, lines),
                 ),
             ),
-            summary=InvoiceDetailSummary(
-                subtotal_amount=SubtotalAmount(money=order.money(totals.subtotal)),
-                tax=_tax(order, totals),
-                shipping_amount=ShippingAmount(money=order.money(totals.shipping)),
-                gross_amount=GrossAmount(money=order.money(totals.total)),
-                net_amount=NetAmount(money=order.money(totals.total)),
-                due_amount=DueAmount(money=order.money(totals.total)),
-            ),
+            summary=_summary(order, totals),
         ),
         parties,
     )
+
+
+# --- credit memos --------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CreditedInvoice:
+    """The invoice a credit memo takes back from, as the buyer recorded it."""
+
+    invoice_id: str
+    payload_id: str
+
+
+def credit_memo_request(
+    parties: Parties,
+    order: OrderRef,
+    memo_id: str,
+    credited: CreditedInvoice,
+    reason: str,
+    *,
+    lines: Sequence[InvoicedLine] = (),
+    totals: InvoiceTotals,
+) -> Document:
+    """A credit memo in its explicit cXML form, naming the invoice it credits both by
+    ``DocumentReference`` (its payloadID) and ``InvoiceIDInfo`` (its invoiceID).
+
+    With ``lines`` (units taken back, given as positive quantities), a
+    ``lineLevelCreditMemo``: each line a negative quantity at the unit price invoiced.
+    Without, a ``creditMemo`` of an amount: a header invoice (``isHeaderInvoice="yes"``)
+    whose ``InvoiceDetailHeaderOrder`` carries the negative subtotal. ``totals`` are
+    negative either way; ``reason`` is the memo's Comments.
+    """
+    header = InvoiceDetailRequestHeader(
+        invoice_id=memo_id,
+        invoice_date=now(),
+        purpose=InvoicePurpose.LINE_LEVEL_CREDIT_MEMO if lines else InvoicePurpose.CREDIT_MEMO,
+        header_indicator=InvoiceDetailHeaderIndicator(is_header_invoice=None if lines else "yes"),
+        line_indicator=InvoiceDetailLineIndicator(),
+        document_reference=DocumentReference(payload_id=credited.payload_id),
+        invoice_id_info=InvoiceIDInfo(invoice_id=credited.invoice_id),
+        comments=Comments(text=reason, lang=LANG),
+    )
+    info = InvoiceDetailOrderInfo(order_reference=order.reference())
+    if lines:
+        memo = InvoiceDetailRequest(
+            header=header,
+            orders=(InvoiceDetailOrder(order_info=info, items=_items(order, lines, -1)),),
+            summary=_summary(order, totals),
+        )
+    else:
+        memo = InvoiceDetailRequest(
+            header=header,
+            header_orders=(
+                InvoiceDetailHeaderOrder(
+                    order_info=info,
+                    summary=InvoiceDetailOrderSummary(
+                        invoice_line_number=1,
+                        subtotal_amount=SubtotalAmount(money=order.money(totals.subtotal)),
+                    ),
+                ),
+            ),
+            summary=_summary(order, totals),
+        )
+    return request(memo, parties)

@@ -11,7 +11,7 @@ from django import forms
 from django.utils import timezone
 
 from punchin.cxml.fulfilment import wire_quantity
-from punchin.storefront.orders.models import PurchaseOrderLine
+from punchin.storefront.orders.models import OrderDocument, PurchaseOrderLine
 from punchin.storefront.orders.services import LineChange
 
 _QUANTITY = {"min_value": Decimal(0), "max_digits": 14, "decimal_places": 3}
@@ -132,6 +132,9 @@ class ShipForm(QuantitiesForm, ShipmentForm):
 
 
 class InvoiceForm(QuantitiesForm):
+    """Quantities, tax rate and shipping, preset to the order's delivery charge that no
+    invoice has billed yet (``delivery``)."""
+
     tax_rate = forms.DecimalField(
         label="Sales tax (%)",
         initial=Decimal(0),
@@ -142,3 +145,48 @@ class InvoiceForm(QuantitiesForm):
     shipping = forms.DecimalField(
         initial=Decimal("0.00"), min_value=Decimal(0), max_digits=12, decimal_places=2
     )
+
+    def __init__(
+        self,
+        lines: Iterable[PurchaseOrderLine],
+        open_quantities: Mapping[int, Decimal],
+        *args: Any,
+        delivery: Decimal = Decimal("0.00"),
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(lines, open_quantities, *args, **kwargs)
+        self.fields["shipping"].initial = delivery
+        self.fields["shipping"].help_text = "the order's delivery charge not invoiced yet"
+
+
+class CreditMemoForm(PerLineForm):
+    """Which invoice, then units per line or an amount, and the reason (required)."""
+
+    invoice = forms.ChoiceField(label="Invoice credited")
+    amount = forms.DecimalField(
+        label="Or an amount",
+        required=False,
+        min_value=Decimal("0.01"),
+        max_digits=12,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"class": "money", "step": "0.01"}),
+    )
+    reason = forms.CharField(max_length=500, label="Reason, for the buyer's finance team")
+
+    def __init__(
+        self,
+        lines: Iterable[PurchaseOrderLine],
+        invoices: Iterable[OrderDocument],
+        *args: Any,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(lines, *args, **kwargs)
+        self.fields["invoice"].choices = [
+            (i.number, f"{i.number} · {i.total} ({i.created_at:%Y-%m-%d})") for i in invoices
+        ]
+        for line in self.order_lines:
+            n = line.line_number
+            self.fields[f"quantity_{n}"] = _quantity(Decimal(0), f"Line {n} units to credit")
+
+    def line_fields(self) -> list[tuple[PurchaseOrderLine, forms.BoundField]]:
+        return [(line, self[f"quantity_{line.line_number}"]) for line in self.order_lines]

@@ -207,10 +207,13 @@ class OutboundKind(models.TextChoices):
     CONFIRMATION = "ConfirmationRequest", "Confirmation"
     SHIP_NOTICE = "ShipNoticeRequest", "Ship notice"
     INVOICE = "InvoiceDetailRequest", "Invoice"
+    # An InvoiceDetailRequest too (purpose creditMemo or lineLevelCreditMemo), kept
+    # apart so that credited units and money are never counted as invoiced.
+    CREDIT_MEMO = "CreditMemo", "Credit memo"
 
 
 class OrderDocument(models.Model):
-    """A confirmation, ship notice or invoice the store sent about an order."""
+    """A confirmation, ship notice, invoice or credit memo the store sent about an order."""
 
     order = models.ForeignKey(PurchaseOrder, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(max_length=32, choices=OutboundKind.choices)
@@ -222,6 +225,14 @@ class OrderDocument(models.Model):
     tax = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     shipping = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     total = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    # An invoice's sales tax rate (percent), which its credit memos credit tax at.
+    tax_rate = models.DecimalField(max_digits=6, decimal_places=3, null=True, blank=True)
+    # A credit memo: the invoice it credits, and why (its Comments). Its amounts are
+    # negative, as sent.
+    credits = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="credit_memos"
+    )
+    reason = models.CharField(max_length=500, blank=True)
     created_by = models.CharField(max_length=254, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -236,7 +247,8 @@ class OrderDocument(models.Model):
 
 
 class DocumentLine(models.Model):
-    """How much of an order line a ship notice shipped or an invoice billed."""
+    """How much of an order line a ship notice shipped, an invoice billed or a credit
+    memo took back (a positive quantity)."""
 
     document = models.ForeignKey(OrderDocument, on_delete=models.CASCADE, related_name="lines")
     line = models.ForeignKey(PurchaseOrderLine, on_delete=models.PROTECT, related_name="+")

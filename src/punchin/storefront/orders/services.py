@@ -1,4 +1,4 @@
-"""Fulfilment: confirm, ship and invoice a purchase order, and tell procurement.
+"""Fulfilment: confirm, ship, invoice and credit a purchase order, and tell procurement.
 
 Each action runs in one transaction with the order's row locked: it checks the move
 against the state table, records what was done, stores the cXML document in the log
@@ -8,7 +8,9 @@ ship notice, nor a ship notice without its shipment.
 
 Quantities are the agreed ones (ordered, or as confirmed): the store never ships
 more than agreed minus shipped, and invoices only what it shipped and has not yet
-invoiced, at the agreed unit price.
+invoiced, at the agreed unit price. The order's delivery charge (its Shipping, P41) is
+invoiced with the first invoice unless staff say otherwise; a credit memo takes back
+at most what the invoice it names billed, less what earlier memos took back.
 """
 
 from __future__ import annotations
@@ -45,12 +47,16 @@ _URL_FIELD = {
     OutboundKind.CONFIRMATION: "confirmation_url",
     OutboundKind.SHIP_NOTICE: "ship_notice_url",
     OutboundKind.INVOICE: "invoice_url",
+    OutboundKind.CREDIT_MEMO: "invoice_url",
 }
 _PREFIX = {
     OutboundKind.CONFIRMATION: "CF",
     OutboundKind.SHIP_NOTICE: "SH",
     OutboundKind.INVOICE: "INV",
+    OutboundKind.CREDIT_MEMO: "CM",
 }
+# A credit memo is an InvoiceDetailRequest; the rest are sent as the request they name.
+_DOCUMENT_TYPE = {OutboundKind.CREDIT_MEMO: OutboundKind.INVOICE.value}
 
 
 class FulfilmentError(Exception):
@@ -106,7 +112,7 @@ def _send(
     url = system.document_url(_URL_FIELD[kind])
     entry = CxmlDocument.objects.create(
         direction=Direction.OUTBOUND,
-        document_type=kind.value,
+        document_type=_DOCUMENT_TYPE.get(kind, kind.value),
         payload_id=document.payload_id,
         peer=url,
         raw=serialize(document),
@@ -139,6 +145,16 @@ def shipped(order: PurchaseOrder) -> dict[int, Decimal]:
 
 def invoiced(order: PurchaseOrder) -> dict[int, Decimal]:
     return _quantities(order, OutboundKind.INVOICE)
+
+
+def delivery_to_invoice(order: PurchaseOrder) -> Decimal:
+    """The order's delivery charge (its Shipping) that no invoice has billed yet."""
+    if order.shipping is None:
+        return Decimal(0)
+    billed = OrderDocument.objects.filter(order=order, kind=OutboundKind.INVOICE).aggregate(
+        total=Sum("shipping")
+    )["total"] or Decimal(0)
+    return max(order.shipping - billed, Decimal(0))
 
 
 def _checked(order: PurchaseOrder, event: Event) -> None:
@@ -293,12 +309,16 @@ def invoice(
     *,
     quantities: Mapping[int, Decimal],
     tax_rate: Decimal,
-    shipping: Decimal,
+    shipping: Decimal | None = None,
 ) -> OrderDocument:
     """Invoice shipped, not yet invoiced units at the agreed price, with sales tax at
     ``tax_rate`` percent of the subtotal (rounded half up to the cent) and a shipping
-    charge; several invoices per order are allowed."""
+    charge: by default (``None``) the order's delivery charge not yet invoiced, so the
+    invoice asks for the Shipping the PO agreed to pay; several invoices per order are
+    allowed."""
     order = _locked(order_pk)
+    if shipping is None:
+        shipping = delivery_to_invoice(order)
     if tax_rate < 0 or shipping < 0:
         raise FulfilmentError("Tax rate and shipping cannot be negative.")
     lines = {line.line_number: line for line in order.lines.all()}
@@ -344,10 +364,132 @@ def invoice(
         tax=tax,
         shipping=totals.shipping,
         total=totals.total,
+        tax_rate=tax_rate,
     )
     DocumentLine.objects.bulk_create(
         DocumentLine(document=sent, line=line, quantity=p.quantity, unit_price=p.unit_price)
         for line, p in zip(picked_lines, picked, strict=True)
     )
     order.move(event)
+    return sent
+
+
+# --- credit memos --------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Creditable:
+    """What is left to credit of one invoice: its total and, per order line id, units."""
+
+    invoice: OrderDocument
+    total: Decimal
+    quantities: dict[int, Decimal]
+
+
+def creditable(invoice: OrderDocument) -> Creditable:
+    """The invoice's total and units, less what its credit memos took back."""
+    memos = list(invoice.credit_memos.prefetch_related("lines"))
+    quantities = {line.line_id: line.quantity for line in invoice.lines.all()}
+    for memo in memos:
+        for line in memo.lines.all():
+            quantities[line.line_id] = quantities.get(line.line_id, Decimal(0)) - line.quantity
+    taken = sum((-(memo.total or Decimal(0)) for memo in memos), Decimal(0))
+    return Creditable(invoice, (invoice.total or Decimal(0)) - taken, quantities)
+
+
+def _credit_lines(
+    order: PurchaseOrder, left: Creditable, quantities: Mapping[int, Decimal]
+) -> list[tuple[PurchaseOrderLine, fulfilment.InvoicedLine]]:
+    """Each line credited, at the unit price the invoice billed it at."""
+    lines = {line.line_number: line for line in order.lines.all()}
+    prices = {line.line_id: line.unit_price for line in left.invoice.lines.all()}
+    picked = []
+    for number, quantity in sorted(quantities.items()):
+        if quantity == 0:
+            continue
+        line = lines.get(number)
+        if line is None:
+            raise FulfilmentError(f"PO {order.order_id} has no line {number}.")
+        open_quantity = left.quantities.get(line.pk, Decimal(0))
+        if quantity < 0 or quantity > open_quantity:
+            raise FulfilmentError(
+                f"Line {number}: {_q(quantity)} cannot be credited; invoice "
+                f"{left.invoice.number} leaves {_q(open_quantity)} to credit."
+            )
+        price = prices.get(line.pk) or line.agreed_unit_price
+        picked.append((line, fulfilment.InvoicedLine(_line_ref(line), quantity, price)))
+    return picked
+
+
+@transaction.atomic
+def credit(
+    order_pk: int,
+    by: str,
+    *,
+    invoice_number: str,
+    reason: str,
+    quantities: Mapping[int, Decimal] | None = None,
+    amount: Decimal | None = None,
+) -> OrderDocument:
+    """Credit units of an invoice (a ``lineLevelCreditMemo``: back at the unit price
+    invoiced, with tax at the invoice's rate) or an amount of it (a ``creditMemo``),
+    never beyond what the invoice billed less earlier credits; ``reason`` is required
+    and reaches the buyer's finance team as the memo's Comments."""
+    order = _locked(order_pk)
+    reason = reason.strip()
+    if not reason:
+        raise FulfilmentError("Say why you credit: the buyer's finance team reads the reason.")
+    invoice = OrderDocument.objects.filter(
+        order=order, kind=OutboundKind.INVOICE, number=invoice_number
+    ).first()
+    if invoice is None:
+        raise FulfilmentError(f"PO {order.order_id} has no invoice {invoice_number}.")
+    left = creditable(invoice)
+    wanted = {n: q for n, q in (quantities or {}).items() if q}
+    if wanted and amount:
+        raise FulfilmentError("Credit either units of lines or an amount, not both.")
+    currency = order.currency
+    if wanted:
+        picked = _credit_lines(order, left, wanted)
+        subtotal = sum((p.amount for _, p in picked), Decimal(0))
+        rate = invoice.tax_rate or Decimal(0)
+        tax = (subtotal * rate / 100).quantize(CENT, rounding=ROUND_HALF_UP)
+    elif amount is not None and amount > 0:
+        picked, subtotal, rate, tax = [], amount.quantize(CENT), Decimal(0), Decimal(0)
+    else:
+        raise FulfilmentError("Choose the units to credit, or the amount.")
+    if subtotal + tax > left.total:
+        raise FulfilmentError(
+            f"{subtotal + tax:.2f} {currency} cannot be credited: invoice {invoice.number} "
+            f"billed {invoice.total:.2f} {currency} and leaves {left.total:.2f} to credit."
+        )
+    totals = fulfilment.InvoiceTotals(-subtotal, rate, -tax, Decimal(0))
+    number = _next_number(order, OutboundKind.CREDIT_MEMO)
+    document = fulfilment.credit_memo_request(
+        parties(order.system),
+        _ref(order),
+        number,
+        fulfilment.CreditedInvoice(invoice.number, invoice.document.payload_id),
+        reason,
+        lines=[p for _, p in picked],
+        totals=totals,
+    )
+    sent = _send(
+        order,
+        OutboundKind.CREDIT_MEMO,
+        number,
+        document,
+        by,
+        subtotal=-subtotal,
+        tax=-tax,
+        shipping=Decimal(0),
+        total=totals.total,
+        tax_rate=rate,
+        credits=invoice,
+        reason=reason[:500],
+    )
+    DocumentLine.objects.bulk_create(
+        DocumentLine(document=sent, line=line, quantity=p.quantity, unit_price=p.unit_price)
+        for line, p in picked
+    )
     return sent

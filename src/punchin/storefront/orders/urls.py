@@ -13,9 +13,15 @@ urlpatterns = [
     path("staff/orders/<int:pk>/reject", views.reject, name="reject"),
     path("staff/orders/<int:pk>/ship", views.ship, name="ship"),
     path("staff/orders/<int:pk>/invoice", views.invoice, name="invoice"),
+    path("staff/orders/<int:pk>/credit", views.credit, name="credit"),
     path("staff/orders/website/<int:pk>/", views.website_order, name="website_order"),
-    path("staff/orders/website/<int:pk>/confirm", views.website_confirm, name="website_confirm"),
-    path("staff/orders/website/<int:pk>/reject", views.website_reject, name="website_reject"),
-    path("staff/orders/website/<int:pk>/ship", views.website_ship, name="website_ship"),
-    path("staff/orders/website/<int:pk>/invoice", views.website_invoice, name="website_invoice"),
+    *(
+        path(
+            f"staff/orders/website/<int:pk>/{action}",
+            views.website_action,
+            {"action": action},
+            name=f"website_{action}",
+        )
+        for action in views.WEBSITE_ACTIONS
+    ),
 ]

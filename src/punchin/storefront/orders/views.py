@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import TypeVar
+from typing import Any, TypeVar
 
+from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,12 +23,18 @@ from punchin.storefront.orders import direct, receive, services
 from punchin.storefront.orders.forms import (
     CommentForm,
     ConfirmForm,
+    CreditMemoForm,
     InvoiceForm,
     ShipForm,
     ShipmentForm,
     noon,
 )
-from punchin.storefront.orders.models import InboundRequest, PurchaseOrder, State
+from punchin.storefront.orders.models import (
+    InboundRequest,
+    OutboundKind,
+    PurchaseOrder,
+    State,
+)
 from punchin.web.delivery.models import OutboundDelivery
 from punchin.web.profile import profile
 
@@ -95,7 +103,7 @@ def _detail_context(order: PurchaseOrder, **forms: object) -> dict[str, object]:
         }
         for line in lines
     ]
-    documents = list(order.documents.select_related("document"))
+    documents = list(order.documents.select_related("document", "credits"))
     deliveries = {
         d.payload_id: d
         for d in OutboundDelivery.objects.filter(
@@ -104,14 +112,19 @@ def _detail_context(order: PurchaseOrder, **forms: object) -> dict[str, object]:
     }
     for doc in documents:
         doc.delivery = deliveries.get(doc.document.payload_id)  # type: ignore[attr-defined]
+    invoices = [doc for doc in documents if doc.kind == OutboundKind.INVOICE]
     context: dict[str, object] = {
         "order": order,
         "rows": rows,
         "documents": documents,
+        "invoices": [services.creditable(invoice) for invoice in invoices],
         "confirm_form": ConfirmForm(lines),
         "reject_form": CommentForm(),
         "ship_form": ShipForm(lines, to_ship),
-        "invoice_form": InvoiceForm(lines, to_invoice),
+        "invoice_form": InvoiceForm(
+            lines, to_invoice, delivery=services.delivery_to_invoice(order)
+        ),
+        "credit_form": CreditMemoForm(lines, invoices),
     }
     context.update(forms)
     return context
@@ -233,6 +246,30 @@ def invoice(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@staff_member_required
+@require_POST
+def credit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send a credit memo against one of the order's invoices: units of its lines, or
+    an amount, with the reason."""
+    order = get_object_or_404(PurchaseOrder, pk=pk)
+    invoices = order.documents.filter(kind=OutboundKind.INVOICE)
+    form = CreditMemoForm(order.lines.all(), invoices, request.POST)
+    return _act(
+        request,
+        pk,
+        "credit_form",
+        form,
+        lambda: services.credit(
+            pk,
+            request.user.get_username(),
+            invoice_number=form.cleaned_data["invoice"],
+            reason=form.cleaned_data["reason"],
+            quantities=form.per_line("quantity"),
+            amount=form.cleaned_data["amount"],
+        ),
+    )
+
+
 # --- direct website orders -----------------------------------------------------------
 
 
@@ -261,65 +298,47 @@ def _website_page(
     return render(request, "orders/staff_website_order.html", context, status=status)
 
 
-def _website_act(
-    request: HttpRequest, pk: int, form_name: str, form: object, action: Callable[[], Order]
-) -> HttpResponse:
-    done = _done(request, form, action, "Order {0.pk} is {0.state_label}.")
+@dataclass(frozen=True, slots=True)
+class WebsiteAction:
+    """One staff action on a website order: the form it takes (and its name on the
+    page) and the ``direct`` service it calls with the form's cleaned data."""
+
+    form_name: str
+    form: type[forms.Form]
+    act: Callable[[int, str, dict[str, Any]], Order]
+
+
+WEBSITE_ACTIONS = {
+    "confirm": WebsiteAction(
+        "confirm_form", CommentForm, lambda pk, by, data: direct.confirm(pk, by, data["comment"])
+    ),
+    "reject": WebsiteAction(
+        "reject_form", CommentForm, lambda pk, by, data: direct.reject(pk, by, data["comment"])
+    ),
+    "ship": WebsiteAction(
+        "ship_form",
+        ShipmentForm,
+        lambda pk, by, data: direct.ship(
+            pk, by, carrier=data["carrier"], tracking_number=data["tracking_number"]
+        ),
+    ),
+    "invoice": WebsiteAction("invoice_form", CommentForm, lambda pk, by, _: direct.invoice(pk, by)),
+}
+
+
+@staff_member_required
+@require_POST
+def website_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Confirm, reject, ship or invoice a website order (``WEBSITE_ACTIONS``)."""
+    chosen = WEBSITE_ACTIONS[action]
+    form = chosen.form(request.POST)
+    by = request.user.get_username()
+    done = _done(
+        request,
+        form,
+        lambda: chosen.act(pk, by, form.cleaned_data),
+        "Order {0.pk} is {0.state_label}.",
+    )
     if done is not None:
         return redirect("orders:website_order", pk=pk)
-    return _website_page(request, _website_order(pk), 400, **{form_name: form})
-
-
-@staff_member_required
-@require_POST
-def website_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    form = CommentForm(request.POST)
-    by = request.user.get_username()
-    return _website_act(
-        request,
-        pk,
-        "confirm_form",
-        form,
-        lambda: direct.confirm(pk, by, form.cleaned_data["comment"]),
-    )
-
-
-@staff_member_required
-@require_POST
-def website_reject(request: HttpRequest, pk: int) -> HttpResponse:
-    form = CommentForm(request.POST)
-    by = request.user.get_username()
-    return _website_act(
-        request,
-        pk,
-        "reject_form",
-        form,
-        lambda: direct.reject(pk, by, form.cleaned_data["comment"]),
-    )
-
-
-@staff_member_required
-@require_POST
-def website_ship(request: HttpRequest, pk: int) -> HttpResponse:
-    form = ShipmentForm(request.POST)
-    by = request.user.get_username()
-    return _website_act(
-        request,
-        pk,
-        "ship_form",
-        form,
-        lambda: direct.ship(
-            pk,
-            by,
-            carrier=form.cleaned_data["carrier"],
-            tracking_number=form.cleaned_data["tracking_number"],
-        ),
-    )
-
-
-@staff_member_required
-@require_POST
-def website_invoice(request: HttpRequest, pk: int) -> HttpResponse:
-    by = request.user.get_username()
-    form = CommentForm(request.POST)
-    return _website_act(request, pk, "invoice_form", form, lambda: direct.invoice(pk, by))
+    return _website_page(request, _website_order(pk), 400, **{chosen.form_name: form})
