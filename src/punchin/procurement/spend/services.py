@@ -9,11 +9,14 @@ Each amount is counted once, where and when it happened, from purchase-order lin
   the month it was recorded;
 - invoiced: each invoice line (a credit memo's lines are negative), in the month of
   the invoice, only on POs whose three-way match holds nothing for reconciliation: an
-  invoice that failed the match is not owed until it is resolved.
+  invoice that failed the match is not owed until it is resolved. A header credit
+  memo (an amount, no lines) is spread over the lines of the invoice it credits in
+  proportion to their amounts, the last line taking the rounding, so it is taken off
+  the same suppliers, segments and cost centres.
 
 Test documents never get here: a request in deploymentMode test records nothing
-(docs/test-mode.md). Tax, shipping and header credit memos belong to no line and are
-left out. Months are calendar months in UTC (an organisation has no time zone here).
+(docs/test-mode.md). Tax and shipping belong to no line and are left out. Months are
+calendar months in UTC (an organisation has no time zone here).
 Every amount is a ``Decimal``: each line's at the four places the lines are stored
 with, summed exactly, and keyed by currency, so amounts in two currencies are never
 added together.
@@ -31,6 +34,7 @@ from django.db.models import Prefetch, QuerySet
 
 from punchin.procurement.orders.match import MISMATCH, match_orders
 from punchin.procurement.orders.models import (
+    Invoice,
     InvoiceLine,
     PurchaseOrder,
     PurchaseOrderLine,
@@ -144,6 +148,29 @@ def entries(orders: QuerySet[PurchaseOrder]) -> Iterator[Entry]:
         for billed in line.invoiced.all():
             invoiced = _line_amount(billed.quantity, billed.unit_price, line)
             yield Entry(line, month(billed.invoice.invoice_date), invoiced=invoiced)
+    memos = Invoice.objects.filter(
+        order__in=orders, credits__isnull=False, lines__isnull=True
+    ).exclude(order__in=held)
+    for memo in memos.prefetch_related("credits__lines__line__order__supplier"):
+        yield from _spread(memo)
+
+
+def _spread(memo: Invoice) -> Iterator[Entry]:
+    """A header credit memo's subtotal over the credited invoice's lines, pro rata."""
+    assert memo.credits is not None
+    billed = [
+        (b.line, _line_amount(b.quantity, b.unit_price, b.line)) for b in memo.credits.lines.all()
+    ]
+    whole = sum((amount for _, amount in billed), ZERO)
+    if not billed or not whole:
+        return
+    left = memo.subtotal
+    when = month(memo.invoice_date)
+    for index, (line, amount) in enumerate(billed):
+        share = left if index == len(billed) - 1 else (memo.subtotal * amount / whole)
+        share = share.quantize(FOUR_PLACES)
+        left -= share
+        yield Entry(line, when, invoiced=share)
 
 
 def figures(report: Report, rows: list[Entry]) -> tuple[Figure, ...]:
