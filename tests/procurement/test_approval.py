@@ -47,7 +47,35 @@ def test_threshold_chain_manager_then_finance_above_the_limit() -> None:
     assert names(approvals.plan(flow.draft(), "CC-1")) == ["Manager"]
     big = approvals.plan(flow.draft(BIG, payload_id="big@store.test"), "CC-1")
     assert names(big) == ["Manager", "Finance"]
-    assert big[1].reason == "total 6,000.00 USD is at least 5,000.00 USD"
+    assert big[1].reason == (
+        "total 6,006.04 USD with delivery 4.95 and tax 1.09 is at least 5,000.00 USD"
+    )
+
+
+def test_approval_thresholds_include_the_delivery_charge_at_the_boundary() -> None:
+    """Lines of 4,993.96 with 4.95 delivery and 1.09 tax cost 5,000.00: the finance
+    step (from 5,000.00) applies; a cent less of lines, it does not."""
+    at = (flow.line(1, "DESK", "1", "4993.96"),)
+    under = (flow.line(1, "DESK", "1", "4993.95"),)
+    reached = approvals.plan(flow.draft(at, payload_id="at@store.test"), "CC-1")
+    assert names(reached) == ["Manager", "Finance"]
+    assert reached[1].reason.startswith("total 5,000.00 USD with delivery 4.95")
+    assert names(approvals.plan(flow.draft(under, payload_id="under@store.test"), "CC-1")) == [
+        "Manager"
+    ]
+
+
+def test_supplier_limits_compare_the_total_with_delivery() -> None:
+    limit = SupplierLimit.objects.create(
+        organisation=SupplierPartner.objects.get().organisation,
+        supplier=SupplierPartner.objects.get(),
+        limit=Decimal("15.00"),
+    )
+    limit.approvers.add(flow.user(demo.PROCUREMENT_ADMIN))
+    # Lines of 12.30: under the limit alone, above it with 4.95 delivery and 1.09 tax.
+    steps = approvals.plan(flow.draft(), "CC-1")
+    assert names(steps) == ["Manager", "Supplier limit"]
+    assert steps[1].reason.endswith("(total 18.34 USD with delivery 4.95 and tax 1.09)")
 
 
 def test_a_level_of_one_cost_centre_applies_to_it_only() -> None:
@@ -90,7 +118,7 @@ def test_supplier_limits_add_an_approver_or_block() -> None:
     requisition = flow.draft()  # 12.30 USD
     assert names(approvals.plan(requisition, "CC-1")) == ["Manager", "Supplier limit"]
     SupplierLimit.objects.filter(pk=limit.pk).update(action=RuleAction.BLOCK)
-    with pytest.raises(approvals.Blocked, match=r"above 10\.00 USD may not be bought"):
+    with pytest.raises(approvals.Blocked, match=r"above 10\.00 USD \(total 18\.34 USD.*\) may not"):
         approvals.plan(requisition, "CC-1")
     SupplierLimit.objects.filter(pk=limit.pk).update(limit=Decimal(100))
     assert names(approvals.plan(requisition, "CC-1")) == ["Manager"]

@@ -33,7 +33,8 @@ def approvers(requisition: Requisition, step: ApprovalStep | None) -> None:
         return
     requester = requisition.requester.email if requisition.requester else requisition.buyer_email
     _send(
-        f"Approval needed: {requisition.number} ({requisition.total:,.2f} {requisition.currency})",
+        f"Approval needed: {requisition.number} "
+        f"({requisition.grand_total:,.2f} {requisition.currency})",
         f"{requester} asks you to approve requisition {requisition.number} from "
         f"{requisition.supplier} ({step.name}: {step.reason}).\n\n"
         f"Review it: {_link('approvals:review', requisition.number)}\n",

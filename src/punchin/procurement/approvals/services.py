@@ -66,13 +66,30 @@ def _amount(value: object, currency: str) -> str:
     return f"{value:,.2f} {currency}"
 
 
+def _total(requisition: Requisition) -> str:
+    """The total the rules compare, saying what it includes besides the lines."""
+    currency = requisition.currency
+    said = f"total {_amount(requisition.grand_total, currency)}"
+    charges = [
+        f"{name} {value:,.2f}"
+        for name, value in (("delivery", requisition.shipping), ("tax", requisition.tax))
+        if value
+    ]
+    return f"{said} with {' and '.join(charges)}" if charges else said
+
+
 def plan(requisition: Requisition, cost_centre: str) -> list[PlannedStep]:
     """The steps the organisation's policy asks of ``requisition``, in order, or
     ``Blocked`` with every reason (blocked category, blocked supplier, nobody but the
-    requester able to approve a step, no rule at all)."""
+    requester able to approve a step, no rule at all).
+
+    Amounts are compared with what the purchase order will cost: the lines, the
+    delivery charge chosen at the supplier's checkout (the cart's Shipping, P41) and
+    its tax (``Requisition.grand_total``), so a cheaper order with express delivery
+    cannot slip under a threshold."""
     organisation, total, currency = (
         requisition.organisation,
-        requisition.total,
+        requisition.grand_total,
         requisition.currency,
     )
     steps: list[PlannedStep] = []
@@ -83,9 +100,7 @@ def plan(requisition: Requisition, cost_centre: str) -> list[PlannedStep]:
         .prefetch_related("approvers")
     )
     for level in levels:
-        reason = (
-            f"total {_amount(total, currency)} is at least {_amount(level.min_amount, currency)}"
-        )
+        reason = f"{_total(requisition)} is at least {_amount(level.min_amount, currency)}"
         steps.append(PlannedStep(level.name, reason, frozenset(level.approvers.all())))
     segments = {line.unspsc[:2] for line in requisition.lines.all() if len(line.unspsc) >= 2}
     rules = CategoryRule.objects.filter(organisation=organisation, segment__in=segments)
@@ -105,7 +120,9 @@ def plan(requisition: Requisition, cost_centre: str) -> list[PlannedStep]:
         .first()
     )
     if limit is not None:
-        why = f"{requisition.supplier} above {_amount(limit.limit, currency)}"
+        why = (
+            f"{requisition.supplier} above {_amount(limit.limit, currency)} ({_total(requisition)})"
+        )
         if limit.action == RuleAction.BLOCK:
             refusals.append(f"{why} may not be bought; split the order or ask your admin")
         else:
