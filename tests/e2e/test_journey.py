@@ -91,7 +91,9 @@ def test_punchin_journey_lands_the_cart_as_a_requisition(page: Page, sites: Site
         row = rows.nth(number - 1)
         assert row.locator('[data-label="Line"]').inner_text() == str(number)
         assert row.locator('[data-label="Part"] code').inner_text() == seen.part_id
-        assert seen.description in row.locator('[data-label="Description"]').inner_text()
+        # One name for one product: the store's title, its description below it.
+        assert row.locator('[data-label="Item"] .item-name').inner_text() == seen.name
+        assert seen.description in row.locator('[data-label="Item"]').inner_text()
         assert row.locator('[data-label="Quantity"]').inner_text() == str(seen.quantity)
         assert money(row.locator('[data-label="Unit price"]').inner_text()) == seen.unit_price
         assert money(row.locator('[data-label="Line total"]').inner_text()) == (

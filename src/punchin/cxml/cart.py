@@ -22,14 +22,12 @@ from punchin.cxml.build import LANG, Parties, message, request
 from punchin.cxml.common import (
     URL,
     Classification,
-    Description,
     Extrinsic,
     ItemDetail,
     ItemID,
     ManufacturerName,
     Money,
     PriceBasisQuantity,
-    ShortName,
     Status,
     SupplierPartAuxiliaryID,
     Total,
@@ -41,6 +39,7 @@ from punchin.cxml.delivery import (
     ship_to_element,
     shipping_element,
 )
+from punchin.cxml.names import describe
 from punchin.cxml.punchout import (
     BuyerCookie,
     ItemIn,
@@ -90,7 +89,8 @@ def item_id(line: Line) -> ItemID:
 def item_detail(line: Line, currency: str, *, omit_optional: bool = False) -> ItemDetail:
     """The line's ItemDetail, in a cart's ItemIn or a buyer's ItemOut alike; optional
     parts the line lacks are left out rather than sent empty, and ``ShortName`` also
-    for a partner whose reader rejects it (docs/compatibility.md)."""
+    for a partner whose reader rejects it (docs/compatibility.md); the line's name then
+    leads the Description's text (``punchin.cxml.names``)."""
     basis = None
     if line.price_basis_quantity is not None and line.price_basis_quantity != 1:
         basis = PriceBasisQuantity(
@@ -101,13 +101,7 @@ def item_detail(line: Line, currency: str, *, omit_optional: bool = False) -> It
     return ItemDetail(
         unit_price=UnitPrice(money=Money(amount=line.unit_price, currency=currency)),
         descriptions=(
-            Description(
-                text=line.description,
-                lang=LANG,
-                short_name=ShortName(value=line.short_name)
-                if line.short_name and not omit_optional
-                else None,
-            ),
+            describe(line.short_name, line.description, LANG, short_name=not omit_optional),
         ),
         unit_of_measure=line.unit_of_measure,
         price_basis_quantity=basis,

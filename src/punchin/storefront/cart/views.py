@@ -81,7 +81,7 @@ def add(request: HttpRequest) -> HttpResponse:
     services.add(request.user, product, quantity, punchout=session)
     messages.success(
         request,
-        f"{product.short_name} was added to your "
+        f"{product.name} was added to your "
         f"{services.cart_noun(settings.PUNCHIN_MARKETPLACE).lower()}.",
     )
     back = request.POST.get("next", "")
