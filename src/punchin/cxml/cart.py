@@ -38,6 +38,7 @@ from punchin.cxml.delivery import (
     payment_extrinsics,
     ship_to_element,
     shipping_element,
+    tax_element,
 )
 from punchin.cxml.names import describe
 from punchin.cxml.punchout import (
@@ -157,13 +158,17 @@ def punch_out_order_message(
     (``Description/ShortName``, docs/compatibility.md), for a partner whose settings ask
     for it. ``delivery`` is what checkout asked for (P41): the address as the header's
     ShipTo, the speed and its price as its Shipping (counted in the Total), the payment
-    method as an Extrinsic on each line.
+    method as an Extrinsic on each line, the store's tax estimate as its Tax (counted in
+    the Total too).
     """
     total = sum((line.subtotal for line in lines), Decimal("0"))
     ship_to = delivery.ship_to if delivery is not None else None
     shipping = delivery.shipping if delivery is not None else None
+    tax = delivery.tax if delivery is not None else None
     if shipping is not None:
         total += shipping.amount
+    if tax is not None:
+        total += tax.amount
     extrinsics = payment_extrinsics(delivery)
     cart = PunchOutOrderMessage(
         buyer_cookie=BuyerCookie(value=buyer_cookie),
@@ -172,6 +177,7 @@ def punch_out_order_message(
             total=Total(money=Money(amount=total, currency=currency)),
             ship_to=ship_to_element(ship_to) if ship_to is not None else None,
             shipping=shipping_element(shipping, currency) if shipping is not None else None,
+            tax=tax_element(tax, currency) if tax is not None else None,
         ),
         items=tuple(
             _item(n, line, currency, omit_optional=omit_optional, extrinsics=extrinsics)
