@@ -39,6 +39,9 @@ class Party:
         return f"http://{self.host}:{self.port}"
 
 
+DEMO_SALES_TAX_PERCENT = "6.25"
+
+
 def party_env(party: Party, data_dir: Path) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
@@ -49,6 +52,9 @@ def party_env(party: Party, data_dir: Path) -> dict[str, str]:
         PYTHONUNBUFFERED="1",
     )
     env.setdefault("PUNCHIN_LOG_FORMAT", "text")  # a console to read; JSON for collectors
+    if party.name == "storefront":
+        # The demo store estimates Illinois' sales tax at checkout (docs/checkout.md).
+        env.setdefault("PUNCHIN_SALES_TAX_PERCENT", DEMO_SALES_TAX_PERCENT)
     return env
 
 

@@ -32,6 +32,8 @@ class Seen:
     """A cart line as the storefront showed it to the buyer."""
 
     part_id: str
+    # The product's one name (its title) and its description (docs/product-names.md).
+    name: str
     description: str
     unit_price: Decimal
     quantity: int
@@ -72,6 +74,7 @@ def add_from_product_page(page: Page, quantity: int) -> Seen:
     expect(product).to_be_visible()
     seen = Seen(
         part_id=page.inner_text("#supplier-part-id"),
+        name=product.locator("h1").inner_text(),
         description=product.locator("h1 + .price + p").inner_text(),
         unit_price=money(page.inner_text("#product-price")),
         quantity=quantity,
@@ -96,9 +99,12 @@ def add_from_results(page: Page, sites: Sites) -> Seen:
     # The card shows the name; the POOM describes the line with the product's text.
     detail = page.context.new_page()
     detail.goto(f"{sites.storefront.url}/products/{part_id}")
+    name = detail.locator("#product h1").inner_text()
     description = detail.locator("#product h1 + .price + p").inner_text()
     detail.close()
-    return Seen(part_id=part_id, description=description, unit_price=unit_price, quantity=1)
+    return Seen(
+        part_id=part_id, name=name, description=description, unit_price=unit_price, quantity=1
+    )
 
 
 @dataclass(frozen=True, slots=True)

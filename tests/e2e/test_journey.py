@@ -54,6 +54,7 @@ def test_punchin_journey_lands_the_cart_as_a_requisition(page: Page, sites: Site
     submit = page.locator("#place-order")
     expect(submit).to_have_text("Submit order for approval")  # P3
     screenshot(page, "05-review")
+    tax = money(page.inner_text("#review-tax"))  # the store's estimate
 
     # Hold the first attempt for a moment so the "sending" state can be seen (and
     # photographed); the page's script then drives the PunchOutSetupRequest.
@@ -91,7 +92,9 @@ def test_punchin_journey_lands_the_cart_as_a_requisition(page: Page, sites: Site
         row = rows.nth(number - 1)
         assert row.locator('[data-label="Line"]').inner_text() == str(number)
         assert row.locator('[data-label="Part"] code').inner_text() == seen.part_id
-        assert seen.description in row.locator('[data-label="Description"]').inner_text()
+        # One name for one product: the store's title, its description below it.
+        assert row.locator('[data-label="Item"] .item-name').inner_text() == seen.name
+        assert seen.description in row.locator('[data-label="Item"]').inner_text()
         assert row.locator('[data-label="Quantity"]').inner_text() == str(seen.quantity)
         assert money(row.locator('[data-label="Unit price"]').inner_text()) == seen.unit_price
         assert money(row.locator('[data-label="Line total"]').inner_text()) == (
@@ -105,7 +108,8 @@ def test_punchin_journey_lands_the_cart_as_a_requisition(page: Page, sites: Site
     # P41: the delivery chosen at checkout (two-day) is in what the order will cost.
     shipping = money(page.inner_text("#shipping-total"))
     assert shipping == money(page.inner_text("#delivery-speed"))
-    assert money(page.inner_text("#grand-total")) == expected_total + shipping
+    assert money(page.inner_text("#tax-total")) == tax
+    assert money(page.inner_text("#grand-total")) == expected_total + shipping + tax
     expect(page.locator("dl.facts")).to_contain_text(logins.STORE_NAME)
     screenshot(page, "08-requisition")
 
@@ -133,7 +137,8 @@ def test_direct_buyer_places_the_order(page: Page, sites: Sites) -> None:
     expect(page.locator("main table tbody tr")).to_have_count(1)
     delivery = money(page.inner_text("#order-shipping"))
     assert delivery > 0  # two-day is not free
-    assert money(page.inner_text("main .total")) == bought.unit_price + delivery
+    tax = money(page.inner_text("#order-tax"))  # the store's estimate, kept
+    assert money(page.inner_text("main .total")) == bought.unit_price + delivery + tax
     expect(page.locator("main table tbody")).to_contain_text(bought.part_id)
 
 

@@ -71,6 +71,10 @@ def test_approved_cart_becomes_a_matched_purchase_order(
     row = approver.locator("#queue tbody tr", has_text=number)
     expect(row).to_have_count(1)
     assert money(row.locator('[data-label="Total"]').inner_text()) == ordered
+    # One name for one product (docs/product-names.md): the store's title, everywhere.
+    toner, gloves = seen
+    expect(row.locator('[data-label="Items"] .item-name')).to_have_text(toner.name)
+    expect(row.locator('[data-label="Items"]')).to_contain_text("and 1 more item")
     screenshot(approver, "12-approval-queue")
     row.get_by_role("link", name=number).click()
     expect(approver.locator("dl.facts")).to_contain_text(COST_CENTRE)
@@ -113,6 +117,7 @@ def test_approved_cart_becomes_a_matched_purchase_order(
     expect(submission).not_to_contain_text("continue in your purchasing system")
     order_lines = submission.locator(".po-lines tbody tr")
     expect(order_lines).to_have_count(2)
+    expect(order_lines.locator(".item-name")).to_have_text([toner.name, gloves.name])
     screenshot(store, "13-storefront-order-history-approved", full_page=True)
 
     # The store's fulfilment staff: confirm, ship, invoice.
@@ -123,8 +128,8 @@ def test_approved_cart_becomes_a_matched_purchase_order(
     staff.locator(f'#orders tr[data-order-id="{po_number}"] a').click()
     expect(staff.locator("#order-state")).to_have_text("Received")
     expect(staff.locator("#order-lines tbody tr")).to_have_count(2)
+    expect(staff.locator("#order-lines .item-name")).to_have_text([toner.name, gloves.name])
     # One box of gloves short: confirmed with detail, the missing box rejected.
-    toner, gloves = seen
     staff.fill("#confirm-form [name=quantity_2]", str(gloves.quantity - 1))
     staff.fill("#confirm-form [name=comment]", "One box of gloves short, sorry.")
     staff.click("#confirm-submit")
@@ -174,7 +179,8 @@ def test_approved_cart_becomes_a_matched_purchase_order(
     agreed = {1: toner.quantity, 2: gloves.quantity - 1}
     for number_on_po, line in enumerate(seen, start=1):
         row = page.locator(f'#match tr[data-line="{number_on_po}"]')
-        expect(row.locator('[data-label="Part"] code')).to_have_text(line.part_id)
+        expect(row.locator('[data-label="Item"] code')).to_have_text(line.part_id)
+        expect(row.locator('[data-label="Item"] .item-name')).to_have_text(line.name)
         quantities = {
             column: row.locator(f'[data-label="{column}"]').inner_text().split()[0]
             for column in ("Ordered", "Confirmed", "Shipped", "Received", "Invoiced")

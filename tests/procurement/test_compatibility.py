@@ -68,9 +68,10 @@ def test_the_order_leaves_them_out_for_such_a_supplier(
     assert all(item.requested_delivery_date is None for item in order.items)
     assert raw.count(b"requestedDeliveryDate") == 1  # the header's: the date is not lost
     assert order.header.requested_delivery_date.date() == date(2027, 3, 1)  # type: ignore[union-attr]
+    # The name leads the text instead (docs/product-names.md): the same name, read back.
     assert [item.item_detail.descriptions[0].text for item in order.items] == [  # type: ignore[union-attr]
-        "PEN-BLK-12 description",
-        "CAB-CAT6 description",
+        "PEN-BLK-12\nPEN-BLK-12 description",
+        "CAB-CAT6\nCAB-CAT6 description",
     ]
 
 

@@ -57,7 +57,11 @@ def test_the_cart_leaves_short_names_out_for_such_a_system(
 
 
 def test_the_cart_carries_short_names_by_default(acme: Acme, dev: Any, dtd_dir: Path) -> None:
+    """docs/product-names.md: the ShortName is the product's name, its title at the store."""
     acme.configure("http://127.0.0.1:9/cxml/punchin")
     raw = bytes(submitted(acme).poom.document.raw)
-    assert _short_names(raw) == ["G2 gel pens black 12pk", "HP 58A toner black"]
+    assert _short_names(raw) == [
+        "Pilot G2 Retractable Gel Pens, Fine Point 0.7 mm, Black Ink, 12 Pack",
+        "HP 58A Black Original LaserJet Toner Cartridge, 3,000 Pages",
+    ]
     assert validate(raw, dtd_dir) == []

@@ -6,6 +6,7 @@ paid, a changed ShipTo or payment method is accepted and flagged for the staff."
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from punchin.cxml.order import OrderRequest
 from punchin.cxml.punchout import PunchOutOrderMessage
 from punchin.cxml.validate import validate
 from punchin.storefront.accounts.services import ensure_staff
+from punchin.storefront.cart import estimates
 from punchin.storefront.cart import services as cart
 from punchin.storefront.cart.models import Order
 from punchin.storefront.orders.models import PurchaseOrder
@@ -187,13 +189,17 @@ def signed_in(email: str) -> Client:
     return client
 
 
-def test_checkout_prices_each_speed_and_the_review_adds_it(acme: Acme) -> None:
+def test_checkout_prices_each_speed_and_the_review_adds_it(acme: Acme, monkeypatch: Any) -> None:
+    monkeypatch.setattr(estimates, "today", lambda: date(2026, 12, 2))  # a Wednesday
     cart.add(acme.buyer.user, product("OF-10001"), 2)
     client = signed_in(demo.PUNCHIN_BUYER)
     form = client.get("/checkout/").content.decode()
-    assert ">Standard (3-5 business days): free</option>" in form
-    assert ">Two-day: 12.00 USD</option>" in form
-    assert ">Next day: 25.00 USD</option>" in form
+    assert (
+        ">Standard (3-5 business days): free, arrives between Monday 7 and Wednesday 9 "
+        "December</option>"
+    ) in form
+    assert ">Two-day: 12.00 USD, arrives Friday 4 December</option>" in form
+    assert ">Next day: 25.00 USD, arrives Thursday 3 December</option>" in form
     # Before a first checkout the address starts as the account's, in its country.
     assert f'value="{acme.account.name}"' in form
     assert '<option value="US" selected>United States</option>' in form

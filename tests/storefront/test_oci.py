@@ -127,7 +127,7 @@ def test_an_oci_call_signs_the_buyer_in_and_the_cart_goes_back_as_new_item_field
     pens = cart.items[0]
     assert pens.price == product("OF-10001").price
     assert (pens.currency, pens.unit, pens.price_unit) == ("USD", "PK", 1)
-    assert pens.description == product("OF-10001").short_name[:40]
+    assert pens.description == product("OF-10001").name[:40].strip()
     assert pens.longtext == product("OF-10001").description
     assert pens.matgroup == product("OF-10001").unspsc
     assert any(name == "NEW_ITEM-LONGTEXT_1:132[]" for name, _ in fields)

@@ -22,14 +22,12 @@ from punchin.cxml.build import LANG, Parties, message, request
 from punchin.cxml.common import (
     URL,
     Classification,
-    Description,
     Extrinsic,
     ItemDetail,
     ItemID,
     ManufacturerName,
     Money,
     PriceBasisQuantity,
-    ShortName,
     Status,
     SupplierPartAuxiliaryID,
     Total,
@@ -40,7 +38,9 @@ from punchin.cxml.delivery import (
     payment_extrinsics,
     ship_to_element,
     shipping_element,
+    tax_element,
 )
+from punchin.cxml.names import describe
 from punchin.cxml.punchout import (
     BuyerCookie,
     ItemIn,
@@ -90,7 +90,8 @@ def item_id(line: Line) -> ItemID:
 def item_detail(line: Line, currency: str, *, omit_optional: bool = False) -> ItemDetail:
     """The line's ItemDetail, in a cart's ItemIn or a buyer's ItemOut alike; optional
     parts the line lacks are left out rather than sent empty, and ``ShortName`` also
-    for a partner whose reader rejects it (docs/compatibility.md)."""
+    for a partner whose reader rejects it (docs/compatibility.md); the line's name then
+    leads the Description's text (``punchin.cxml.names``)."""
     basis = None
     if line.price_basis_quantity is not None and line.price_basis_quantity != 1:
         basis = PriceBasisQuantity(
@@ -101,13 +102,7 @@ def item_detail(line: Line, currency: str, *, omit_optional: bool = False) -> It
     return ItemDetail(
         unit_price=UnitPrice(money=Money(amount=line.unit_price, currency=currency)),
         descriptions=(
-            Description(
-                text=line.description,
-                lang=LANG,
-                short_name=ShortName(value=line.short_name)
-                if line.short_name and not omit_optional
-                else None,
-            ),
+            describe(line.short_name, line.description, LANG, short_name=not omit_optional),
         ),
         unit_of_measure=line.unit_of_measure,
         price_basis_quantity=basis,
@@ -163,13 +158,17 @@ def punch_out_order_message(
     (``Description/ShortName``, docs/compatibility.md), for a partner whose settings ask
     for it. ``delivery`` is what checkout asked for (P41): the address as the header's
     ShipTo, the speed and its price as its Shipping (counted in the Total), the payment
-    method as an Extrinsic on each line.
+    method as an Extrinsic on each line, the store's tax estimate as its Tax (counted in
+    the Total too).
     """
     total = sum((line.subtotal for line in lines), Decimal("0"))
     ship_to = delivery.ship_to if delivery is not None else None
     shipping = delivery.shipping if delivery is not None else None
+    tax = delivery.tax if delivery is not None else None
     if shipping is not None:
         total += shipping.amount
+    if tax is not None:
+        total += tax.amount
     extrinsics = payment_extrinsics(delivery)
     cart = PunchOutOrderMessage(
         buyer_cookie=BuyerCookie(value=buyer_cookie),
@@ -178,6 +177,7 @@ def punch_out_order_message(
             total=Total(money=Money(amount=total, currency=currency)),
             ship_to=ship_to_element(ship_to) if ship_to is not None else None,
             shipping=shipping_element(shipping, currency) if shipping is not None else None,
+            tax=tax_element(tax, currency) if tax is not None else None,
         ),
         items=tuple(
             _item(n, line, currency, omit_optional=omit_optional, extrinsics=extrinsics)

@@ -1,7 +1,8 @@
 """What the buyer chose at checkout, as a cart and an order carry it (docs/protocol.md P41).
 
-A cart's header holds the delivery address (``ShipTo``) and the chosen delivery
-speed with its price (``Shipping``: Money and Description); the header's content
+A cart's header holds the delivery address (``ShipTo``), the chosen delivery
+speed with its price (``Shipping``: Money and Description) and the store's estimate of
+the sales tax (``Tax``, with its rate in a TaxDetail); the header's content
 model has no Extrinsic, so the payment method rides on every line as
 ``ItemIn/Extrinsic name="PaymentMethod"``, and in the purchase order as
 ``OrderRequestHeader/Extrinsic name="PaymentMethod"``. The values here are plain, so
@@ -28,6 +29,10 @@ from punchin.cxml.common import (
     PostalAddress,
     Shipping,
     ShipTo,
+    Tax,
+    TaxableAmount,
+    TaxAmount,
+    TaxDetail,
 )
 
 PAYMENT_METHOD = "PaymentMethod"
@@ -86,17 +91,40 @@ class ShippingCharge:
 
 
 @dataclass(frozen=True, slots=True)
+class TaxCharge:
+    """The store's estimate of the sales tax: ``percent`` of ``taxable`` (the lines),
+    ``amount`` rounded to the cent; the invoice bills the tax itself."""
+
+    amount: Decimal
+    percent: Decimal
+    taxable: Decimal
+    description: str = "Sales tax (estimate)"
+
+    @property
+    def rate(self) -> str:
+        """The percent as people write it: "6.25", "10"."""
+        return format(self.percent.normalize(), "f")
+
+
+@dataclass(frozen=True, slots=True)
 class Delivery:
-    """Everything checkout asked for besides the group (P3): where, how fast, how paid.
-    A PunchOut session without checkout may know only the address, or nothing."""
+    """Everything checkout asked for besides the group (P3): where, how fast, how paid,
+    and the tax the store estimates. A PunchOut session without checkout may know only
+    the address, or nothing."""
 
     ship_to: DeliveryAddress | None = None
     shipping: ShippingCharge | None = None
     payment_method: str = ""
+    tax: TaxCharge | None = None
 
     @property
     def charge(self) -> Decimal:
         return self.shipping.amount if self.shipping is not None else Decimal(0)
+
+    @property
+    def charges(self) -> Decimal:
+        """What the cart's Total adds to its lines: the delivery charge and the tax."""
+        return self.charge + (self.tax.amount if self.tax is not None else Decimal(0))
 
 
 def address_element(address: DeliveryAddress, lang: str = LANG) -> Address:
@@ -124,6 +152,23 @@ def shipping_element(charge: ShippingCharge, currency: str, lang: str = LANG) ->
     return Shipping(
         money=Money(amount=charge.amount, currency=currency),
         description=Description(text=charge.description, lang=lang),
+    )
+
+
+def tax_element(charge: TaxCharge, currency: str, lang: str = LANG) -> Tax:
+    """``Tax (Money, TaxAdjustmentAmount?, Description, TaxDetail*, ...)``: the amount,
+    what it is, and one TaxDetail with the rate and the amount it was taken of."""
+    return Tax(
+        money=Money(amount=charge.amount, currency=currency),
+        description=Description(text=charge.description, lang=lang),
+        details=(
+            TaxDetail(
+                category="sales",
+                percentage_rate=charge.percent,
+                taxable_amount=TaxableAmount(money=Money(amount=charge.taxable, currency=currency)),
+                tax_amount=TaxAmount(money=Money(amount=charge.amount, currency=currency)),
+            ),
+        ),
     )
 
 

@@ -67,6 +67,7 @@ from punchin.cxml.invoice import (
     ShippingAmount,
     SubtotalAmount,
 )
+from punchin.cxml.names import describe
 from punchin.cxml.payload_id import now
 
 
@@ -90,13 +91,19 @@ class OrderRef:
 
 @dataclass(frozen=True, slots=True)
 class LineRef:
-    """An order line as the documents name it: ``lineNumber`` and its ItemID."""
+    """An order line as the documents name it: ``lineNumber`` and its ItemID; its
+    ``name`` goes as the Description's ShortName (``punchin.cxml.names``)."""
 
     line_number: int
     supplier_part_id: str
     supplier_part_auxiliary_id: str
     description: str
     unit_of_measure: str
+    name: str = ""
+
+    def describe(self) -> Description:
+        """The line's Description: the text, with the name as its ShortName."""
+        return describe(self.name, self.description, LANG)
 
     def item_id(self) -> ItemID:
         """The ItemID; an order line without a SupplierPartAuxiliaryID gets none."""
@@ -297,7 +304,7 @@ def _items(
             item_reference=InvoiceDetailItemReference(
                 line_number=invoiced.line.line_number,
                 item_id=invoiced.line.item_id(),
-                description=Description(text=invoiced.line.description, lang=LANG),
+                description=invoiced.line.describe(),
             ),
             subtotal_amount=SubtotalAmount(money=order.money(sign * invoiced.amount)),
         )

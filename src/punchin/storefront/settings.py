@@ -14,12 +14,17 @@ Besides ``punchin.web.settings_base``'s variables:
 ``PUNCHIN_CA_FILE``         a CA bundle to trust instead of the system's (tests, private CAs).
 ``PUNCHIN_SETUP_TIMEOUT``   seconds to wait for one PunchOutSetupResponse (default 20).
 ``PUNCHIN_PUNCHOUT_START_TTL`` seconds a PunchOut StartPage link works, once (default 300).
+``PUNCHIN_SALES_TAX_PERCENT`` the sales tax checkout estimates, in percent of the lines
+                            ("6.25"); unset, checkout shows no estimate (docs/checkout.md).
 """
 
 from __future__ import annotations
 
 import os
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
 
 from punchin.web.settings_base import DJANGO_APPS, base_settings
 
@@ -64,3 +69,23 @@ PUNCHIN_PUNCHOUT_START_TTL = int(os.environ.get("PUNCHIN_PUNCHOUT_START_TTL", "3
 PUNCHIN_MAX_BODY_BYTES = 10 * 1024 * 1024
 # The staff pages of the queue (/deliveries/) in the site's own layout and navigation.
 PUNCHIN_DELIVERY_BASE_TEMPLATE = "storefront/base.html"
+
+
+def _percent(name: str) -> Decimal | None:
+    """A percentage from the environment, 0 to 100 with at most three decimals."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        value = Decimal("NaN")
+    if not value.is_finite() or not 0 <= value <= 100 or value != value.quantize(Decimal("0.001")):
+        raise ImproperlyConfigured(
+            f"{name} must be a percentage from 0 to 100 with at most three decimals, "
+            f"e.g. 6.25; it is {raw[:20]!r}"
+        )
+    return value
+
+
+PUNCHIN_SALES_TAX_PERCENT = _percent("PUNCHIN_SALES_TAX_PERCENT")

@@ -25,7 +25,8 @@ from punchin.web.statemachine import InvalidTransition
 
 @APPROVER.required
 def queue(request: HttpRequest) -> HttpResponse:
-    waiting = services.queue_for(request.user)  # type: ignore[arg-type]
+    # The lines name what is bought, by the products' names (docs/product-names.md).
+    waiting = services.queue_for(request.user).prefetch_related("lines")  # type: ignore[arg-type]
     return render(request, "approvals/queue.html", {"requisitions": waiting})
 
 

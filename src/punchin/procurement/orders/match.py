@@ -262,7 +262,7 @@ def _findings(order: PurchaseOrder, tolerance: Tolerance) -> tuple[Finding, ...]
 
 
 def _with_quantities(orders: QuerySet[PurchaseOrder]) -> QuerySet[PurchaseOrder]:
-    lines = PurchaseOrderLine.objects.select_related("order").prefetch_related(
+    lines = PurchaseOrderLine.objects.select_related("order", "requisition_line").prefetch_related(
         Prefetch("shipped", queryset=ShipmentLine.objects.all()),
         Prefetch("received", queryset=ReceiptLine.objects.all()),
         Prefetch("invoiced", queryset=InvoiceLine.objects.select_related("line")),

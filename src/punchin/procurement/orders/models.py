@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 
+from punchin.cxml.names import Named, named
 from punchin.procurement.accounts.models import Organisation, OrganisationAddress
 from punchin.procurement.documents.models import CxmlDocument
 from punchin.procurement.partners.models import SupplierPartner
@@ -178,6 +179,12 @@ class PurchaseOrderLine(models.Model):
     @property
     def total(self) -> Decimal:
         return self.quantity * self.unit_price / self.price_basis_quantity
+
+    @property
+    def named(self) -> Named:
+        """The line's name and description as its requisition line had them from the
+        cart (docs/product-names.md); the OrderRequest sends the same."""
+        return named(self.requisition_line.short_name, self.description)
 
     @property
     def agreed_quantity(self) -> Decimal:

@@ -36,13 +36,13 @@ from punchin.cxml.common import (
     Segment,
     Shipping,
     ShipTo,
-    ShortName,
     SupplierPartAuxiliaryID,
     Tax,
     Total,
     UnitPrice,
 )
 from punchin.cxml.delivery import PAYMENT_METHOD, DeliveryAddress, address_element
+from punchin.cxml.names import describe
 from punchin.cxml.order import OrderRequest, OrderRequestHeader, OrderRequestType
 from punchin.cxml.ordering import APPROVED, REJECTED, status_update_request
 from punchin.cxml.punchout import ItemOut
@@ -106,8 +106,8 @@ def _quantity(value: Decimal) -> Decimal:
 
 def _item(order: PurchaseOrder, line: PurchaseOrderLine, *, omit_optional: bool) -> ItemOut:
     """The line as the cart described it (its ShortName too); ``omit_optional`` leaves
-    out what some suppliers' readers reject (``Description/ShortName`` and
-    ``ItemOut@requestedDeliveryDate``, docs/compatibility.md)."""
+    out what some suppliers' readers reject (``Description/ShortName``, its name then
+    leading the text, and ``ItemOut@requestedDeliveryDate``, docs/compatibility.md)."""
     currency = order.currency
     source = line.requisition_line
     basis = None
@@ -118,7 +118,6 @@ def _item(order: PurchaseOrder, line: PurchaseOrderLine, *, omit_optional: bool)
             unit_of_measure=line.unit_of_measure,
         )
     when = None if omit_optional else line.requested_delivery_date
-    short_name = "" if omit_optional else source.short_name.strip()
     return ItemOut(
         quantity=_quantity(line.quantity),
         line_number=line.line_number,
@@ -136,11 +135,7 @@ def _item(order: PurchaseOrder, line: PurchaseOrderLine, *, omit_optional: bool)
                 money=Money(amount=line.unit_price.normalize(), currency=currency)
             ),
             descriptions=(
-                Description(
-                    text=line.description,
-                    lang=LANG,
-                    short_name=ShortName(value=short_name) if short_name else None,
-                ),
+                describe(source.short_name, line.description, LANG, short_name=not omit_optional),
             ),
             unit_of_measure=line.unit_of_measure,
             price_basis_quantity=basis,

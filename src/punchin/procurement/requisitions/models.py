@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 
+from punchin.cxml.names import Named, named
 from punchin.procurement.accounts.models import Organisation
 from punchin.procurement.partners.models import SupplierPartner
 from punchin.web.statemachine import Machine
@@ -160,6 +161,12 @@ class RequisitionLine(models.Model):
     @property
     def total(self) -> Decimal:
         return self.quantity * self.unit_price / self.price_basis_quantity
+
+    @property
+    def named(self) -> Named:
+        """The line's name (the cart's ShortName, else its text's first line) and the
+        description below it: the same rule on every page (docs/product-names.md)."""
+        return named(self.short_name, self.description)
 
 
 class ShipToAddress(models.Model):

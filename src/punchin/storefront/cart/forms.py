@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -8,6 +9,7 @@ from django import forms
 from punchin.cxml.delivery import DeliveryAddress
 from punchin.storefront.accounts.models import BuyingGroup, Member, PurchasingMode
 from punchin.storefront.accounts.services import checkout_groups
+from punchin.storefront.cart import estimates
 from punchin.storefront.cart.models import DELIVERY_PRICES, DeliverySpeed, PaymentMethod
 
 # Where the store delivers: ISO 3166 code, the name the address carries.
@@ -35,14 +37,18 @@ def _lines(text: str) -> tuple[str, ...]:
     return tuple(line.strip() for line in text.splitlines() if line.strip())
 
 
-def speed_choices(currency: str) -> list[tuple[str, str]]:
-    """Each speed with its price, as the buyer chooses it."""
+def speed_choices(currency: str, ordered_on: date) -> list[tuple[str, str]]:
+    """Each speed with its price and when it would arrive, as the buyer chooses it."""
 
     def price(amount: Decimal) -> str:
         return "free" if amount == 0 else f"{amount} {currency}"
 
     return [
-        (str(value), f"{label}: {price(DELIVERY_PRICES[value])}")
+        (
+            str(value),
+            f"{label}: {price(DELIVERY_PRICES[value])}, "
+            f"arrives {estimates.arrival(value, ordered_on).words()}",
+        )
         for value, label in DeliverySpeed.choices
     ]
 
@@ -87,7 +93,14 @@ class CheckoutForm(forms.Form):
     payment_method = forms.ChoiceField(choices=PaymentMethod.choices)
     delivery_speed = forms.ChoiceField(choices=DeliverySpeed.choices)
 
-    def __init__(self, member: Member, *args: Any, currency: str = "USD", **kwargs: Any) -> None:
+    def __init__(
+        self,
+        member: Member,
+        *args: Any,
+        currency: str = "USD",
+        ordered_on: date | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         groups = checkout_groups(member)
         field = self.fields["group"]
@@ -96,7 +109,7 @@ class CheckoutForm(forms.Form):
         field.label_from_instance = lambda g: f"{g.name}: {g.purchasing_mode.label}"
         speed = self.fields["delivery_speed"]
         assert isinstance(speed, forms.ChoiceField)
-        speed.choices = speed_choices(currency)
+        speed.choices = speed_choices(currency, ordered_on or estimates.today())
         # Each buyer is offered what applies to them (P3, P12): a purchase order from
         # the e-procurement system only where a group punches in, and first there.
         payment = self.fields["payment_method"]

@@ -129,8 +129,15 @@ class Order(models.Model):
     shipping = models.DecimalField(
         max_digits=14, decimal_places=2, default=Decimal(0), help_text="the speed's price"
     )
+    tax = models.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="the sales tax estimated at checkout; none where the store sets no rate",
+    )
     total = models.DecimalField(
-        max_digits=14, decimal_places=2, help_text="the lines and the delivery"
+        max_digits=14, decimal_places=2, help_text="the lines, the delivery and the tax"
     )
     currency = models.CharField(max_length=3)
     state = models.CharField(max_length=16, choices=OrderState.choices, default=OrderState.PLACED)

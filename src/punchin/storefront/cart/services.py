@@ -17,6 +17,7 @@ from django.db.models.functions import Least
 
 from punchin.cxml.delivery import Delivery, DeliveryAddress, ShippingCharge
 from punchin.storefront.accounts.models import CHECKOUT_MODES, BuyingGroup, Member, PurchasingMode
+from punchin.storefront.cart import estimates
 from punchin.storefront.cart.models import (
     DELIVERY_PRICES,
     Cart,
@@ -139,11 +140,14 @@ class Checkout:
     def shipping(self) -> ShippingCharge:
         return shipping_charge(self.delivery_speed)
 
-    @property
-    def delivery(self) -> Delivery:
-        """What the cart carries to the buyer's purchasing system (P41)."""
+    def delivery(self, lines_total: Decimal) -> Delivery:
+        """What the cart of ``lines_total`` carries to the buyer's purchasing system
+        (P41), with the store's tax estimate."""
         return Delivery(
-            ship_to=self.address, shipping=self.shipping, payment_method=self.payment_method
+            ship_to=self.address,
+            shipping=self.shipping,
+            payment_method=self.payment_method,
+            tax=estimates.tax_estimate(lines_total),
         )
 
     @property
@@ -162,6 +166,7 @@ def place_order(member: Member, checkout: Checkout) -> Order:
     cart = view(member.user)
     if not cart.lines:
         raise CheckoutError("Your cart is empty.")
+    delivery = checkout.delivery(cart.total)
     order = Order.objects.create(
         user=member.user,
         account=member.account,
@@ -170,7 +175,8 @@ def place_order(member: Member, checkout: Checkout) -> Order:
         payment_method=checkout.payment_method,
         delivery_speed=checkout.delivery_speed,
         shipping=checkout.shipping.amount,
-        total=cart.total + checkout.shipping.amount,
+        tax=delivery.tax.amount if delivery.tax is not None else None,
+        total=cart.total + delivery.charges,
         currency=cart.currency,
     )
     OrderLine.objects.bulk_create(

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from punchin.storefront.accounts.models import CHECKOUT_MODES, BuyingGroup, Member, PurchasingMode
 from punchin.storefront.accounts.roles import BUYER
 from punchin.storefront.accounts.services import checkout_groups, member_of
-from punchin.storefront.cart import services
+from punchin.storefront.cart import estimates, services
 from punchin.storefront.cart.forms import CheckoutForm, marketplace_country
 from punchin.storefront.cart.models import DeliverySpeed, Order, PaymentMethod
 from punchin.storefront.cart.services import Checkout, CheckoutError
@@ -81,7 +81,7 @@ def add(request: HttpRequest) -> HttpResponse:
     services.add(request.user, product, quantity, punchout=session)
     messages.success(
         request,
-        f"{product.short_name} was added to your "
+        f"{product.name} was added to your "
         f"{services.cart_noun(settings.PUNCHIN_MARKETPLACE).lower()}.",
     )
     back = request.POST.get("next", "")
@@ -119,11 +119,13 @@ def checkout(request: HttpRequest) -> HttpResponse:
         request.POST or None,
         initial=request.session.get(_SESSION_KEY) or _first_answers(member),
         currency=content.currency,
+        ordered_on=estimates.today(),
     )
     if request.method == "POST" and form.is_valid():
         request.session[_SESSION_KEY] = form.session_data()
         return redirect("cart:review")
-    return render(request, "cart/checkout.html", {"form": form, "cart": content})
+    context = {"form": form, "cart": content, "tax": estimates.tax_estimate(content.total)}
+    return render(request, "cart/checkout.html", context)
 
 
 def _first_answers(member: Member) -> dict[str, str]:
@@ -165,10 +167,13 @@ def review(request: HttpRequest) -> HttpResponse:
     if chosen is None:
         return redirect("cart:checkout")
     content = services.view(request.user)
+    delivery = chosen.delivery(content.total)
     context = {
         "checkout": chosen,
         "cart": content,
-        "grand_total": content.total + chosen.shipping.amount,
+        "tax": delivery.tax,
+        "arrival": estimates.arrival(chosen.delivery_speed, estimates.today()),
+        "grand_total": content.total + delivery.charges,
         "submit_label": services.submit_button_label(chosen.mode),
         "is_punchin": chosen.mode == PurchasingMode.PUNCHIN,
         "payment_label": PaymentMethod(chosen.payment_method).label,

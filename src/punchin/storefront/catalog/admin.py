@@ -7,7 +7,7 @@ from punchin.storefront.catalog.models import Product
 class ProductAdmin(admin.ModelAdmin):
     list_display = (
         "supplier_part_id",
-        "short_name",
+        "name",
         "manufacturer",
         "category",
         "price",

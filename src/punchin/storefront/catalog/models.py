@@ -20,8 +20,10 @@ class Product(models.Model):
     supplier_part_auxiliary_id = models.CharField(
         "SupplierPartAuxiliaryID", max_length=128, blank=True
     )
+    # The product's one name, its title on every page; carts and orders carry it as
+    # Description/ShortName and the description as the Description's text
+    # (punchin.cxml.names, docs/product-names.md).
     name = models.CharField(max_length=255)
-    short_name = models.CharField(max_length=60)
     description = models.TextField()
     category = models.CharField(max_length=16, choices=Category.choices)
     price = models.DecimalField(max_digits=12, decimal_places=2)
@@ -40,7 +42,7 @@ class Product(models.Model):
         indexes = (models.Index(fields=("category", "name")),)
 
     def __str__(self) -> str:
-        return f"{self.supplier_part_id} {self.short_name}"
+        return f"{self.supplier_part_id} {self.name}"
 
     def get_absolute_url(self) -> str:
         return reverse("catalog:product", args=[self.supplier_part_id])
@@ -48,5 +50,5 @@ class Product(models.Model):
     @property
     def initials(self) -> str:
         """Two letters for the generated placeholder image."""
-        words = [w for w in self.short_name.split() if w[:1].isalnum()]
+        words = [w for w in self.name.split() if w[:1].isalnum()]
         return "".join(w[0] for w in words[:2]).upper() or "?"

@@ -29,7 +29,6 @@ FIELD_WEIGHTS: dict[str, float] = {
     "supplier_part_id": 8.0,
     "manufacturer_part_id": 8.0,
     "name": 5.0,
-    "short_name": 4.0,
     "manufacturer": 3.0,
     "unspsc": 2.0,
     "category": 1.5,
@@ -114,7 +113,6 @@ def load_demo_catalog() -> int:
             defaults={
                 "supplier_part_auxiliary_id": auxiliary_id(row.part_id),
                 "name": row.name,
-                "short_name": row.short_name,
                 "description": row.description,
                 "category": row.category,
                 "price": row.price,

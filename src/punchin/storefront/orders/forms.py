@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 
 from punchin.cxml.fulfilment import wire_quantity
@@ -137,7 +138,8 @@ class InvoiceForm(QuantitiesForm):
 
     tax_rate = forms.DecimalField(
         label="Sales tax (%)",
-        initial=Decimal(0),
+        # The rate checkout estimated with: the invoice's tax then meets the order's.
+        initial=lambda: settings.PUNCHIN_SALES_TAX_PERCENT or Decimal(0),
         min_value=Decimal(0),
         max_digits=6,
         decimal_places=3,

@@ -169,6 +169,9 @@ class PurchaseOrderLine(models.Model):
     product = models.ForeignKey(Product, on_delete=models.PROTECT, null=True, blank=True)
     supplier_part_id = models.CharField(max_length=64)
     supplier_part_auxiliary_id = models.CharField(max_length=400)
+    # The line's name and description as its cart line carried them (its ShortName, or
+    # the first line of the text: punchin.cxml.names, docs/product-names.md).
+    name = models.CharField(max_length=255, blank=True)
     description = models.TextField()
     unit_of_measure = models.CharField(max_length=3)
     quantity = models.DecimalField(max_digits=14, decimal_places=3)

@@ -28,6 +28,7 @@ from punchin.cxml.delivery import (
 )
 from punchin.cxml.envelope import Document
 from punchin.cxml.errors import BadRequest, Conflict, ExpectationFailed
+from punchin.cxml.names import name_of
 from punchin.cxml.order import OrderRequest, OrderRequestType
 from punchin.cxml.punchout import ItemIn, ItemOut
 from punchin.cxml.statusupdate import DocumentStatus, StatusUpdateRequest
@@ -298,6 +299,7 @@ def _lines(order: PurchaseOrder, matched: list[Matched]) -> None:
             product=products.get(m.item.item_id.supplier_part_id),
             supplier_part_id=m.item.item_id.supplier_part_id,
             supplier_part_auxiliary_id=m.item.item_id.supplier_part_auxiliary_id.value,  # type: ignore[union-attr]
+            name=name_of(next(iter(m.cart_item.item_detail.descriptions), None)),
             description=next((d.text for d in m.cart_item.item_detail.descriptions), ""),
             unit_of_measure=m.cart_item.item_detail.unit_of_measure,
             quantity=m.item.quantity,

@@ -91,6 +91,7 @@ def _line_ref(line: PurchaseOrderLine) -> fulfilment.LineRef:
         line.supplier_part_auxiliary_id,
         line.description,
         line.unit_of_measure,
+        line.name,
     )
 
 

@@ -48,7 +48,7 @@ def line_of(product: Product, quantity: int, base_url: str) -> Line:
         supplier_part_id=product.supplier_part_id,
         supplier_part_auxiliary_id=product.supplier_part_auxiliary_id,
         description=product.description,
-        short_name=product.short_name,
+        short_name=product.name,
         unit_price=product.price,
         unit_of_measure=product.unit_of_measure,
         unspsc=product.unspsc,

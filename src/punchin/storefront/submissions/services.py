@@ -36,7 +36,7 @@ def submit(member: Member, checkout: Checkout, base_url: str) -> PunchInSubmissi
     if not content.lines:
         raise CheckoutError("Your cart is empty.")
     lines = [line_of(line.product, line.quantity, base_url) for line in content.lines]
-    delivery = checkout.delivery
+    delivery = checkout.delivery(content.total)
     prepared = prepare(
         system, member.user.email, lines, content.currency, base_url, delivery=delivery
     )
@@ -48,8 +48,8 @@ def submit(member: Member, checkout: Checkout, base_url: str) -> PunchInSubmissi
         delivery_address=checkout.delivery_address,
         payment_method=checkout.payment_method,
         delivery_speed=checkout.delivery_speed,
-        # As the cart's Total says it (P41): the lines and the delivery.
-        total=content.total + delivery.charge,
+        # As the cart's Total says it (P41): the lines, the delivery and the tax.
+        total=content.total + delivery.charges,
         currency=content.currency,
         payload_id=prepared.payload_id,
         poom=prepared.poom,
