@@ -19,6 +19,7 @@ from punchin.cxml.validate import validate
 from punchin.transport.serving import InThread
 from punchin.web import demo
 from punchin.web.testing import LiveASGIServer
+from tests.connections import no_connection_escapes  # noqa: F401 (autouse)
 
 
 @dataclass

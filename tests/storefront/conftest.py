@@ -32,6 +32,7 @@ from punchin.storefront.integration.models import (
 from punchin.transport.serving import InThread
 from punchin.web import demo
 from punchin.web.testing import LiveASGIServer
+from tests.connections import no_connection_escapes  # noqa: F401 (autouse)
 
 
 def storefront_application() -> Any:

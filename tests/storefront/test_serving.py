@@ -26,6 +26,7 @@ from punchin.web import batched, demo
 from punchin.web.logs import JsonFormatter, PayloadIdFilter
 from punchin.web.serving import PartyHandler
 from punchin.web.testing import LiveASGIServer
+from tests.connections import Watch
 
 from .conftest import Acme, Browser, FakeProcurement
 from .test_punchin import drive, fetching_procurement, submit
@@ -132,6 +133,25 @@ def test_a_cxml_request_for_a_host_not_allowed_is_refused_with_400(
     status = reply_status(reply.body)
     assert status is not None
     assert status.code == 400
+
+
+# --- pages: their database work on the lanes -------------------------------------------
+
+
+@pytestmark_db
+def test_an_async_page_that_fails_renders_its_error_page_on_a_lane(
+    acme: Acme, storefront: LiveASGIServer
+) -> None:
+    """The error page of an exception raised in an async view queries the database
+    (its context processors); Django builds it on the loop's default executor, whose
+    threads would each open a connection no lane closes (punchin.web.batched)."""
+    browser = Browser(storefront.url).sign_in(demo.PUNCHIN_BUYER)
+    with Watch() as watch:
+        for _ in range(3):  # the default executor has threads enough for each
+            reply = browser.post("/punchin/submissions/999999/attempt")  # no such submission
+            assert reply.status == 404
+            assert "Page not found" in reply.text
+    assert watch.threads == []
 
 
 # --- metrics and JSON logs ------------------------------------------------------------

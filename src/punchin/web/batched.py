@@ -20,18 +20,26 @@ response at that middleware's layer (``response_for_exception``), which the oute
 The first batched layer also sends ``request_started`` in its first call and, in its
 last, closes a non-streaming response (``request_finished``), as Django's handler
 would in two calls of their own.
+
+An exception that leaves an async layer becomes its response on the request's lane
+(``converted``), not where Django's ``convert_exception_to_response`` builds it: Django
+calls ``response_for_exception`` with ``thread_sensitive=False``, on the event loop's
+default executor, and the error page it renders queries the database (the context
+processors), so each of those threads opened a connection of its own that no lane
+closes, left to the garbage collector when the loop's executor ended.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from functools import wraps
 from typing import Any
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_async
 from django.conf import settings
 from django.core import signals
 from django.core.exceptions import MiddlewareNotUsed
-from django.core.handlers.exception import convert_exception_to_response, response_for_exception
+from django.core.handlers.exception import response_for_exception
 from django.http import HttpRequest, HttpResponseBase
 from django.utils.deprecation import MiddlewareMixin
 from django.utils.module_loading import import_string
@@ -47,6 +55,21 @@ def batchable(middleware: type) -> bool:
         and middleware.__call__ is MiddlewareMixin.__call__
         and getattr(middleware, "sync_capable", True)
     )
+
+
+def converted(get_response: AsyncHandler) -> AsyncHandler:
+    """``convert_exception_to_response`` for an async layer, the response for an
+    exception built on the request's lane (thread-sensitive): see the module's doc."""
+
+    @wraps(get_response)
+    async def inner(request: HttpRequest) -> HttpResponseBase:
+        try:
+            return await get_response(request)
+        except Exception as exc:
+            response: HttpResponseBase = await sync_to_async(response_for_exception)(request, exc)
+            return response
+
+    return inner
 
 
 def _never_called(request: HttpRequest) -> HttpResponseBase:
@@ -109,7 +132,7 @@ def load(handler: Any) -> Batch | None:
     handler._view_middleware = []
     handler._template_response_middleware = []
     handler._exception_middleware = []
-    chain: AsyncHandler = convert_exception_to_response(handler._get_response_async)
+    chain: AsyncHandler = converted(handler._get_response_async)
     pending: list[Any] = []  # a batch being collected, innermost first
     views: list[Any] = []  # process_view hooks, outermost first
     outermost: Batch | None = None
@@ -118,7 +141,7 @@ def load(handler: Any) -> Batch | None:
         nonlocal chain, outermost
         if pending:
             batch = Batch(list(reversed(pending)), chain)
-            chain = convert_exception_to_response(batch)
+            chain = converted(batch)
             outermost = batch
             pending.clear()
 
@@ -143,7 +166,7 @@ def load(handler: Any) -> Batch | None:
                 continue
             if not iscoroutinefunction(instance):
                 instance = handler.adapt_method_mode(True, instance, False)
-            chain = convert_exception_to_response(instance)
+            chain = converted(instance)
         if hasattr(instance, "process_view"):
             views.insert(0, instance.process_view)
         if hasattr(instance, "process_template_response"):
