@@ -70,7 +70,8 @@ def test_approved_cart_becomes_a_matched_purchase_order(
     approver.goto(f"{procurement}/approvals/")
     row = approver.locator("#queue tbody tr", has_text=number)
     expect(row).to_have_count(1)
-    assert money(row.locator('[data-label="Total"]').inner_text()) == ordered
+    # What the PO will cost: the lines and the two-day delivery chosen at checkout.
+    assert money(row.locator('[data-label="Total"]').inner_text()) == ordered + Decimal("12.00")
     screenshot(approver, "12-approval-queue")
     row.get_by_role("link", name=number).click()
     expect(approver.locator("dl.facts")).to_contain_text(COST_CENTRE)
