@@ -166,7 +166,9 @@ def log_in_on_landing(page: Page, sites: Sites) -> str:
     return page.url.rstrip("/").rsplit("/", 1)[-1]
 
 
-def punch_in(page: Page, sites: Sites, *wanted: tuple[str, int]) -> tuple[list[Seen], str]:
+def punch_in(
+    page: Page, sites: Sites, *wanted: tuple[str, int], speed: str = "two-day"
+) -> tuple[list[Seen], str]:
     """The Punch-in in one step: for each (search words, quantity) the buyer adds the
     first product found, then submits the cart for approval (P3-P6) and logs in on
     procurement's StartPage (P7). Returns the lines as seen and the requisition number."""
@@ -175,9 +177,41 @@ def punch_in(page: Page, sites: Sites, *wanted: tuple[str, int]) -> tuple[list[S
     for words, quantity in wanted:
         search(page, words)
         seen.append(add_from_product_page(page, quantity))
-    check_out(page, "Procurement buyers")
+    check_out(page, "Procurement buyers", speed=speed)
     page.click("#place-order")
     return seen, log_in_on_landing(page, sites)
+
+
+def approve_in_procurement(page: Page, browser: Browser, sites: Sites, number: str) -> str:
+    """The buyer submits requisition ``number`` (on ``page``), the approver approves it
+    at another computer; returns the purchase order's number once the store has
+    acknowledged its OrderRequest."""
+    page.fill("#id_cost_centre", "CC-4100 Facilities")
+    page.fill("#id_gl_account", "6420 Office supplies")
+    page.get_by_role("button", name="Submit requisition").click()
+    expect(page.locator("#requisition-status")).to_have_text("Submitted for approval")
+    context = new_user(browser)
+    approver = context.new_page()
+    log_in_to_procurement(approver, sites, logins.APPROVER)
+    approver.goto(f"{sites.procurement.url}/approvals/{number}/")
+    approver.fill("#id_comment", "Approved.")
+    approver.click("#approve")
+    expect(approver.locator(".messages")).to_contain_text("approved")
+    context.close()
+    eventually(
+        page,
+        f"{sites.procurement.url}/requisitions/{number}/",
+        lambda: page.locator("#purchase-order").count() == 1,
+        "the purchase order on the requisition",
+    )
+    po_number = page.inner_text("#purchase-order")
+    eventually(
+        page,
+        f"{sites.procurement.url}/orders/{po_number}/",
+        lambda: "Acknowledged" in page.inner_text("#po-state"),
+        "the supplier's acknowledgement of the OrderRequest",
+    )
+    return po_number
 
 
 def eventually(

@@ -70,7 +70,8 @@ def test_approved_cart_becomes_a_matched_purchase_order(
     approver.goto(f"{procurement}/approvals/")
     row = approver.locator("#queue tbody tr", has_text=number)
     expect(row).to_have_count(1)
-    assert money(row.locator('[data-label="Total"]').inner_text()) == ordered
+    # What the PO will cost: the lines and the two-day delivery chosen at checkout.
+    assert money(row.locator('[data-label="Total"]').inner_text()) == ordered + Decimal("12.00")
     # One name for one product (docs/product-names.md): the store's title, everywhere.
     toner, gloves = seen
     expect(row.locator('[data-label="Items"] .item-name')).to_have_text(toner.name)
