@@ -229,7 +229,7 @@ class OrderDocument(models.Model):
     shipping = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     total = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     # An invoice's sales tax rate (percent), which its credit memos credit tax at.
-    tax_rate = models.DecimalField(max_digits=6, decimal_places=3, null=True, blank=True)
+    tax_rate = models.DecimalField(max_digits=13, decimal_places=3, null=True, blank=True)
     # A credit memo: the invoice it credits, and why (its Comments). Its amounts are
     # negative, as sent.
     credits = models.ForeignKey(

@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="orderdocument",
             name="tax_rate",
-            field=models.DecimalField(blank=True, decimal_places=3, max_digits=6, null=True),
+            field=models.DecimalField(blank=True, decimal_places=3, max_digits=13, null=True),
         ),
         migrations.AlterField(
             model_name="orderdocument",
