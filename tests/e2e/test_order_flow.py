@@ -15,10 +15,11 @@ Set PUNCHIN_SCREENSHOTS=1 to refresh docs/screenshots.
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from playwright.sync_api import Browser, Page, expect
 
+from punchin import demo
 from punchin.web import demo as logins
 from tests.e2e.conftest import Sites, screenshot
 from tests.e2e.steps import (
@@ -70,8 +71,14 @@ def test_approved_cart_becomes_a_matched_purchase_order(
     approver.goto(f"{procurement}/approvals/")
     row = approver.locator("#queue tbody tr", has_text=number)
     expect(row).to_have_count(1)
-    # What the PO will cost: the lines and the two-day delivery chosen at checkout.
-    assert money(row.locator('[data-label="Total"]').inner_text()) == ordered + Decimal("12.00")
+    # What the PO will cost: the lines, the two-day delivery chosen at checkout and the
+    # demo store's sales tax on the lines (docs/checkout.md: half up to the cent).
+    tax = (ordered * Decimal(demo.DEMO_SALES_TAX_PERCENT) / 100).quantize(
+        Decimal("0.01"), ROUND_HALF_UP
+    )
+    assert money(row.locator('[data-label="Total"]').inner_text()) == (
+        ordered + Decimal("12.00") + tax
+    )
     # One name for one product (docs/product-names.md): the store's title, everywhere.
     toner, gloves = seen
     expect(row.locator('[data-label="Items"] .item-name')).to_have_text(toner.name)
