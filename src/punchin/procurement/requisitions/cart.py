@@ -18,6 +18,7 @@ from typing import Any
 from punchin.cxml.cart import UNIT_OF_MEASURE
 from punchin.cxml.delivery import DeliveryAddress, address_of, payment_method_of
 from punchin.cxml.errors import BadRequest, PayloadTooLarge
+from punchin.cxml.names import Named, named
 from punchin.cxml.punchout import ItemIn, PunchOutOrderMessage
 
 _MAX_REASONS = 10
@@ -56,6 +57,12 @@ class CartLine:
     manufacturer_part_id: str
     lead_time_days: int | None
     extrinsics: dict[str, Any]
+
+    @property
+    def named(self) -> Named:
+        """The name and description by the rule every page uses (docs/product-names.md),
+        for the pages that show a cart as it arrived (the Test received page)."""
+        return named(self.short_name, self.description)
 
     @property
     def total(self) -> Decimal:
