@@ -23,9 +23,9 @@ from punchin.cxml.common import Status
 from punchin.cxml.envelope import Response
 from punchin.cxml.status import standard_text
 from punchin.transport import UrlPolicy
-from punchin.transport.serving import InThread
 from punchin.web.delivery.exceptions import UnknownPartner
 from punchin.web.delivery.targets import Target
+from tests.fakes import FakeServer
 
 USER_AGENT = "Punchin Tests PunchIn 1.0"
 HOLD = 1.5  # seconds; the test settings give a send 2 s
@@ -73,8 +73,7 @@ def cxml_answer(code: int, detail: str = "") -> bytes:
 
 
 @dataclass
-class FakePartner:
-    port: int = field(default_factory=free_port)
+class FakePartner(FakeServer):
     script: list[Answer] = field(default_factory=list)
     requests: list[str] = field(default_factory=list)  # payloadIDs, in arrival order
     headers: list[dict[str, str]] = field(default_factory=list)
@@ -92,11 +91,8 @@ class FakePartner:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}/cxml"
 
-    def start(self) -> FakePartner:
-        app = web.Application()
-        app.router.add_post("/cxml", self._receive)
-        self._served = InThread(app, port=self.port, reuse_address=True).start()
-        return self
+    def __post_init__(self) -> None:
+        self.listen("POST", "/cxml", self._receive, port=free_port(), reuse_address=True)
 
     async def _receive(self, request: web.Request) -> web.Response:
         body = await request.read()
@@ -132,9 +128,6 @@ class FakePartner:
                 status=answer.http_status, body=answer.body, content_type="text/html"
             )
         return _xml(cxml_answer(answer.code, answer.detail), answer.http_status)
-
-    def stop(self) -> None:
-        self._served.stop()
 
 
 def _xml(body: bytes, status: int) -> web.Response:

@@ -11,19 +11,19 @@ from __future__ import annotations
 import asyncio
 import threading
 from dataclasses import dataclass, field
+from typing import Self
 
 from aiohttp import ClientSession, web
 
-from punchin.transport.serving import InThread
 from tests.e2e.servers import free_ports
+from tests.fakes import FakeServer
 
 FORWARDED = ("Content-Type", "Authorization", "User-Agent")
 
 
 @dataclass
-class SlowProxy:
+class SlowProxy(FakeServer):
     upstream: str
-    port: int = field(default_factory=lambda: free_ports(1)[0])
     hold_path: str = ""  # answers to this path are held for ``hold_seconds``
     hold_seconds: float = 60.0
     held: threading.Event = field(default_factory=threading.Event)
@@ -33,10 +33,11 @@ class SlowProxy:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self) -> SlowProxy:
-        app = web.Application()
-        app.router.add_route("*", "/{tail:.*}", self._forward)
-        self._served = InThread(app, port=self.port).start()
+    def __post_init__(self) -> None:
+        self.listen("*", "/{tail:.*}", self._forward, port=free_ports(1)[0])
+
+    def start(self) -> Self:
+        super().start()
         self._session = self._served.run(self._open_session())
         return self
 
@@ -66,4 +67,4 @@ class SlowProxy:
 
     def stop(self) -> None:
         self._served.run(self._session.close())
-        self._served.stop()
+        super().stop()

@@ -28,9 +28,9 @@ from aiohttp import web
 from punchin.cxml import reply_status, serialize
 from punchin.cxml.build import Parties
 from punchin.cxml.cart import Line, punch_out_order_message, punch_out_setup_request
-from punchin.transport.serving import InThread
 from punchin.web import demo
 from tests.e2e.servers import Cluster, free_ports
+from tests.fakes import FakeServer
 
 # The storefront's defaults (punchin/storefront/settings.py): three attempts, 2 s
 # before the first retry, doubled each time; so its horizon after a failure is 2 + 4 s
@@ -60,7 +60,7 @@ LINE = Line(
 )
 
 
-class HeldPoom:
+class HeldPoom(FakeServer):
     """The store's PoomUrl on loopback: the first fetch is held (``fetching`` is set
     when it arrives) until the test lets it go; later fetches are answered at once."""
 
@@ -69,17 +69,11 @@ class HeldPoom:
         self.fetching = threading.Event()
         self.fetches = 0
         self._release = asyncio.Event()
-        app = web.Application()
-        app.router.add_get("/poom/crash", self._poom)
-        self._served = InThread(app, port=free_ports(1)[0])
-
-    @property
-    def port(self) -> int:
-        return self._served.port
+        self.listen("GET", "/poom/crash", self._poom, port=free_ports(1)[0])
 
     @property
     def url(self) -> str:
-        return f"{self._served.base_url}/poom/crash"
+        return f"{self.base_url}/poom/crash"
 
     async def _poom(self, request: web.Request) -> web.Response:
         self.fetches += 1
@@ -89,12 +83,11 @@ class HeldPoom:
         return web.Response(body=self.body, content_type="text/xml")
 
     def __enter__(self) -> HeldPoom:
-        self._served.start()
-        return self
+        return self.start()
 
     def __exit__(self, *exc: object) -> None:
         self._served.loop.call_soon_threadsafe(self._release.set)
-        self._served.stop()
+        self.stop()
 
 
 @pytest.fixture

@@ -16,10 +16,10 @@ from aiohttp import web
 from django.core.management import call_command
 
 from punchin.cxml.validate import validate
-from punchin.transport.serving import InThread
 from punchin.web import demo
 from punchin.web.testing import LiveASGIServer
 from tests.connections import no_connection_escapes  # noqa: F401 (autouse)
+from tests.fakes import FakeServer
 
 
 @dataclass
@@ -31,24 +31,14 @@ class Page:
 
 
 @dataclass
-class FakeStorefront:
+class FakeStorefront(FakeServer):
     """Answers ``/poom/<token>`` from a thread of its own."""
 
     pages: dict[str, Page] = field(default_factory=dict)
     fetched: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        app = web.Application()
-        app.router.add_get("/poom/{token}", self._poom)
-        self._served = InThread(app)
-
-    @property
-    def port(self) -> int:
-        return self._served.port
-
-    def start(self) -> FakeStorefront:
-        self._served.start()
-        return self
+        self.listen("GET", "/poom/{token}", self._poom)
 
     async def _poom(self, request: web.Request) -> web.Response:
         token = request.match_info["token"]
@@ -65,9 +55,6 @@ class FakeStorefront:
     def serve(self, token: str, page: Page, host: str = "127.0.0.1") -> str:
         self.pages[token] = page
         return f"http://{host}:{self.port}/poom/{token}"
-
-    def stop(self) -> None:
-        self._served.stop()
 
 
 @pytest.fixture

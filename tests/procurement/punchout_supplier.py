@@ -2,7 +2,7 @@
 StartPage and, when its shopper checks out, builds the form its page would make the
 browser post to the BrowserFormPost URL (docs/protocol.md S3-S6).
 
-Served from a thread of its own (``punchin.transport.serving.InThread``).
+Served from a thread of its own (``tests.fakes.FakeServer``).
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from punchin.cxml.envelope import Document, Request
 from punchin.cxml.payload_id import new_payload_id
 from punchin.cxml.punchout import ItemIn, PunchOutSetupRequest, PunchOutSetupResponse, StartPage
 from punchin.cxml.reply import http_status_for, response_document
-from punchin.transport.serving import InThread
 from punchin.web import demo
+from tests.fakes import FakeServer
 from tests.procurement import builders
 
 
@@ -75,28 +75,18 @@ def total_of(items: tuple[ItemIn, ...]) -> Decimal:
 
 
 @dataclass
-class FakeSupplier:
+class FakeSupplier(FakeServer):
     """Answers ``POST /punchout``; ``answer`` replaces its answer (status, body)."""
 
     received: list[Received] = field(default_factory=list)
     answer: Callable[[Received], tuple[int, bytes]] | None = None
 
     def __post_init__(self) -> None:
-        app = web.Application()
-        app.router.add_post("/punchout", self._setup)
-        self._served = InThread(app)
-
-    @property
-    def port(self) -> int:
-        return self._served.port
+        self.listen("POST", "/punchout", self._setup)
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}/punchout"
-
-    def start(self) -> FakeSupplier:
-        self._served.start()
-        return self
 
     async def _setup(self, request: web.Request) -> web.Response:
         raw = await request.read()
@@ -156,9 +146,6 @@ class FakeSupplier:
         else:
             value = raw.decode("utf-8")
         return session.form_post_url, {encoding: value}
-
-    def stop(self) -> None:
-        self._served.stop()
 
 
 def refusal(code: int, detail: str = "") -> Callable[[Received], tuple[int, bytes]]:

@@ -29,10 +29,10 @@ from punchin.procurement.partners.models import SupplierPartner
 from punchin.procurement.punchout.models import PunchOutSession, PunchOutSupplier, State
 from punchin.procurement.requisitions.models import Requisition
 from punchin.procurement.requisitions.services import token_digest
-from punchin.transport.serving import InThread
 from punchin.web import demo
 from punchin.web.documents import Direction
 from punchin.web.testing import LiveASGIServer
+from tests.fakes import FakeServer
 from tests.procurement.test_punchout import Page, refused_in_layout, signed_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -43,27 +43,17 @@ CALL_FORM = "oci-catalog-call"
 
 
 @dataclass
-class FakeCatalog:
+class FakeCatalog(FakeServer):
     """An OCI catalog: ``POST /oci`` keeps each call it gets and answers its shop page."""
 
     calls: list[list[tuple[str, str]]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        app = web.Application()
-        app.router.add_post("/oci", self._call)
-        self._served = InThread(app)
-
-    @property
-    def port(self) -> int:
-        return self._served.port
+        self.listen("POST", "/oci", self._call)
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}/oci?shop=acme"
-
-    def start(self) -> FakeCatalog:
-        self._served.start()
-        return self
 
     async def _call(self, request: web.Request) -> web.Response:
         self.calls.append(parse_qsl(await request.text(), keep_blank_values=True))
@@ -72,9 +62,6 @@ class FakeCatalog:
     @property
     def hook_url(self) -> str:
         return dict(self.calls[-1])["HOOK_URL"]
-
-    def stop(self) -> None:
-        self._served.stop()
 
 
 @pytest.fixture

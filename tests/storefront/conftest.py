@@ -29,10 +29,10 @@ from punchin.storefront.integration.models import (
     PurchasingSystem,
     SystemKind,
 )
-from punchin.transport.serving import InThread
 from punchin.web import demo
 from punchin.web.testing import LiveASGIServer
 from tests.connections import no_connection_escapes  # noqa: F401 (autouse)
+from tests.fakes import FakeServer
 
 
 def storefront_application() -> Any:
@@ -69,32 +69,23 @@ class Received:
 
 
 @dataclass
-class FakeProcurement:
+class FakeProcurement(FakeServer):
     """Answers every POST with ``handler``, on loopback from a thread of its own."""
 
     handler: Handler
     received: list[Received] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        app = web.Application()
         # /cxml/punchin, and the order documents' /cxml/confirmation, /cxml/shipnotice, ...
-        app.router.add_post("/{path:.*}", self._handle)
-        self._served = InThread(app)
+        self.listen("POST", "/{path:.*}", self._handle)
 
     @property
     def url(self) -> str:
-        return f"{self._served.base_url}/cxml/punchin"
+        return f"{self.base_url}/cxml/punchin"
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         self.received.append(Received(dict(request.headers), await request.read(), request.path))
         return await self.handler(request)
-
-    def start(self) -> FakeProcurement:
-        self._served.start()
-        return self
-
-    def stop(self) -> None:
-        self._served.stop()
 
 
 @pytest.fixture
