@@ -112,10 +112,6 @@ def invoiced_spend(page: Page, sites: Sites) -> Decimal:
     return money(supplier.locator('[data-label="Invoiced"]').inner_text())
 
 
-@pytest.mark.skip(
-    reason="unfinished: in Chromium the first invoice's Send stays on 'Shipped' (cause not "
-    "found yet; the same POST over HTTP passes in tests/storefront/test_invoicing.py)"
-)
 def test_goods_receipt_invoices_within_and_beyond_tolerance_and_a_credit_memo(
     page: Page, browser: Browser, sites: Sites, tolerances: None
 ) -> None:
@@ -162,6 +158,10 @@ def test_goods_receipt_invoices_within_and_beyond_tolerance_and_a_credit_memo(
     expect(shipping).to_have_value(f"{TWO_DAY}")
     expect(staff.locator("#invoice")).to_contain_text("the order's delivery charge (12.00 USD")
     staff.fill("#invoice-form [name=tax_rate]", str(TAX_RATE))
+    # Out of the field before the full-page screenshot: Chromium resizes the page for
+    # it and back, scrolls the focused field into view after, and the click below then
+    # lands where the button was (nothing is posted, the order stays "Shipped").
+    staff.locator("#invoice-form [name=tax_rate]").blur()
     screenshot(staff, "51-storefront-invoice-delivery-charge", full_page=True)
     staff.click("#invoice-submit")
     expect(staff.locator("#order-state")).to_have_text("Invoiced")
@@ -188,15 +188,19 @@ def test_goods_receipt_invoices_within_and_beyond_tolerance_and_a_credit_memo(
     screenshot(page, "52-procurement-invoice-matched", full_page=True)
 
     # A second order, next-day delivery, invoiced with more shipping than the PO pays.
-    _, second = punch_in(page, sites, ("nitrile gloves", 1), speed="next-day")
-    second_po = approve_in_procurement(page, browser, sites, second)
+    # (Another session of the buyer's: this one is signed in to the store already.)
+    buyer_context = new_user(browser)
+    buyer = buyer_context.new_page()
+    _, second = punch_in(buyer, sites, ("nitrile gloves", 1), speed="next-day")
+    second_po = approve_in_procurement(buyer, browser, sites, second)
     second_url = f"{procurement}/orders/{second_po}/"
     staff_order(staff, sites, second_po)
     confirm_and_ship_all(staff, "1Z999AA10123450051")
-    wait_for_shipment(page, second_url)
-    page.click("#receive-link")
-    page.click("#receive-all-shipped")
-    expect(page.locator("#po-state")).to_have_text("Goods received")
+    wait_for_shipment(buyer, second_url)
+    buyer.click("#receive-link")
+    buyer.click("#receive-all-shipped")
+    expect(buyer.locator("#po-state")).to_have_text("Goods received")
+    buyer_context.close()
     expect(staff.locator("#invoice-form [name=shipping]")).to_have_value(f"{NEXT_DAY}")
     staff.fill("#invoice-form [name=shipping]", "45.00")
     staff.click("#invoice-submit")

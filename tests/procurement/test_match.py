@@ -298,9 +298,33 @@ def test_special_handling_the_po_does_not_have_goes_to_reconciliation(
     assert [(f.where, f.reason) for f in findings] == [
         (
             "order",
-            "special handling invoiced 7.50 USD is beyond the PO has none (tolerance 0.01 USD)",
+            "special handling invoiced 7.50 USD on a PO that carries none (tolerance 0.01 "
+            "USD: a percentage of no special handling allows none, only the shipping amount "
+            "tolerance does)",
         )
     ]
+
+
+def test_tax_on_a_po_without_tax_is_allowed_by_the_absolute_tax_tolerance_alone(
+    server: LiveASGIServer,
+) -> None:
+    order = confirmed(server)
+    PurchaseOrder.objects.filter(pk=order.pk).update(tax=None)
+    receive(order, {1: "2", 2: "1.5"})
+    lines = ((1, "2", "4.50"), (2, "1.5", "2.20"))
+    send(server, bill(order, lines, tax_amount="1.09", shipping="4.95"))
+    # 50 % of no tax is none: the percentage allows nothing, and the reason says what does.
+    tolerance = MatchTolerance.objects.create(
+        organisation=order.organisation, tax_percent=Decimal(50)
+    )
+    assert [f.reason for f in match_order(order).findings] == [
+        "tax invoiced 1.09 USD on a PO that carries none (tolerance 0.01 USD: a percentage "
+        "of no tax allows none, only the tax amount tolerance does)"
+    ]
+    tolerance.tax_amount = Decimal("1.09")
+    tolerance.save()
+    assert match_order(order).findings == ()
+    assert match_order(order).status == MATCHED
 
 
 # --- tolerances -------------------------------------------------------------------------

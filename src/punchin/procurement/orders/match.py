@@ -198,31 +198,40 @@ def _charges(order: PurchaseOrder, invoices: list[Invoice], tolerance: Tolerance
     """Tax, shipping and special handling invoiced so far beyond the order's."""
     c = order.currency
     found = []
-    for label, invoiced, ordered, allowed in (
+    for label, absolute, invoiced, ordered, allowed in (
         (
             "tax",
+            "tax amount",
             sum((i.tax for i in invoices), Decimal(0)),
             order.tax or Decimal(0),
             tolerance.tax_allowed(order.tax or Decimal(0)),
         ),
         (
             "shipping",
+            "shipping amount",
             sum((i.shipping for i in invoices), Decimal(0)),
             order.shipping or Decimal(0),
             tolerance.shipping_allowed(order.shipping or Decimal(0)),
         ),
         (
             "special handling",
+            "shipping amount",
             sum((i.special_handling for i in invoices), Decimal(0)),
             Decimal(0),
             tolerance.shipping_allowed(Decimal(0)),
         ),
     ):
-        if invoiced - ordered > allowed:
-            has = f"the PO's {amount(ordered, c)}" if ordered else "the PO has none"
+        if invoiced - ordered > allowed and ordered:
             found.append(
-                f"{label} invoiced {amount(invoiced, c)} is beyond {has} "
-                f"(tolerance {amount(allowed, c)})"
+                f"{label} invoiced {amount(invoiced, c)} is beyond the PO's "
+                f"{amount(ordered, c)} (tolerance {amount(allowed, c)})"
+            )
+        elif invoiced - ordered > allowed:
+            # A percentage of nothing is nothing: only the absolute amount allows any.
+            found.append(
+                f"{label} invoiced {amount(invoiced, c)} on a PO that carries none "
+                f"(tolerance {amount(allowed, c)}: a percentage of no {label} allows "
+                f"none, only the {absolute} tolerance does)"
             )
     return found
 
