@@ -192,8 +192,11 @@ def reconciliation_rows(client: Client) -> list[tuple[str, str, str]]:
     rows = []
     for row in page.split('<tr data-order="')[1:]:
         cells = [c.split(">", 1)[1].split("</td>", 1)[0] for c in row.split("<td")[1:]]
-        where = cells[2].replace('<div class="cell">', "").split(" <code>")[0]
-        rows.append((row.split('"', 1)[0], html.unescape(where), html.unescape(cells[3])))
+        where, reason = (
+            cell.removeprefix('<div class="cell">').removesuffix("</div>") for cell in cells[2:4]
+        )
+        where = where.split(" <code>")[0]
+        rows.append((row.split('"', 1)[0], html.unescape(where), html.unescape(reason)))
     return rows
 
 
