@@ -140,11 +140,11 @@ def check_out(page: Page, group: str, shot: str | None = None, *, speed: str = "
     is photographed as ``shot``)."""
     page.click("#nav-cart")
     page.click("#proceed-to-checkout")
-    group_choice = page.locator("#id_group option", has_text=group)
-    page.select_option("#id_group", value=group_choice.get_attribute("value"))
+    page.locator("#id_group label", has_text=group).click()
     fill_address(page, DOCK)
-    page.select_option("#id_payment_method", value="po" if "Procurement" in group else "invoice")
-    page.select_option("#id_delivery_speed", value=speed)
+    payment = "po" if "Procurement" in group else "invoice"
+    page.check(f"#id_payment_method input[value={payment}]")
+    page.check(f"#id_delivery_speed input[value={speed}]")
     if shot:
         screenshot(page, shot)
     page.click("#checkout-continue")

@@ -195,11 +195,11 @@ def test_checkout_prices_each_speed_and_the_review_adds_it(acme: Acme, monkeypat
     client = signed_in(demo.PUNCHIN_BUYER)
     form = client.get("/checkout/").content.decode()
     assert (
-        ">Standard (3-5 business days): free, arrives between Monday 7 and Wednesday 9 "
-        "December</option>"
+        "Standard (3-5 business days): free, arrives between Monday 7 and Wednesday 9 "
+        "December</label>"
     ) in form
-    assert ">Two-day: 12.00 USD, arrives Friday 4 December</option>" in form
-    assert ">Next day: 25.00 USD, arrives Thursday 3 December</option>" in form
+    assert "Two-day: 12.00 USD, arrives Friday 4 December</label>" in form
+    assert "Next day: 25.00 USD, arrives Thursday 3 December</label>" in form
     # Before a first checkout the address starts as the account's, in its country.
     assert f'value="{acme.account.name}"' in form
     assert '<option value="US" selected>United States</option>' in form

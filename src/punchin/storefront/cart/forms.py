@@ -57,7 +57,11 @@ class CheckoutForm(forms.Form):
     """P3: "Checkout asks for the Group, the Delivery address, the Payment method and
     the Delivery speed". The address has the parts a cXML ShipTo needs (P41)."""
 
-    group = forms.ModelChoiceField(queryset=BuyingGroup.objects.none(), empty_label=None)
+    # Radio buttons, not drop-downs: the choices' words (a group's way of buying, a
+    # speed's price and arrival) wrap on a phone where a closed drop-down cuts them off.
+    group = forms.ModelChoiceField(
+        queryset=BuyingGroup.objects.none(), empty_label=None, widget=forms.RadioSelect
+    )
     ship_name = forms.CharField(
         label="Company or site",
         max_length=200,
@@ -90,8 +94,10 @@ class CheckoutForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "shipping postal-code"}),
     )
     country = forms.ChoiceField(choices=COUNTRIES)
-    payment_method = forms.ChoiceField(choices=PaymentMethod.choices)
-    delivery_speed = forms.ChoiceField(choices=DeliverySpeed.choices)
+    payment_method = forms.ChoiceField(choices=PaymentMethod.choices, widget=forms.RadioSelect)
+    delivery_speed = forms.ChoiceField(
+        choices=DeliverySpeed.choices, initial=DeliverySpeed.STANDARD, widget=forms.RadioSelect
+    )
 
     def __init__(
         self,
@@ -107,6 +113,8 @@ class CheckoutForm(forms.Form):
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = BuyingGroup.objects.filter(pk__in=[g.pk for g in groups])
         field.label_from_instance = lambda g: f"{g.name}: {g.purchasing_mode.label}"
+        if groups:
+            field.initial = groups[0].pk
         speed = self.fields["delivery_speed"]
         assert isinstance(speed, forms.ChoiceField)
         speed.choices = speed_choices(currency, ordered_on or estimates.today())
