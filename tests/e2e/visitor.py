@@ -116,7 +116,7 @@ def punch_in(parties: Parties, words: str, quantity: int) -> tuple[Visitor, str]
     card = "(//*[@id='results']//form[contains(@class, 'add-to-cart')])[1]"
     buyer.submit(found, card, quantity=str(quantity))
     checkout = buyer.get(f"{store}/checkout/")
-    group = checkout.one("//select[@name='group']/option[contains(., 'Procurement buyers')]")
+    group = checkout.one("//label[contains(., 'Procurement buyers')]/input[@name='group']")
     review = buyer.submit(
         checkout,
         "//form[@id='checkout-form']",
