@@ -335,14 +335,18 @@ class Buyer:
         return int(matched.group(1))
 
     async def checkout_form(self) -> dict[str, str]:
-        """The checkout form as the page fills it in (its inputs' values, each select's
-        chosen or first option), the address completed where the page leaves it empty."""
+        """The checkout form as the page fills it in (its inputs' values, each radio
+        group's and select's chosen or first choice), the address completed where the
+        page leaves it empty."""
         html = await self.page("/checkout/")
         form: dict[str, str] = {}
         for tag in re.findall(r"<input[^>]*>", html):
             name = re.search(r'name="([^"]+)"', tag)
             if name and name.group(1) != "csrfmiddlewaretoken" and 'type="submit"' not in tag:
                 value = re.search(r'value="([^"]*)"', tag)
+                radio = 'type="radio"' in tag
+                if radio and name.group(1) in form and " checked" not in tag:
+                    continue  # a radio group: the checked button, else the first
                 form[name.group(1)] = value.group(1) if value else ""
         for name, body in re.findall(r'<textarea name="([^"]+)"[^>]*>(.*?)</textarea>', html, re.S):
             form[name] = body.strip()
