@@ -1,0 +1,267 @@
+"""ORM statements compiled once per process, executed with new values (issue 13).
+
+A punch-in's statements have fixed shapes, and Django compiles each one anew on every
+call: building the queryset and turning it into SQL cost more CPU than SQLite takes to
+run it (docs/performance.md, "What one statement costs"). A ``Select``, ``Update`` or
+``Delete`` wraps a function that builds the statement from keyword values with the
+ORM, as everywhere else; on its first call per database and *shape* it builds the
+statement twice, with two different sets of stand-in values, and reads from the two
+compilations which SQL parameter each value became. Every later call only substitutes
+the values and runs the SQL through Django's cursor (so transactions, query logging
+and ``assertNumQueries`` see it); a ``Select`` turns rows into instances the way
+``ModelIterable`` does, with ``select_related`` and ``only``.
+
+The shape is the names of the values and their kinds: ``None`` and booleans change the
+SQL (``IS NULL``) and are part of it; integers, strings and aware datetimes are
+parameters. What cannot be mapped back to one value (``timezone.now()`` inside the
+function, ``iexact`` or ``contains`` which transform the value, a value the statement
+does not use) is refused with ``NotPreparable`` on the first call, never guessed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any, Generic, TypeVar
+
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
+from django.db.models.deletion import Collector
+from django.db.models.query import ModelIterable, get_related_populators
+from django.db.models.sql import DeleteQuery, UpdateQuery
+
+M = TypeVar("M", bound=models.Model)
+
+
+class NotPreparable(Exception):
+    """The statement's SQL cannot be reused with other values; write it with the ORM."""
+
+
+_INT, _STR, _DATETIME = "int", "str", "datetime"
+
+
+def _kind(name: str, value: object) -> object:
+    """What a value contributes to the shape: its kind, or itself where it is SQL."""
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return _INT
+    if isinstance(value, str):
+        return _STR
+    if isinstance(value, datetime):
+        if value.utcoffset() is None:
+            raise TypeError(f"{name}: a prepared statement takes aware datetimes only")
+        return _DATETIME
+    raise TypeError(f"{name}: a prepared statement takes int, str, datetime, bool or None")
+
+
+def _stand_in(kind: object, index: int, round_: int) -> object:
+    """A value of ``kind`` that no statement holds by itself, different per round."""
+    if kind == _INT:
+        return 20011 + 1000 * round_ + index  # inside every integer field's range
+    if kind == _STR:
+        # LIKE's metacharacters: a lookup that escapes the value must not map back to it.
+        return f"\x00stand-in %_\\ {round_}.{index}"
+    if kind == _DATETIME:
+        return datetime(2001 + round_, 2, 3, 4, 5, 6, index, tzinfo=UTC)
+    return kind
+
+
+class _Plan:
+    """One statement's SQL and, per parameter, the value's name or a constant."""
+
+    __slots__ = ("compiler", "datetimes", "reader", "slots", "sql")
+
+    def __init__(
+        self,
+        sql: str,
+        slots: Sequence[tuple[str | None, object]],
+        datetimes: frozenset[str],
+        compiler: Any,
+    ):
+        self.sql = sql
+        self.slots = tuple(slots)
+        self.datetimes = datetimes
+        self.compiler = compiler
+        self.reader: _Reader | None = None
+
+    def params(self, values: dict[str, Any], ops: Any) -> list[object]:
+        adapt = ops.adapt_datetimefield_value
+        return [
+            constant
+            if name is None
+            else adapt(values[name])
+            if name in self.datetimes
+            else values[name]
+            for name, constant in self.slots
+        ]
+
+
+class _Prepared:
+    """The compile-twice machinery shared by the three statements."""
+
+    def __init__(self, build: Callable[..., Any], using: str = DEFAULT_DB_ALIAS):
+        self._build = build
+        self._using = using
+        self._plans: dict[tuple[object, ...], _Plan] = {}
+
+    def _compile(self, values: dict[str, Any], round_: int) -> tuple[str, list[object], Any]:
+        raise NotImplementedError
+
+    def _plan(self, values: dict[str, Any]) -> tuple[_Plan, Any]:
+        connection = connections[self._using]
+        kinds = {name: _kind(name, value) for name, value in values.items()}
+        key = (connection.vendor, *sorted(kinds.items(), key=lambda item: item[0]))
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = self._plans[key] = self._make_plan(kinds, connection)
+        return plan, connection
+
+    def _make_plan(self, kinds: dict[str, object], connection: Any) -> _Plan:
+        names = [name for name, kind in kinds.items() if kind in (_INT, _STR, _DATETIME)]
+        index = {name: i for i, name in enumerate(names)}
+        rounds = []
+        for round_ in (0, 1):
+            values = {
+                name: _stand_in(kind, index.get(name, 0), round_) for name, kind in kinds.items()
+            }
+            adapted = {
+                name: connection.ops.adapt_datetimefield_value(value)
+                if kinds[name] == _DATETIME
+                else value
+                for name, value in values.items()
+                if name in names
+            }
+            rounds.append((adapted, *self._compile(values, round_)))
+        (first, sql, params, compiler), (second, sql_again, params_again, _) = rounds
+        if sql != sql_again or len(params) != len(params_again):
+            raise NotPreparable(f"{self._build.__qualname__}: its SQL depends on the values")
+        slots: list[tuple[str | None, object]] = []
+        for one, other in zip(params, params_again, strict=True):
+            if one == other:
+                slots.append((None, one))
+                continue
+            found = [n for n in names if first[n] == one and second[n] == other]
+            if len(found) != 1:
+                raise NotPreparable(
+                    f"{self._build.__qualname__}: a parameter is not one of its values "
+                    "(timezone.now() inside it, or a lookup that transforms the value)"
+                )
+            slots.append((found[0], None))
+        unused = set(names) - {name for name, _ in slots}
+        if unused:
+            raise NotPreparable(f"{self._build.__qualname__}: {sorted(unused)} unused")
+        return _Plan(sql, slots, frozenset(n for n in names if kinds[n] == _DATETIME), compiler)
+
+    def _execute(self, values: dict[str, Any]) -> Any:
+        """Run the statement; the cursor is the caller's to read and close."""
+        plan, connection = self._plan(values)
+        cursor = connection.cursor()
+        try:
+            cursor.execute(plan.sql, plan.params(values, connection.ops))
+        except BaseException:
+            cursor.close()
+            raise
+        return cursor, plan
+
+    def _write(self, values: dict[str, Any]) -> int:
+        """Run an UPDATE or DELETE as the ORM does (a failure marks the transaction)."""
+        plan, connection = self._plan(values)
+        with (
+            transaction.mark_for_rollback_on_error(using=self._using),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(plan.sql, plan.params(values, connection.ops))
+            return int(cursor.rowcount)
+
+
+class Select(_Prepared, Generic[M]):
+    """A SELECT of model instances: ``Select(lambda pk: Model.objects.filter(pk=pk))``."""
+
+    def _compile(self, values: dict[str, Any], round_: int) -> tuple[str, list[object], Any]:
+        queryset = self._build(**values)
+        if queryset._iterable_class is not ModelIterable or queryset._prefetch_related_lookups:
+            raise NotPreparable(f"{self._build.__qualname__}: model instances only")
+        if queryset.query.annotation_select or queryset._known_related_objects:
+            raise NotPreparable(f"{self._build.__qualname__}: no annotations")
+        compiler = queryset.query.get_compiler(using=self._using)
+        sql, params = compiler.as_sql()
+        return sql, list(params), compiler
+
+    def all(self, **values: Any) -> list[M]:
+        cursor, plan = self._execute(values)
+        with cursor:
+            rows = cursor.fetchall()
+        return self._instances(plan, rows)
+
+    def one(self, **values: Any) -> M | None:
+        """The first row's instance, or None."""
+        cursor, plan = self._execute(values)
+        with cursor:
+            row = cursor.fetchone()
+        return self._instances(plan, [row])[0] if row is not None else None
+
+    def _instances(self, plan: _Plan, rows: Sequence[Any]) -> list[M]:
+        if plan.reader is None:
+            plan.reader = _Reader(plan.compiler, self._using)
+        return plan.reader.read(rows)
+
+
+class _Reader:
+    """Rows to instances, as ``ModelIterable`` does, with its lists worked out once."""
+
+    def __init__(self, compiler: Any, using: str):
+        select, klass_info = compiler.select, compiler.klass_info
+        self.model = klass_info["model"]
+        fields = klass_info["select_fields"]
+        self.start, self.end = fields[0], fields[-1] + 1
+        self.init_list = [f[0].target.attname for f in select[self.start : self.end]]
+        self.populators = get_related_populators(klass_info, select, using)
+        self.converters = compiler.get_converters([s[0] for s in select[: compiler.col_count]])
+        self.compiler = compiler
+        self.using = using
+
+    def read(self, rows: Sequence[Any]) -> list[Any]:
+        if self.converters:
+            rows = list(self.compiler.apply_converters(rows, self.converters))
+        out = []
+        for row in rows:
+            obj = self.model.from_db(self.using, self.init_list, row[self.start : self.end])
+            for populator in self.populators:
+                populator.populate(row, obj)
+            out.append(obj)
+        return out
+
+
+class Update(_Prepared):
+    """An UPDATE: ``build`` returns the queryset and the changes, as
+    ``lambda pk, now: (Model.objects.filter(pk=pk), {"seen_at": now})``."""
+
+    def _compile(self, values: dict[str, Any], round_: int) -> tuple[str, list[object], Any]:
+        queryset, changes = self._build(**values)
+        query = queryset.query.chain(UpdateQuery)
+        query.add_update_values(changes)
+        if query.related_updates:
+            raise NotPreparable(f"{self._build.__qualname__}: one table only")
+        sql, params = query.get_compiler(using=self._using).as_sql()
+        return sql, list(params), None
+
+    def __call__(self, **values: Any) -> int:
+        """The number of rows changed."""
+        return self._write(values)
+
+
+class Delete(_Prepared):
+    """A DELETE of rows that nothing cascades from and no signal watches."""
+
+    def _compile(self, values: dict[str, Any], round_: int) -> tuple[str, list[object], Any]:
+        queryset = self._build(**values)
+        if not Collector(using=self._using, origin=queryset).can_fast_delete(queryset):
+            raise NotPreparable(f"{self._build.__qualname__}: rows with cascades or signals")
+        query = queryset.query.clone()
+        query.__class__ = DeleteQuery
+        sql, params = query.get_compiler(using=self._using).as_sql()
+        return sql, list(params), None
+
+    def __call__(self, **values: Any) -> int:
+        """The number of rows deleted."""
+        return self._write(values)
