@@ -13,16 +13,21 @@ purchase orders and website orders: "confirm", "ship"), the machine is read off 
 
 A move is one conditional UPDATE, ``filter(pk=..., state=source).update(state=target,
 ...)``: of two processes racing for the same row, exactly one changes it and the
-other learns it lost (``move`` returns False), on SQLite as on PostgreSQL.
+other learns it lost (``move`` returns False), on SQLite as on PostgreSQL. A move named
+by exact lookups instead of a queryset (the punch-in's hot path) runs as a prepared
+statement (``punchin.web.prepared``), compiled once per shape.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models, transaction
+
+from punchin.web.prepared import Update
 
 
 class InvalidTransition(Exception):
@@ -64,7 +69,7 @@ class Machine:
 
     def move(
         self,
-        rows: models.QuerySet[Any],
+        rows: models.QuerySet[Any] | Mapping[str, Any],
         sources: Iterable[str],
         target: str,
         *,
@@ -83,17 +88,37 @@ class Machine:
         ``record``, the machine's unsaved history row, is saved in the same
         transaction, and ``instance`` gets the target and every plain value of
         ``changes`` (expressions such as ``F(...) + 1`` stay unread).
+
+        ``rows`` may instead map exact lookups to values (``{"pk": 7, "attempts": 2}``)
+        of ``instance``'s model; the move is then a prepared statement, and
+        ``changes`` must be plain values.
         """
         sources = tuple(sources)
         for source in sources:
             self.check(source, target, what=what)
-        guarded = rows.filter(**{f"{self.field}__in": sources})
+        if isinstance(rows, Mapping):
+            if instance is None:
+                raise TypeError("a move named by lookups needs the instance it moves")
+            statement = _guarded_update(
+                type(instance), self.field, tuple(rows), sources, target, tuple(changes)
+            )
+            values = {f"where_{k}": v for k, v in rows.items()}
+            values.update({f"set_{k}": v for k, v in changes.items()})
+
+            def update() -> int:
+                return statement(**values)
+        else:
+            guarded = rows.filter(**{f"{self.field}__in": sources})
+
+            def update() -> int:
+                return guarded.update(**{self.field: target}, **changes)
+
         won: bool
         if record is None:
-            won = guarded.update(**{self.field: target}, **changes) > 0
+            won = update() > 0
         else:
             with transaction.atomic():
-                won = guarded.update(**{self.field: target}, **changes) > 0
+                won = update() > 0
                 if won:
                     record.save()
         if won and instance is not None:
@@ -105,6 +130,27 @@ class Machine:
 
     def _label(self, state: str) -> str:
         return str(self.states(state).label).lower()
+
+
+@functools.cache
+def _guarded_update(
+    model: type[models.Model],
+    state: str,
+    lookups: tuple[str, ...],
+    sources: tuple[str, ...],
+    target: str,
+    changed: tuple[str, ...],
+) -> Update:
+    """The prepared UPDATE of one move's shape (``Machine.move`` with lookups)."""
+
+    def build(**values: Any) -> tuple[models.QuerySet[Any], dict[str, Any]]:
+        rows = model._default_manager.filter(
+            **{lookup: values[f"where_{lookup}"] for lookup in lookups},
+            **{f"{state}__in": sources},
+        )
+        return rows, {state: target, **{name: values[f"set_{name}"] for name in changed}}
+
+    return Update(build)
 
 
 @dataclass(frozen=True, slots=True)

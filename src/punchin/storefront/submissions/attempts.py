@@ -32,6 +32,7 @@ from punchin.storefront.submissions.sending import send
 from punchin.transport import HttpReply
 from punchin.web import metrics
 from punchin.web.links import http_url
+from punchin.web.prepared import Delete, Select, Update
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,16 +110,21 @@ class Claim:
     body: bytes
 
 
-# What ``claim`` reads with the submission (the system may have been removed: a
-# LEFT JOIN, and ``claim`` sends nothing then).
-CLAIM_RELATED = ("setup_request", "account__purchasing_system")
+# The buyer's submission with what ``claim`` reads beside it (the system may have been
+# removed: a LEFT JOIN, and ``claim`` sends nothing then), in one prepared query.
+CLAIMABLE: Select[PunchInSubmission] = Select(
+    lambda pk, user: PunchInSubmission.objects.select_related(
+        "setup_request", "account__purchasing_system"
+    ).filter(pk=pk, user_id=user)
+)
+_RENEW_POOM = Update(lambda pk, until: (Poom.objects.filter(pk=pk), {"expires_at": until}))
 
 
 def claim(submission: PunchInSubmission) -> Claim | Progress:
     """Claim the next send if it is due; otherwise say where the submission stands.
 
     ``submission`` comes with its ``setup_request`` and its account's purchasing
-    system (``CLAIM_RELATED``, one query for all three). One
+    system (``CLAIMABLE``, one query for all three). One
     transaction: the guarded move to SENDING (a reload or a second tab never wins the
     same attempt), the PoomUrl's renewal (P19: it answers for PUNCHIN_POOM_TTL seconds
     after each send) and the attempt row. Synchronous, so the view runs it with the
@@ -133,8 +139,9 @@ def claim(submission: PunchInSubmission) -> Claim | Progress:
     record: Attempt | None = None
     with transaction.atomic():
         if submission.move(State.SENDING, attempts=number, lease_until=lease, message="Sending…"):
-            Poom.objects.filter(pk=submission.poom_id).update(
-                expires_at=started + timedelta(seconds=settings.PUNCHIN_POOM_TTL)
+            _RENEW_POOM(
+                pk=submission.poom_id,
+                until=started + timedelta(seconds=settings.PUNCHIN_POOM_TTL),
             )
             record = Attempt.objects.create(
                 submission=submission, number=number, started_at=started
@@ -160,7 +167,22 @@ async def attempt(claimed: Claim) -> Progress:
     return await sync_to_async(finish)(claimed, verdict, reply)
 
 
-FINISHED_FIELDS = ("response", "finished_at", "http_status", "status_code", "status_text", "error")
+_FINISHED = Update(
+    lambda pk, response, finished, http, code, text, error: (
+        Attempt.objects.filter(pk=pk),
+        {
+            "response": response,
+            "finished_at": finished,
+            "http_status": http,
+            "status_code": code,
+            "status_text": text,
+            "error": error,
+        },
+    )
+)
+_EMPTY_CART = Delete(
+    lambda user: CartLine.objects.filter(cart__in=Cart.objects.filter(user_id=user, punchout=None))
+)
 
 
 def finish(claimed: Claim, verdict: Verdict, reply: HttpReply | None) -> Progress:
@@ -177,7 +199,15 @@ def finish(claimed: Claim, verdict: Verdict, reply: HttpReply | None) -> Progres
         record.status_code = verdict.status_code
         record.status_text = verdict.status_text[:255]
         record.error = "" if reply is not None else verdict.detail or verdict.message
-        record.save(update_fields=FINISHED_FIELDS)
+        _FINISHED(
+            pk=record.pk,
+            response=record.response_id,
+            finished=record.finished_at,
+            http=record.http_status,
+            code=record.status_code,
+            text=record.status_text,
+            error=record.error,
+        )
         _conclude(submission, verdict, record.number)
     metrics.count_attempt(str(claimed.system) if claimed.system else "(removed)", submission.state)
     return progress(submission)
@@ -192,9 +222,7 @@ def _conclude(submission: PunchInSubmission, verdict: Verdict, number: int) -> N
             lease_until=None,
         )
         # The cart now lives in the requisition; the storefront's copy is done.
-        CartLine.objects.filter(
-            cart__in=Cart.objects.filter(user_id=submission.user_id, punchout=None)
-        ).delete()
+        _EMPTY_CART(user=submission.user_id)
     elif verdict.outcome is Outcome.PERMANENT:
         submission.move(State.REFUSED, message=verdict.message, lease_until=None)
     elif number < submission.max_attempts:

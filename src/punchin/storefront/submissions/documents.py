@@ -28,6 +28,7 @@ from punchin.storefront.submissions.judge import Verdict
 from punchin.storefront.submissions.models import Poom
 from punchin.transport import HttpReply
 from punchin.web.documents import Direction
+from punchin.web.prepared import Update
 
 
 def parties(system: PurchasingSystem, deployment_mode: str | None = None) -> Parties:
@@ -179,10 +180,19 @@ def record_answer(
     )
 
 
+_OUTCOME = Update(
+    lambda pk, code, text, detail: (
+        CxmlDocument.objects.filter(pk=pk),
+        {"status_code": code, "status_text": text, "detail": detail},
+    )
+)
+
+
 def note_outcome(request_id: int, verdict: Verdict) -> None:
     """The outbound request's row says how its latest send ended."""
-    CxmlDocument.objects.filter(pk=request_id).update(
-        status_code=verdict.status_code,
-        status_text=verdict.status_text[:255],
+    _OUTCOME(
+        pk=request_id,
+        code=verdict.status_code,
+        text=verdict.status_text[:255],
         detail=verdict.message,
     )

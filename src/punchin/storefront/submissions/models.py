@@ -130,7 +130,7 @@ class PunchInSubmission(models.Model):
         Synchronous, so a caller can make it one statement of a larger transaction.
         """
         return MACHINE.move(
-            PunchInSubmission.objects.filter(pk=self.pk, attempts=self.attempts),
+            {"pk": self.pk, "attempts": self.attempts},
             (self.state,),
             to,
             what=f"submission {self.pk}",

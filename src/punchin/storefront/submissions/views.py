@@ -3,7 +3,7 @@ from __future__ import annotations
 from asgiref.sync import sync_to_async
 from django.contrib.auth.decorators import login_required
 from django.db.models import F, Q
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -18,6 +18,7 @@ from punchin.storefront.submissions import attempts
 from punchin.storefront.submissions.models import Poom, PunchInSubmission
 from punchin.web import logs
 from punchin.web.cxmlhttp import CXML_CONTENT_TYPE, cxml_endpoint, status_response
+from punchin.web.prepared import Select, Update
 
 
 @login_required
@@ -39,9 +40,9 @@ def _claim(request: HttpRequest, pk: int) -> attempts.Claim | attempts.Progress 
     nobody is signed in."""
     if not request.user.is_authenticated:
         return None
-    submission = get_object_or_404(
-        PunchInSubmission.objects.select_related(*attempts.CLAIM_RELATED), pk=pk, user=request.user
-    )
+    submission = attempts.CLAIMABLE.one(pk=pk, user=request.user.pk)
+    if submission is None:
+        raise Http404("no such submission of yours")
     return attempts.claim(submission)
 
 
@@ -64,15 +65,25 @@ async def attempt(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("submissions:page", pk=pk)
 
 
-def _serve_poom(token: str) -> HttpResponse:
-    """The PoomUrl's lookup (one indexed query, the stored document only) and its fetch
-    count, in one hop from the event loop."""
-    poom = (
+_POOM: Select[Poom] = Select(
+    lambda token: (
         Poom.objects.filter(token=token)
         .select_related("document")
         .only("pk", "expires_at", "document__raw", "document__masked_secrets")
-        .first()
     )
+)
+_FETCHED = Update(
+    lambda pk, now: (
+        Poom.objects.filter(pk=pk),
+        {"last_fetched_at": now, "fetch_count": F("fetch_count") + 1},
+    )
+)
+
+
+def _serve_poom(token: str) -> HttpResponse:
+    """The PoomUrl's lookup (one indexed query, the stored document only) and its fetch
+    count, in one hop from the event loop; both prepared statements."""
+    poom = _POOM.one(token=token)
     if poom is None:
         return status_response(404, "no cart behind this PoomUrl", text="Not Found")
     now = timezone.now()
@@ -80,7 +91,7 @@ def _serve_poom(token: str) -> HttpResponse:
         # P19: "The PoomUrl must be fetched within one minute; after that the
         # supplier answers 500."
         return status_response(500, "this PoomUrl has expired")
-    Poom.objects.filter(pk=poom.pk).update(last_fetched_at=now, fetch_count=F("fetch_count") + 1)
+    _FETCHED(pk=poom.pk, now=now)
     return HttpResponse(poom.document.sent, content_type=CXML_CONTENT_TYPE)
 
 
