@@ -19,6 +19,7 @@ from django.db.models import F
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from punchin.storefront.documents.models import CxmlDocument
 from punchin.web.prepared import Delete, NotPreparable, Select, Update
 
 pytestmark = pytest.mark.django_db
@@ -208,3 +209,16 @@ def test_prefetch_and_annotations_are_refused() -> None:
         Select(lambda pk: User.objects.filter(pk=pk).values("pk")).all(pk=1)
     with pytest.raises(NotPreparable, match="annotations"):
         Select(lambda pk: User.objects.filter(pk=pk).annotate(n=F("pk"))).all(pk=1)
+
+
+def test_bytes_are_written_and_read_back_exactly() -> None:
+    doc = CxmlDocument.objects.create(direction="in", raw=b"<cXML/>", payload_id="p1")
+    answer = Update(lambda pk, body: (CxmlDocument.objects.filter(pk=pk), {"answer": body}))
+    for body in (b"\x00\xff<Response/>", b""):
+        assert answer(pk=doc.pk, body=body) == 1
+        assert bytes(CxmlDocument.objects.get(pk=doc.pk).answer) == body
+    found = Select(lambda payload: CxmlDocument.objects.filter(payload_id=payload)).one(
+        payload="p1"
+    )
+    assert found is not None
+    assert bytes(found.raw) == b"<cXML/>"

@@ -36,7 +36,8 @@ class NotPreparable(Exception):
     """The statement's SQL cannot be reused with other values; write it with the ORM."""
 
 
-_INT, _STR, _DATETIME = "int", "str", "datetime"
+_INT, _STR, _BYTES, _DATETIME = "int", "str", "bytes", "datetime"
+_PARAMETERS = (_INT, _STR, _BYTES, _DATETIME)
 
 
 def _kind(name: str, value: object) -> object:
@@ -47,11 +48,13 @@ def _kind(name: str, value: object) -> object:
         return _INT
     if isinstance(value, str):
         return _STR
+    if isinstance(value, bytes):
+        return _BYTES
     if isinstance(value, datetime):
         if value.utcoffset() is None:
             raise TypeError(f"{name}: a prepared statement takes aware datetimes only")
         return _DATETIME
-    raise TypeError(f"{name}: a prepared statement takes int, str, datetime, bool or None")
+    raise TypeError(f"{name}: a prepared statement takes int, str, bytes, datetime, bool or None")
 
 
 def _stand_in(kind: object, index: int, round_: int) -> object:
@@ -61,38 +64,46 @@ def _stand_in(kind: object, index: int, round_: int) -> object:
     if kind == _STR:
         # LIKE's metacharacters: a lookup that escapes the value must not map back to it.
         return f"\x00stand-in %_\\ {round_}.{index}"
+    if kind == _BYTES:
+        return f"\x00stand-in {round_}.{index}".encode()
     if kind == _DATETIME:
         return datetime(2001 + round_, 2, 3, 4, 5, 6, index, tzinfo=UTC)
     return kind
 
 
+def _adapter(kind: object, connection: Any) -> Callable[[Any], object] | None:
+    """What the ORM does to a value of ``kind`` before the driver sees it."""
+    if kind == _DATETIME:
+        return connection.ops.adapt_datetimefield_value  # type: ignore[no-any-return]
+    if kind == _BYTES:
+        return connection.Database.Binary  # type: ignore[no-any-return]
+    return None
+
+
+def _content(param: object, binary: type) -> object:
+    """Bytes in the driver's ``Binary`` wrapper (sqlite3's memoryview, psycopg's own
+    class) unwrapped, so two parameters compare by their bytes."""
+    if not isinstance(param, binary):
+        return param
+    return param.tobytes() if isinstance(param, memoryview) else param.obj  # type: ignore[attr-defined]
+
+
 class _Plan:
-    """One statement's SQL and, per parameter, the value's name or a constant."""
+    """One statement's SQL and, per parameter, a constant or the value's name and how
+    the ORM adapts it."""
 
-    __slots__ = ("compiler", "datetimes", "reader", "slots", "sql")
+    __slots__ = ("compiler", "reader", "slots", "sql")
 
-    def __init__(
-        self,
-        sql: str,
-        slots: Sequence[tuple[str | None, object]],
-        datetimes: frozenset[str],
-        compiler: Any,
-    ):
+    def __init__(self, sql: str, slots: Sequence[tuple[object, str | None, Any]], compiler: Any):
         self.sql = sql
         self.slots = tuple(slots)
-        self.datetimes = datetimes
         self.compiler = compiler
         self.reader: _Reader | None = None
 
-    def params(self, values: dict[str, Any], ops: Any) -> list[object]:
-        adapt = ops.adapt_datetimefield_value
+    def params(self, values: dict[str, Any]) -> list[object]:
         return [
-            constant
-            if name is None
-            else adapt(values[name])
-            if name in self.datetimes
-            else values[name]
-            for name, constant in self.slots
+            constant if name is None else adapt(values[name]) if adapt else values[name]
+            for constant, name, adapt in self.slots
         ]
 
 
@@ -117,28 +128,28 @@ class _Prepared:
         return plan, connection
 
     def _make_plan(self, kinds: dict[str, object], connection: Any) -> _Plan:
-        names = [name for name, kind in kinds.items() if kind in (_INT, _STR, _DATETIME)]
+        names = [name for name, kind in kinds.items() if kind in _PARAMETERS]
         index = {name: i for i, name in enumerate(names)}
+        adapters = {name: _adapter(kinds[name], connection) for name in names}
+        binary = connection.Database.Binary
         rounds = []
         for round_ in (0, 1):
             values = {
                 name: _stand_in(kind, index.get(name, 0), round_) for name, kind in kinds.items()
             }
-            adapted = {
-                name: connection.ops.adapt_datetimefield_value(value)
-                if kinds[name] == _DATETIME
-                else value
-                for name, value in values.items()
-                if name in names
+            expected = {
+                name: _content(adapt(values[name]) if adapt else values[name], binary)
+                for name, adapt in adapters.items()
             }
-            rounds.append((adapted, *self._compile(values, round_)))
+            rounds.append((expected, *self._compile(values, round_)))
         (first, sql, params, compiler), (second, sql_again, params_again, _) = rounds
         if sql != sql_again or len(params) != len(params_again):
             raise NotPreparable(f"{self._build.__qualname__}: its SQL depends on the values")
-        slots: list[tuple[str | None, object]] = []
-        for one, other in zip(params, params_again, strict=True):
+        slots: list[tuple[object, str | None, Any]] = []
+        unwrapped = ([_content(p, binary) for p in ps] for ps in (params, params_again))
+        for one, other in zip(*unwrapped, strict=True):
             if one == other:
-                slots.append((None, one))
+                slots.append((one, None, None))
                 continue
             found = [n for n in names if first[n] == one and second[n] == other]
             if len(found) != 1:
@@ -146,18 +157,18 @@ class _Prepared:
                     f"{self._build.__qualname__}: a parameter is not one of its values "
                     "(timezone.now() inside it, or a lookup that transforms the value)"
                 )
-            slots.append((found[0], None))
-        unused = set(names) - {name for name, _ in slots}
+            slots.append((None, found[0], adapters[found[0]]))
+        unused = set(names) - {name for _, name, _ in slots}
         if unused:
             raise NotPreparable(f"{self._build.__qualname__}: {sorted(unused)} unused")
-        return _Plan(sql, slots, frozenset(n for n in names if kinds[n] == _DATETIME), compiler)
+        return _Plan(sql, slots, compiler)
 
     def _execute(self, values: dict[str, Any]) -> Any:
         """Run the statement; the cursor is the caller's to read and close."""
         plan, connection = self._plan(values)
         cursor = connection.cursor()
         try:
-            cursor.execute(plan.sql, plan.params(values, connection.ops))
+            cursor.execute(plan.sql, plan.params(values))
         except BaseException:
             cursor.close()
             raise
@@ -170,7 +181,7 @@ class _Prepared:
             transaction.mark_for_rollback_on_error(using=self._using),
             connection.cursor() as cursor,
         ):
-            cursor.execute(plan.sql, plan.params(values, connection.ops))
+            cursor.execute(plan.sql, plan.params(values))
             return int(cursor.rowcount)
 
 

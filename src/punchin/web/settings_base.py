@@ -156,9 +156,7 @@ def _login_throttle() -> dict[str, Any]:
     """django-axes, as ``punchin.web.logins`` explains: 5 failures for one account from
     one address, or 50 from one address over all accounts, lock for 15 minutes."""
     return {
-        "AUTHENTICATION_BACKENDS": authentication_backends(
-            "django.contrib.auth.backends.ModelBackend"
-        ),
+        "AUTHENTICATION_BACKENDS": authentication_backends("punchin.web.sessions.UserBackend"),
         "AXES_HANDLER": "punchin.web.logins.LoginThrottle",
         # One count per entry, in this order (LoginThrottle.get_failures relies on it).
         "AXES_LOCKOUT_PARAMETERS": [["username", "ip_address"], "ip_address"],
@@ -206,6 +204,8 @@ def base_settings(party: str, package: str) -> dict[str, Any]:
         # WhiteNoise serves the apps' static files without a collectstatic step too.
         "WHITENOISE_USE_FINDERS": True,
         "SESSION_COOKIE_NAME": f"{party}_session",
+        # Django's database sessions, read by a prepared statement (punchin.web.sessions).
+        "SESSION_ENGINE": "punchin.web.sessions",
         "CSRF_COOKIE_NAME": f"{party}_csrftoken",
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_HTTPONLY": True,

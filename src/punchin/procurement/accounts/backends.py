@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest
 
+from punchin.web.sessions import UserBackend
 
-class EmailBackend(ModelBackend):
-    """``ModelBackend`` that finds the user by email, case-insensitively."""
+
+class EmailBackend(UserBackend):
+    """Django's ``ModelBackend`` (as ``UserBackend``) finding the user by email, any case."""
 
     def authenticate(
         self,

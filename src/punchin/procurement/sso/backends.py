@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest
+
+from punchin.web.sessions import UserBackend
 
 BACKEND = "punchin.procurement.sso.backends.SingleSignOnBackend"
 
 
-class SingleSignOnBackend(ModelBackend):
+class SingleSignOnBackend(UserBackend):
     def authenticate(
         self, request: HttpRequest | None, *args: Any, **kwargs: Any
     ) -> AbstractBaseUser | None:

@@ -47,7 +47,7 @@ def start_page(request: HttpRequest, token: str) -> HttpResponse:
         session = start(token, clock.now())
     except Refused as refused:
         return _notice(request, refused.title, refused.advice, refused.status)
-    login(request, session.user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, session.user, backend="punchin.web.sessions.UserBackend")
     enter(request, session)
     if session.unmatched:
         left_out = "; ".join(session.unmatched.splitlines())
@@ -70,7 +70,7 @@ def oci_entry(request: HttpRequest) -> HttpResponse:
         session = open_catalog(fields, clock.now())
     except Refused as refused:
         return _notice(request, refused.title, refused.advice, refused.status)
-    login(request, session.user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, session.user, backend="punchin.web.sessions.UserBackend")
     enter(request, session)
     return redirect("catalog:home")
 
