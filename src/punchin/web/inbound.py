@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import hmac
 import logging
 import time
@@ -54,6 +55,7 @@ from punchin.cxml.validate import DTD_DIR_ENV, NoDTDDirectory, dtd_directory
 from punchin.web import logs, metrics
 from punchin.web.cxmlhttp import CXML_CONTENT_TYPE, cxml_endpoint, cxml_response
 from punchin.web.documents import CxmlDocumentBase, Direction
+from punchin.web.prepared import Update
 
 log = logging.getLogger("punchin.web.inbound")
 
@@ -588,17 +590,40 @@ class Endpoint(Generic[S, P]):
     ) -> _Answer:
         """The answer on the claim, in the caller's transaction."""
         answer = _answer_with(document)
-        updated = self.claims._default_manager.filter(
-            pk=claimed.pk, state=ClaimState.PROCESSING
-        ).update(
-            state=ClaimState.ANSWERED,
+        updated = _answering(self.claims)(
+            pk=claimed.pk,
             answer=answer.http.content,
-            answer_http_status=answer.http.status_code,
-            answered_at=timezone.now(),
+            status=answer.http.status_code,
+            now=timezone.now(),
         )
         if updated != 1:  # taken over as stale meanwhile: roll the whole request back
             raise RuntimeError(f"the claim on {claimed.payload_id} was lost while processing")
         return answer
+
+
+@functools.cache
+def _answering(claims: type[InboundClaimBase]) -> Update:
+    """The claim answered, if it is still ours (a prepared statement per claims table)."""
+    return Update(
+        lambda pk, answer, status, now: (
+            claims._default_manager.filter(pk=pk, state=ClaimState.PROCESSING),
+            {
+                "state": ClaimState.ANSWERED,
+                "answer": answer,
+                "answer_http_status": status,
+                "answered_at": now,
+            },
+        )
+    )
+
+
+@functools.cache
+def _learning(log: type[CxmlDocumentBase]) -> Update:
+    """What a log row learnt since it was stored (``_LEARNT``), as a prepared statement;
+    the body it holds is not rewritten (it was masked when it was stored)."""
+    return Update(
+        lambda pk, **learnt: (log._default_manager.filter(pk=pk), learnt),
+    )
 
 
 def _store_records(received: Received[Any, Any]) -> None:
@@ -651,5 +676,7 @@ def _noted(entry: CxmlDocumentBase, answer: _Answer) -> _Answer:
         else:
             log.info("over quota, not logged: %s from %s", entry.claimed_sender, entry.peer)
     else:  # the body is stored already: only what was learnt since
-        entry.save(update_fields=_LEARNT)
+        entry.updated_at = timezone.now()
+        if _learning(type(entry))(pk=entry.pk, **{f: getattr(entry, f) for f in _LEARNT}) != 1:
+            raise RuntimeError(f"the log row of {entry.payload_id} is gone")
     return answer

@@ -5,12 +5,25 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
 from django.db import transaction
+from django.db.models import Value
+from django.db.models.functions import Upper
 
 from punchin.procurement.accounts.models import (
     AddressRole,
     Organisation,
     OrganisationAddress,
     OrganisationEvent,
+)
+from punchin.web.prepared import Select
+
+# iexact written so that the statement is prepared (on SQLite iexact's LIKE escapes the
+# value); two rows at most: one is the member, two say the email is ambiguous.
+_MEMBERS: Select[AbstractUser] = Select(
+    lambda email, organisation: (
+        get_user_model()
+        .objects.alias(email_upper=Upper("email"))
+        .filter(email_upper=Upper(Value(email)), memberships__organisation_id=organisation)[:2]
+    )
 )
 
 
@@ -22,10 +35,7 @@ def find_member(organisation: Organisation, email: str) -> AbstractUser | None:
     """
     if not email.strip():
         return None
-    users = get_user_model().objects.filter(
-        email__iexact=email.strip(), memberships__organisation=organisation
-    )
-    found = list(users[:2])
+    found = _MEMBERS.all(email=email.strip(), organisation=organisation.pk)
     return found[0] if len(found) == 1 else None
 
 

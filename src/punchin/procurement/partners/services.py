@@ -15,7 +15,8 @@ import hmac
 from collections.abc import Mapping
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 from punchin.cxml.envelope import Credential, Header
@@ -24,6 +25,7 @@ from punchin.procurement.partners import credentials
 from punchin.procurement.partners.models import AuthScheme, SharedSecret, SupplierPartner
 from punchin.procurement.sso.services import PROVIDER
 from punchin.web.inbound import holder_of
+from punchin.web.prepared import Select
 
 FORBIDDEN_TEXT = "SharedSecret invalid or sender unknown"
 # Compared against when the sender is unknown, so that path costs what a real check costs.
@@ -47,21 +49,34 @@ def sender_credential(header: Header) -> Credential | None:
     return with_secret[0] if with_secret else None
 
 
+# The organisation's identity provider too: the Punch-in's StartPage needs it
+# (sso.services.provider_of), and it costs a join here instead of a query there. The
+# domain compares case-insensitively as iexact would, written so that the statement is
+# prepared (iexact's LIKE on SQLite escapes the value).
+_SECRETS_OF_SENDER: Select[SharedSecret] = Select(
+    lambda domain, identity, now: (
+        SharedSecret.objects.select_related("partner", "organisation", f"organisation__{PROVIDER}")
+        .alias(domain=Upper("partner__credential_domain"))
+        .filter(
+            Q(valid_until__isnull=True) | Q(valid_until__gt=now),
+            domain=Upper(Value(domain)),
+            partner__sender_identity=identity,
+            partner__active=True,
+        )
+    )
+)
+
+
 def secrets_of_sender(credential: Credential | None) -> list[SharedSecret]:
     """The active partner's SharedSecrets for this Sender credential that are still
-    valid (one query): a store's old secret while it switches, and its new one."""
+    valid (one prepared query): a store's old secret while it switches, and its new one."""
     if credential is None:
         return []
-    # The organisation's identity provider too: the Punch-in's StartPage needs it
-    # (sso.services.provider_of), and it costs a join here instead of a query there.
-    related = ("partner", "organisation", f"organisation__{PROVIDER}")
-    query = SharedSecret.objects.select_related(*related).filter(
-        Q(valid_until__isnull=True) | Q(valid_until__gt=timezone.now()),
-        partner__credential_domain__iexact=credential.domain.strip(),
-        partner__sender_identity=credential.identity.value.strip(),
-        partner__active=True,
+    return _SECRETS_OF_SENDER.all(
+        domain=credential.domain.strip(),
+        identity=credential.identity.value.strip(),
+        now=timezone.now(),
     )
-    return list(query)
 
 
 def check_http_auth(partner: SupplierPartner, meta: Mapping[str, str]) -> None:
