@@ -286,12 +286,27 @@ def read(cls: type[E_co], el: etree._Element, ctx: ReadContext) -> E_co:
 # parse), so each class gets a reader function generated from its plan on first use, as
 # ``dataclasses`` generates ``__init__``: one pass over ``el.items()`` and the children
 # with the tags as string constants, values in local variables, and the instance built
-# with ``object.__new__`` and one slot-setter call per field. The frozen ``__init__``
-# (keyword arguments, ``object.__setattr__`` per field) cost more than all the rest.
-# docs/performance.md has the measurements. Loaders never return None, so None can mark
-# "not seen yet" for optional fields whose default is None.
+# as an instance of the class's unfrozen twin (``_unfrozen``), its slots set by plain
+# assignment, then given its real class. The frozen ``__init__`` (keyword arguments,
+# ``object.__setattr__`` per field) cost more than all the rest. docs/performance.md has
+# the measurements. Loaders never return None, so None can mark "not seen yet" for
+# optional fields whose default is None.
 
 _UNSET: Any = type("Unset", (), {"__repr__": lambda self: "<unset>"})()
+
+
+def _unfrozen(cls: type[Element]) -> type[Element]:
+    """A subclass with the same slots whose attributes can be set: only the generic
+    ``object`` setter *and* deleter give CPython's fast slot store (with the frozen
+    ``__delattr__`` inherited, every assignment calls Python). The reader builds its
+    instance as this class, then assigns ``__class__ = cls``: the layouts are the same."""
+    namespace = {
+        "__slots__": (),
+        "__setattr__": object.__setattr__,
+        "__delattr__": object.__delattr__,
+        "__qualname__": f"{cls.__qualname__}.<unfrozen>",
+    }
+    return type(cls.__name__, (cls,), namespace)
 
 
 def _first_read(plan: Plan, el: etree._Element, ctx: ReadContext) -> Any:
@@ -363,6 +378,7 @@ def _compile(plan: Plan) -> Reader:
         "UNSET": _UNSET,
         "new": object.__new__,
         "cls": cls,
+        "unfrozen": _unfrozen(cls),
         "plan": plan,
         "too_many": _too_many,
         "twice": _twice,
@@ -372,9 +388,6 @@ def _compile(plan: Plan) -> Reader:
         "element_text": element_text,
         "own_text": own_text,
     }
-    # The slots' own setters: what object.__setattr__ ends up calling, minus the lookup.
-    for f in dataclasses.fields(cls):
-        env[f"set_{f.name}"] = getattr(cls, f.name).__set__
     body = [
         "left = ctx.elements_left - 1",
         "ctx.elements_left = left",
@@ -400,9 +413,9 @@ def _compile(plan: Plan) -> Reader:
         targets = "".join(f"v_{n}, " for n in required)
         values = ", ".join(f"{n!r}: v_{n}" for n in required)
         body.append(f"    ({targets}) = lacks(plan, el, ctx, {{{values}}})")
-    body.append("o = new(cls)")
-    body.append("set_extra_attrs(o, tuple(extra_attrs) if extra_attrs else ())")
-    body.append("set_extras(o, tuple(extras) if extras else ())")
+    body.append("o = new(unfrozen)")
+    body.append("o.extra_attrs = tuple(extra_attrs) if extra_attrs else ()")
+    body.append("o.extras = tuple(extras) if extras else ()")
     for b in plan.fields:
         name = b.field
         if b.kind in (Kind.TEXTS, Kind.MANY):
@@ -411,7 +424,8 @@ def _compile(plan: Plan) -> Reader:
             value = f"d_{name} if v_{name} is UNSET else v_{name}"
         else:
             value = f"v_{name}"
-        body.append(f"set_{name}(o, {value})")
+        body.append(f"o.{name} = {value}")
+    body.append("o.__class__ = cls")
     body.append("return o")
     source = f"def read_{cls.__name__}(el, ctx):\n" + "".join(f"    {line}\n" for line in body)
     exec(compile(source, f"<punchin reader for {cls.__name__}>", "exec"), env)  # noqa: S102
