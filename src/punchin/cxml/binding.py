@@ -445,25 +445,23 @@ def _load(b: Binding, source: str, where: str) -> str:
 def _read_attributes(plan: Plan) -> list[str]:
     # lxml's items() looks each value up from the first attribute: quadratic, so the
     # count is checked first, on keys() (linear, and cheaper than items() or el.attrib).
-    check = ["if len(keys) > ctx.max_attributes:", "    too_many_attributes(el, ctx)"]
+    # Most elements carry no attribute (or only optional ones): keys() alone says so.
+    lines = [
+        "keys = el.keys()",
+        "if keys:",
+        "    if len(keys) > ctx.max_attributes:",
+        "        too_many_attributes(el, ctx)",
+    ]
     if not plan.attrs:
-        # Usually no attributes at all: keys() alone answers that.
-        return [
-            "keys = el.keys()",
-            "if keys:",
-            *("    " + line for line in check),
-            "    extra_attrs = el.items()",
-            "else:",
-            "    extra_attrs = None",
-        ]
-    lines = ["keys = el.keys()", *check, "extra_attrs = None", "for k, v in el.items():"]
+        return [*lines, "    extra_attrs = el.items()", "else:", "    extra_attrs = None"]
+    lines = ["extra_attrs = None", *lines, "    for k, v in el.items():"]
     keyword = "if"
     for key, b in plan.attrs.items():
-        lines.append(f"    {keyword} k == {key!r}:")
-        lines.append(f"        v_{b.field} = {_load(b, 'v', 'el')}")
+        lines.append(f"        {keyword} k == {key!r}:")
+        lines.append(f"            v_{b.field} = {_load(b, 'v', 'el')}")
         keyword = "elif"
-    lines.append("    else:")
-    lines.extend("        " + line for line in _collect("(k, v)", "extra_attrs"))
+    lines.append("        else:")
+    lines.extend("            " + line for line in _collect("(k, v)", "extra_attrs"))
     return lines
 
 
