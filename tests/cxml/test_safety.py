@@ -158,6 +158,21 @@ GENERATED: dict[str, tuple[Callable[[], bytes], Limits | None, bool, int, str]] 
         400,
         "raw '&'",
     ),
+    # The declaration scan finds its first 64 "!" with bytes.find, then the regex goes on.
+    "exclamation_marks_9m_then_entity_declaration": (
+        lambda: setup_request(identity=b"!" * 9_000_000 + b"<!--<!ENTITY x 'y'>-->"),
+        None,
+        False,
+        400,
+        "only one DOCTYPE",
+    ),
+    "exclamation_marks_100_then_entity_declaration": (
+        lambda: setup_request(identity=b"!" * 100 + b"<!--<!ENTITY x 'y'>-->"),
+        None,
+        False,
+        400,
+        "only one DOCTYPE",
+    ),
     "raw_ampersands_9m_lenient": (
         lambda: setup_request(identity=b"&" * 9_000_000),
         None,

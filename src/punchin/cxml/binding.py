@@ -261,7 +261,8 @@ def element_text(el: etree._Element) -> str:
 def own_text(el: etree._Element, children: list[etree._Element]) -> str:
     """The character data directly inside ``el`` (mixed content), children's text excluded."""
     parts = [el.text or ""]
-    parts.extend(child.tail or "" for child in children)
+    for child in children:  # a loop: half the cost of extend() with a generator
+        parts.append(child.tail or "")
     return "".join(parts)
 
 
@@ -286,12 +287,27 @@ def read(cls: type[E_co], el: etree._Element, ctx: ReadContext) -> E_co:
 # parse), so each class gets a reader function generated from its plan on first use, as
 # ``dataclasses`` generates ``__init__``: one pass over ``el.items()`` and the children
 # with the tags as string constants, values in local variables, and the instance built
-# with ``object.__new__`` and one slot-setter call per field. The frozen ``__init__``
-# (keyword arguments, ``object.__setattr__`` per field) cost more than all the rest.
-# docs/performance.md has the measurements. Loaders never return None, so None can mark
-# "not seen yet" for optional fields whose default is None.
+# as an instance of the class's unfrozen twin (``_unfrozen``), its slots set by plain
+# assignment, then given its real class. The frozen ``__init__`` (keyword arguments,
+# ``object.__setattr__`` per field) cost more than all the rest. docs/performance.md has
+# the measurements. Loaders never return None, so None can mark "not seen yet" for
+# optional fields whose default is None.
 
 _UNSET: Any = type("Unset", (), {"__repr__": lambda self: "<unset>"})()
+
+
+def _unfrozen(cls: type[Element]) -> type[Element]:
+    """A subclass with the same slots whose attributes can be set: only the generic
+    ``object`` setter *and* deleter give CPython's fast slot store (with the frozen
+    ``__delattr__`` inherited, every assignment calls Python). The reader builds its
+    instance as this class, then assigns ``__class__ = cls``: the layouts are the same."""
+    namespace = {
+        "__slots__": (),
+        "__setattr__": object.__setattr__,
+        "__delattr__": object.__delattr__,
+        "__qualname__": f"{cls.__qualname__}.<unfrozen>",
+    }
+    return type(cls.__name__, (cls,), namespace)
 
 
 def _first_read(plan: Plan, el: etree._Element, ctx: ReadContext) -> Any:
@@ -363,6 +379,7 @@ def _compile(plan: Plan) -> Reader:
         "UNSET": _UNSET,
         "new": object.__new__,
         "cls": cls,
+        "unfrozen": _unfrozen(cls),
         "plan": plan,
         "too_many": _too_many,
         "twice": _twice,
@@ -372,9 +389,6 @@ def _compile(plan: Plan) -> Reader:
         "element_text": element_text,
         "own_text": own_text,
     }
-    # The slots' own setters: what object.__setattr__ ends up calling, minus the lookup.
-    for f in dataclasses.fields(cls):
-        env[f"set_{f.name}"] = getattr(cls, f.name).__set__
     body = [
         "left = ctx.elements_left - 1",
         "ctx.elements_left = left",
@@ -400,9 +414,9 @@ def _compile(plan: Plan) -> Reader:
         targets = "".join(f"v_{n}, " for n in required)
         values = ", ".join(f"{n!r}: v_{n}" for n in required)
         body.append(f"    ({targets}) = lacks(plan, el, ctx, {{{values}}})")
-    body.append("o = new(cls)")
-    body.append("set_extra_attrs(o, tuple(extra_attrs) if extra_attrs else ())")
-    body.append("set_extras(o, tuple(extras) if extras else ())")
+    body.append("o = new(unfrozen)")
+    body.append("o.extra_attrs = tuple(extra_attrs) if extra_attrs else ()")
+    body.append("o.extras = tuple(extras) if extras else ()")
     for b in plan.fields:
         name = b.field
         if b.kind in (Kind.TEXTS, Kind.MANY):
@@ -411,7 +425,8 @@ def _compile(plan: Plan) -> Reader:
             value = f"d_{name} if v_{name} is UNSET else v_{name}"
         else:
             value = f"v_{name}"
-        body.append(f"set_{name}(o, {value})")
+        body.append(f"o.{name} = {value}")
+    body.append("o.__class__ = cls")
     body.append("return o")
     source = f"def read_{cls.__name__}(el, ctx):\n" + "".join(f"    {line}\n" for line in body)
     exec(compile(source, f"<punchin reader for {cls.__name__}>", "exec"), env)  # noqa: S102
@@ -431,25 +446,23 @@ def _load(b: Binding, source: str, where: str) -> str:
 def _read_attributes(plan: Plan) -> list[str]:
     # lxml's items() looks each value up from the first attribute: quadratic, so the
     # count is checked first, on keys() (linear, and cheaper than items() or el.attrib).
-    check = ["if len(keys) > ctx.max_attributes:", "    too_many_attributes(el, ctx)"]
+    # Most elements carry no attribute (or only optional ones): keys() alone says so.
+    lines = [
+        "keys = el.keys()",
+        "if keys:",
+        "    if len(keys) > ctx.max_attributes:",
+        "        too_many_attributes(el, ctx)",
+    ]
     if not plan.attrs:
-        # Usually no attributes at all: keys() alone answers that.
-        return [
-            "keys = el.keys()",
-            "if keys:",
-            *("    " + line for line in check),
-            "    extra_attrs = el.items()",
-            "else:",
-            "    extra_attrs = None",
-        ]
-    lines = ["keys = el.keys()", *check, "extra_attrs = None", "for k, v in el.items():"]
+        return [*lines, "    extra_attrs = el.items()", "else:", "    extra_attrs = None"]
+    lines = ["extra_attrs = None", *lines, "    for k, v in el.items():"]
     keyword = "if"
     for key, b in plan.attrs.items():
-        lines.append(f"    {keyword} k == {key!r}:")
-        lines.append(f"        v_{b.field} = {_load(b, 'v', 'el')}")
+        lines.append(f"        {keyword} k == {key!r}:")
+        lines.append(f"            v_{b.field} = {_load(b, 'v', 'el')}")
         keyword = "elif"
-    lines.append("    else:")
-    lines.extend("        " + line for line in _collect("(k, v)", "extra_attrs"))
+    lines.append("        else:")
+    lines.extend("            " + line for line in _collect("(k, v)", "extra_attrs"))
     return lines
 
 
