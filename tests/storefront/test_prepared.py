@@ -14,13 +14,13 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import Permission, User
 from django.contrib.sessions.models import Session
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import F
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from punchin.storefront.documents.models import CxmlDocument
-from punchin.web.prepared import Delete, NotPreparable, Select, Update
+from punchin.web.prepared import Delete, NotPreparable, Select, Update, save_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -228,3 +228,16 @@ def test_bytes_are_written_and_read_back_exactly() -> None:
     )
     assert found is not None
     assert bytes(found.raw) == b"<cXML/>"
+
+
+def test_save_fields_writes_what_save_with_update_fields_writes() -> None:
+    doc = CxmlDocument.objects.create(direction="in", raw=b"<cXML/>", payload_id="p1")
+    stored = doc.updated_at
+    doc.status_code, doc.status_text, doc.detail = 200, "OK", "fine"
+    save_fields(doc, ("status_code", "status_text", "detail", "updated_at"))
+    again = CxmlDocument.objects.get(pk=doc.pk)
+    assert (again.status_code, again.status_text, again.detail) == (200, "OK", "fine")
+    assert again.updated_at == doc.updated_at > stored  # auto_now ran, as in save()
+    CxmlDocument.objects.filter(pk=doc.pk).delete()
+    with pytest.raises(DatabaseError, match="did not affect any rows"):
+        save_fields(doc, ("detail",))

@@ -55,7 +55,7 @@ from punchin.cxml.validate import DTD_DIR_ENV, NoDTDDirectory, dtd_directory
 from punchin.web import logs, metrics
 from punchin.web.cxmlhttp import CXML_CONTENT_TYPE, cxml_endpoint, cxml_response
 from punchin.web.documents import CxmlDocumentBase, Direction
-from punchin.web.prepared import Update
+from punchin.web.prepared import Update, save_fields
 
 log = logging.getLogger("punchin.web.inbound")
 
@@ -617,15 +617,6 @@ def _answering(claims: type[InboundClaimBase]) -> Update:
     )
 
 
-@functools.cache
-def _learning(log: type[CxmlDocumentBase]) -> Update:
-    """What a log row learnt since it was stored (``_LEARNT``), as a prepared statement;
-    the body it holds is not rewritten (it was masked when it was stored)."""
-    return Update(
-        lambda pk, **learnt: (log._default_manager.filter(pk=pk), learnt),
-    )
-
-
 def _store_records(received: Received[Any, Any]) -> None:
     """The documents ``prepare`` fetched, stored before anything is made of them."""
     for record in received.records:
@@ -675,8 +666,6 @@ def _noted(entry: CxmlDocumentBase, answer: _Answer) -> _Answer:
             entry.save()
         else:
             log.info("over quota, not logged: %s from %s", entry.claimed_sender, entry.peer)
-    else:  # the body is stored already: only what was learnt since
-        entry.updated_at = timezone.now()
-        if _learning(type(entry))(pk=entry.pk, **{f: getattr(entry, f) for f in _LEARNT}) != 1:
-            raise RuntimeError(f"the log row of {entry.payload_id} is gone")
+    else:  # the body is stored (and masked) already: only what was learnt since
+        save_fields(entry, _LEARNT)
     return answer

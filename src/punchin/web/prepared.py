@@ -20,11 +20,12 @@ does not use) is refused with ``NotPreparable`` on the first call, never guessed
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
-from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, models, transaction
 from django.db.models.deletion import Collector
 from django.db.models.query import ModelIterable, get_related_populators
 from django.db.models.sql import DeleteQuery, UpdateQuery
@@ -115,7 +116,7 @@ class _Prepared:
         self._using = using
         self._plans: dict[tuple[object, ...], _Plan] = {}
 
-    def _compile(self, values: dict[str, Any], round_: int) -> tuple[str, list[object], Any]:
+    def _compile(self, values: dict[str, Any]) -> tuple[str, list[object], Any]:
         raise NotImplementedError
 
     def _plan(self, values: dict[str, Any]) -> tuple[_Plan, Any]:
@@ -141,7 +142,7 @@ class _Prepared:
                 name: _content(adapt(values[name]) if adapt else values[name], binary)
                 for name, adapt in adapters.items()
             }
-            rounds.append((expected, *self._compile(values, round_)))
+            rounds.append((expected, *self._compile(values)))
         (first, sql, params, compiler), (second, sql_again, params_again, _) = rounds
         if sql != sql_again or len(params) != len(params_again):
             raise NotPreparable(f"{self._build.__qualname__}: its SQL depends on the values")
@@ -163,19 +164,12 @@ class _Prepared:
             raise NotPreparable(f"{self._build.__qualname__}: {sorted(unused)} unused")
         return _Plan(sql, slots, compiler)
 
-    def _execute(self, values: dict[str, Any]) -> Any:
-        """Run the statement; the cursor is the caller's to read and close."""
-        plan, connection = self._plan(values)
-        cursor = connection.cursor()
-        try:
-            cursor.execute(plan.sql, plan.params(values))
-        except BaseException:
-            cursor.close()
-            raise
-        return cursor, plan
 
-    def _write(self, values: dict[str, Any]) -> int:
-        """Run an UPDATE or DELETE as the ORM does (a failure marks the transaction)."""
+class _Write(_Prepared):
+    """An UPDATE or DELETE, run as the ORM runs it (a failure marks the transaction)."""
+
+    def __call__(self, **values: Any) -> int:
+        """The number of rows changed."""
         plan, connection = self._plan(values)
         with (
             transaction.mark_for_rollback_on_error(using=self._using),
@@ -188,7 +182,7 @@ class _Prepared:
 class Select(_Prepared, Generic[M]):
     """A SELECT of model instances: ``Select(lambda pk: Model.objects.filter(pk=pk))``."""
 
-    def _compile(self, values: dict[str, Any], round_: int) -> tuple[str, list[object], Any]:
+    def _compile(self, values: dict[str, Any]) -> tuple[str, list[object], Any]:
         queryset = self._build(**values)
         if queryset._iterable_class is not ModelIterable or queryset._prefetch_related_lookups:
             raise NotPreparable(f"{self._build.__qualname__}: model instances only")
@@ -197,6 +191,17 @@ class Select(_Prepared, Generic[M]):
         compiler = queryset.query.get_compiler(using=self._using)
         sql, params = compiler.as_sql()
         return sql, list(params), compiler
+
+    def _execute(self, values: dict[str, Any]) -> Any:
+        """Run the statement; the cursor is the caller's to read and close."""
+        plan, connection = self._plan(values)
+        cursor = connection.cursor()
+        try:
+            cursor.execute(plan.sql, plan.params(values))
+        except BaseException:
+            cursor.close()
+            raise
+        return cursor, plan
 
     def all(self, **values: Any) -> list[M]:
         cursor, plan = self._execute(values)
@@ -243,11 +248,11 @@ class _Reader:
         return out
 
 
-class Update(_Prepared):
+class Update(_Write):
     """An UPDATE: ``build`` returns the queryset and the changes, as
     ``lambda pk, now: (Model.objects.filter(pk=pk), {"seen_at": now})``."""
 
-    def _compile(self, values: dict[str, Any], round_: int) -> tuple[str, list[object], Any]:
+    def _compile(self, values: dict[str, Any]) -> tuple[str, list[object], Any]:
         queryset, changes = self._build(**values)
         query = queryset.query.chain(UpdateQuery)
         query.add_update_values(changes)
@@ -256,15 +261,11 @@ class Update(_Prepared):
         sql, params = query.get_compiler(using=self._using).as_sql()
         return sql, list(params), None
 
-    def __call__(self, **values: Any) -> int:
-        """The number of rows changed."""
-        return self._write(values)
 
-
-class Delete(_Prepared):
+class Delete(_Write):
     """A DELETE of rows that nothing cascades from and no signal watches."""
 
-    def _compile(self, values: dict[str, Any], round_: int) -> tuple[str, list[object], Any]:
+    def _compile(self, values: dict[str, Any]) -> tuple[str, list[object], Any]:
         queryset = self._build(**values)
         if not Collector(using=self._using, origin=queryset).can_fast_delete(queryset):
             raise NotPreparable(f"{self._build.__qualname__}: rows with cascades or signals")
@@ -273,6 +274,17 @@ class Delete(_Prepared):
         sql, params = query.get_compiler(using=self._using).as_sql()
         return sql, list(params), None
 
-    def __call__(self, **values: Any) -> int:
-        """The number of rows deleted."""
-        return self._write(values)
+
+@functools.cache
+def _fields_of(model: type[models.Model], names: tuple[str, ...]) -> Update:
+    return Update(lambda pk, **values: (model._default_manager.filter(pk=pk), values))
+
+
+def save_fields(instance: models.Model, names: Sequence[str]) -> None:
+    """``instance.save(update_fields=names)`` as a prepared statement: each field's
+    ``pre_save`` (``auto_now``) as Django runs it, and ``DatabaseError`` if the row is
+    gone, as Django raises it. The model's own ``save()`` is not called."""
+    fields = [instance._meta.get_field(name) for name in names]
+    values = {f.attname: f.pre_save(instance, False) for f in fields}  # type: ignore[union-attr]
+    if _fields_of(type(instance), tuple(values))(pk=instance.pk, **values) != 1:
+        raise DatabaseError("Save with update_fields did not affect any rows.")

@@ -32,7 +32,7 @@ from punchin.storefront.submissions.sending import send
 from punchin.transport import HttpReply
 from punchin.web import metrics
 from punchin.web.links import http_url
-from punchin.web.prepared import Delete, Select, Update
+from punchin.web.prepared import Delete, Select, Update, save_fields
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,19 +167,7 @@ async def attempt(claimed: Claim) -> Progress:
     return await sync_to_async(finish)(claimed, verdict, reply)
 
 
-_FINISHED = Update(
-    lambda pk, response, finished, http, code, text, error: (
-        Attempt.objects.filter(pk=pk),
-        {
-            "response": response,
-            "finished_at": finished,
-            "http_status": http,
-            "status_code": code,
-            "status_text": text,
-            "error": error,
-        },
-    )
-)
+FINISHED_FIELDS = ("response", "finished_at", "http_status", "status_code", "status_text", "error")
 _EMPTY_CART = Delete(
     lambda user: CartLine.objects.filter(cart__in=Cart.objects.filter(user_id=user, punchout=None))
 )
@@ -199,15 +187,7 @@ def finish(claimed: Claim, verdict: Verdict, reply: HttpReply | None) -> Progres
         record.status_code = verdict.status_code
         record.status_text = verdict.status_text[:255]
         record.error = "" if reply is not None else verdict.detail or verdict.message
-        _FINISHED(
-            pk=record.pk,
-            response=record.response_id,
-            finished=record.finished_at,
-            http=record.http_status,
-            code=record.status_code,
-            text=record.status_text,
-            error=record.error,
-        )
+        save_fields(record, FINISHED_FIELDS)
         _conclude(submission, verdict, record.number)
     metrics.count_attempt(str(claimed.system) if claimed.system else "(removed)", submission.state)
     return progress(submission)
