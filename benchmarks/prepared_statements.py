@@ -4,7 +4,9 @@ Migrates a fresh SQLite database (or the PostgreSQL one of ``DATABASE_URL``) wit
 storefront's settings, fills Django's user and session tables, and times, in turns,
 statements of the punch-in's shapes written both ways: a row by primary key, the
 session's lookup (a key and a datetime), a two-table ``select_related`` query, and a
-guarded UPDATE of three columns. Prints the median thread CPU time per call.
+guarded UPDATE of three columns, and the INSERT of a log row (sixteen columns; through
+``punchin.web.inserts``, against the same ``save`` with Django's own INSERT). Prints the
+median thread CPU time per call.
 
     .venv/bin/python benchmarks/prepared_statements.py            # --calls N --rounds N
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/<a scratch database> \\
@@ -41,9 +43,11 @@ def main() -> None:
     from django.contrib.auth.models import Permission, User
     from django.contrib.sessions.models import Session
     from django.core.management import call_command
-    from django.db import connection
+    from django.db import connection, models
     from django.utils import timezone
 
+    from punchin.storefront.documents.models import CxmlDocument
+    from punchin.web.documents import Direction
     from punchin.web.prepared import Select, Update
 
     call_command("migrate", verbosity=0)
@@ -57,6 +61,25 @@ def main() -> None:
     )
     codenames = list(Permission.objects.values_list("codename", flat=True)[:50])
     pks = [u.pk for u in users]
+    CxmlDocument.objects.all().delete()
+    body = b"<cXML>" + b"<ItemIn/>" * 300 + b"</cXML>"
+
+    def log_row(i: int) -> CxmlDocument:
+        return CxmlDocument(
+            direction=Direction.INBOUND,
+            document_type="PunchOutOrderMessage",
+            payload_id=f"{i}@store.example",
+            peer="https://store.example/poom",
+            raw=body,
+            size=len(body),
+            body_digest="ab" * 32,
+        )
+
+    def django_insert(i: int) -> None:
+        row = log_row(i)
+        # The same save, with Django's own INSERT in place of the cached one.
+        row._do_insert = models.Model._do_insert.__get__(row)  # type: ignore[method-assign]
+        row.save()
 
     user = Select(lambda pk: User.objects.filter(pk=pk))
     session = Select(lambda key, now: Session.objects.filter(session_key=key, expire_date__gt=now))
@@ -98,6 +121,7 @@ def main() -> None:
             ),
             lambda i: touch(pk=pks[i % 200], active=True, when=timezone.now(), name=f"n{i}"),
         ),
+        ("log row INSERT, sixteen columns", django_insert, lambda i: log_row(i).save()),
     ]
     print(f"{connection.vendor}, {args.calls} calls x {args.rounds} rounds, thread CPU per call")
     print(f"{'statement':32} {'ORM ms':>8} {'prepared ms':>12} {'ratio':>6}")

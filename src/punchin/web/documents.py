@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from punchin.web.encryption import require_keys
 from punchin.web.encryption.fields import EncryptedTextField
+from punchin.web.inserts import PreparedInserts
 
 _SECRET_OPEN = b"<SharedSecret"
 _SECRET_CLOSE = b"</SharedSecret"
@@ -154,7 +155,7 @@ class Direction(models.TextChoices):
     OUTBOUND = "out", "Outbound"
 
 
-class CxmlDocumentBase(models.Model):
+class CxmlDocumentBase(PreparedInserts):
     """One cXML document as it crossed the wire, with what became of it."""
 
     direction = models.CharField(max_length=3, choices=Direction.choices)

@@ -39,7 +39,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.db import IntegrityError, models, transaction
+from django.db import models, transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -55,6 +55,7 @@ from punchin.cxml.validate import DTD_DIR_ENV, NoDTDDirectory, dtd_directory
 from punchin.web import logs, metrics
 from punchin.web.cxmlhttp import CXML_CONTENT_TYPE, cxml_endpoint, cxml_response
 from punchin.web.documents import CxmlDocumentBase, Direction
+from punchin.web.inserts import PreparedInserts, insert_new
 from punchin.web.prepared import Update, save_fields
 
 log = logging.getLogger("punchin.web.inbound")
@@ -242,7 +243,7 @@ class ClaimState(models.TextChoices):
     ANSWERED = "answered", "Answered"
 
 
-class InboundClaimBase(models.Model):
+class InboundClaimBase(PreparedInserts):
     """One row per (sender, payloadID) of a received request: its idempotency record.
 
     A concrete subclass adds the sender it is scoped by (a ForeignKey) and a unique
@@ -549,17 +550,15 @@ class Endpoint(Generic[S, P]):
         entry = received.entry
         scope = self.authenticator.scope(received.sender)
         rows = self.claims._default_manager
-        try:
-            with transaction.atomic():
-                return rows.create(
-                    **scope,
-                    payload_id=received.document.payload_id,
-                    document_type=entry.document_type,
-                    body_sha256=entry.body_digest,
-                    lease_until=_lease_end(),
-                )
-        except IntegrityError:
-            pass
+        claim = self.claims(
+            **scope,
+            payload_id=received.document.payload_id,
+            document_type=entry.document_type,
+            body_sha256=entry.body_digest,
+            lease_until=_lease_end(),
+        )
+        if insert_new(claim):
+            return claim
         existing = rows.filter(**scope, payload_id=received.document.payload_id).first()
         if existing is None:  # released meanwhile: claim it on the next attempt
             return IN_FLIGHT

@@ -26,7 +26,10 @@ from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, models, transaction
+from django.db.models import Value
 from django.db.models.deletion import Collector
+from django.db.models.functions import Upper
+from django.db.models.lookups import Exact
 from django.db.models.query import ModelIterable, get_related_populators
 from django.db.models.sql import DeleteQuery, UpdateQuery
 
@@ -273,6 +276,13 @@ class Delete(_Write):
         query.__class__ = DeleteQuery
         sql, params = query.get_compiler(using=self._using).as_sql()
         return sql, list(params), None
+
+
+def iexact(field: str, value: object) -> Exact:
+    """``field__iexact=value`` in a form a prepared statement takes: ``UPPER(column) =
+    UPPER(value)``, which is what ``iexact`` does on PostgreSQL (on SQLite ``iexact``
+    escapes the value for LIKE, so the parameter is not the value)."""
+    return Exact(Upper(field), Upper(Value(value)))
 
 
 @functools.cache

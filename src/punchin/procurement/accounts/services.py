@@ -5,8 +5,6 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
 from django.db import transaction
-from django.db.models import Value
-from django.db.models.functions import Upper
 
 from punchin.procurement.accounts.models import (
     AddressRole,
@@ -14,16 +12,13 @@ from punchin.procurement.accounts.models import (
     OrganisationAddress,
     OrganisationEvent,
 )
-from punchin.web.prepared import Select
+from punchin.web.prepared import Select, iexact
 
-# iexact written so that the statement is prepared (on SQLite iexact's LIKE escapes the
-# value); two rows at most: one is the member, two say the email is ambiguous.
+# Two rows at most: one is the member, two say the email is ambiguous.
 _MEMBERS: Select[AbstractUser] = Select(
-    lambda email, organisation: (
-        get_user_model()
-        .objects.alias(email_upper=Upper("email"))
-        .filter(email_upper=Upper(Value(email)), memberships__organisation_id=organisation)[:2]
-    )
+    lambda email, organisation: get_user_model().objects.filter(
+        iexact("email", email), memberships__organisation_id=organisation
+    )[:2]
 )
 
 

@@ -15,8 +15,7 @@ import hmac
 from collections.abc import Mapping
 
 from django.conf import settings
-from django.db.models import Q, Value
-from django.db.models.functions import Upper
+from django.db.models import Q
 from django.utils import timezone
 
 from punchin.cxml.envelope import Credential, Header
@@ -25,7 +24,7 @@ from punchin.procurement.partners import credentials
 from punchin.procurement.partners.models import AuthScheme, SharedSecret, SupplierPartner
 from punchin.procurement.sso.services import PROVIDER
 from punchin.web.inbound import holder_of
-from punchin.web.prepared import Select
+from punchin.web.prepared import Select, iexact
 
 FORBIDDEN_TEXT = "SharedSecret invalid or sender unknown"
 # Compared against when the sender is unknown, so that path costs what a real check costs.
@@ -50,19 +49,15 @@ def sender_credential(header: Header) -> Credential | None:
 
 
 # The organisation's identity provider too: the Punch-in's StartPage needs it
-# (sso.services.provider_of), and it costs a join here instead of a query there. The
-# domain compares case-insensitively as iexact would, written so that the statement is
-# prepared (iexact's LIKE on SQLite escapes the value).
+# (sso.services.provider_of), and it costs a join here instead of a query there.
 _SECRETS_OF_SENDER: Select[SharedSecret] = Select(
-    lambda domain, identity, now: (
-        SharedSecret.objects.select_related("partner", "organisation", f"organisation__{PROVIDER}")
-        .alias(domain=Upper("partner__credential_domain"))
-        .filter(
-            Q(valid_until__isnull=True) | Q(valid_until__gt=now),
-            domain=Upper(Value(domain)),
-            partner__sender_identity=identity,
-            partner__active=True,
-        )
+    lambda domain, identity, now: SharedSecret.objects.select_related(
+        "partner", "organisation", f"organisation__{PROVIDER}"
+    ).filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gt=now),
+        iexact("partner__credential_domain", domain),
+        partner__sender_identity=identity,
+        partner__active=True,
     )
 )
 

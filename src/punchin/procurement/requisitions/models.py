@@ -10,6 +10,7 @@ from django.db import models
 from punchin.cxml.names import Named, named
 from punchin.procurement.accounts.models import Organisation
 from punchin.procurement.partners.models import SupplierPartner
+from punchin.web.inserts import PreparedInsertQuerySet, PreparedInserts
 from punchin.web.statemachine import Machine
 
 MONEY = {"max_digits": 18, "decimal_places": 4}
@@ -48,7 +49,7 @@ class Origin(models.TextChoices):
     PUNCHOUT = "punchout", "PunchOut"
 
 
-class Requisition(models.Model):
+class Requisition(PreparedInserts):
     number = models.CharField(max_length=32, unique=True)
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="requisitions"
@@ -129,7 +130,7 @@ class Requisition(models.Model):
         return self.total + (self.shipping or 0) + (self.tax or 0)
 
 
-class RequisitionLine(models.Model):
+class RequisitionLine(PreparedInserts):
     requisition = models.ForeignKey(Requisition, on_delete=models.CASCADE, related_name="lines")
     line_number = models.PositiveIntegerField()
     supplier_part_id = models.CharField(max_length=255)
@@ -146,6 +147,8 @@ class RequisitionLine(models.Model):
     manufacturer_part_id = models.CharField(max_length=255, blank=True)
     lead_time_days = models.PositiveIntegerField(null=True, blank=True)
     extrinsics = models.JSONField(default=dict, blank=True)
+
+    objects = PreparedInsertQuerySet.as_manager()  # a cart's lines: one bulk_create
 
     class Meta:
         ordering = ("line_number",)
@@ -169,7 +172,7 @@ class RequisitionLine(models.Model):
         return named(self.short_name, self.description)
 
 
-class ShipToAddress(models.Model):
+class ShipToAddress(PreparedInserts):
     """Where the requisition's goods go, when not to the organisation's default ShipTo:
     the address the buyer chose at the supplier's checkout (the cart's ShipTo, P41), or
     the requester's change where the organisation allows it. Street and DeliverTo keep
@@ -216,7 +219,7 @@ class RequisitionEvent(models.Model):
         return f"{self.requisition} {self.action}"
 
 
-class StartPageToken(models.Model):
+class StartPageToken(PreparedInserts):
     """The single-use key in a StartPage URL (P22); only its SHA-256 is stored."""
 
     requisition = models.ForeignKey(

@@ -17,10 +17,11 @@ from django.utils import timezone
 from punchin.storefront.accounts.models import BusinessAccount, BuyingGroup
 from punchin.storefront.cart.models import DeliverySpeed, PaymentMethod
 from punchin.storefront.documents.models import CxmlDocument
+from punchin.web.inserts import PreparedInserts
 from punchin.web.statemachine import Machine
 
 
-class Poom(models.Model):
+class Poom(PreparedInserts):
     """A PunchOutOrderMessage behind its PoomUrl (P5, P18, P19).
 
     ``token`` is ``secrets.token_urlsafe(32)``: 256 random bits, the URL's only
@@ -69,7 +70,7 @@ class Approval(models.TextChoices):
     REJECTED = "rejected", "Rejected"
 
 
-class PunchInSubmission(models.Model):
+class PunchInSubmission(PreparedInserts):
     """A cart submitted for approval in the buyer's e-procurement system (P3, P4)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
@@ -140,7 +141,7 @@ class PunchInSubmission(models.Model):
         )
 
 
-class Attempt(models.Model):
+class Attempt(PreparedInserts):
     """One POST of the setup request and what came back (or why nothing did)."""
 
     submission = models.ForeignKey(
