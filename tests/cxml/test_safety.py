@@ -27,7 +27,13 @@ from lxml import etree
 
 from punchin.cxml import CXMLError, Document, Limits, parse, read, serialize
 from punchin.cxml.errors import BadRequest
-from punchin.cxml.safety import _parsers, check_bytes, parse_tree
+from punchin.cxml.safety import (
+    _BAD_REFERENCE,
+    _has_bad_reference,
+    _parsers,
+    check_bytes,
+    parse_tree,
+)
 from punchin.cxml.validate import validate
 from tests.capabilities import needs
 from tests.cxml import builders
@@ -172,6 +178,14 @@ GENERATED: dict[str, tuple[Callable[[], bytes], Limits | None, bool, int, str]] 
         False,
         400,
         "only one DOCTYPE",
+    ),
+    # The reference scan finds one "&" per 512 bytes with bytes.find, then the regex goes on.
+    "ampersand_entities_9m_then_raw_ampersand": (
+        lambda: setup_request(identity=b"&amp;" * 1_800_000 + b"&x"),
+        None,
+        False,
+        400,
+        "raw '&'",
     ),
     "raw_ampersands_9m_lenient": (
         lambda: setup_request(identity=b"&" * 9_000_000),
@@ -663,3 +677,16 @@ def test_doctypes_that_would_load_or_declare_something_are_refused(doctype: str)
     _, rest = data.split(b"<cXML ", 1)
     with pytest.raises(BadRequest, match="only one DOCTYPE"):
         read(doctype.encode() + b"\n<cXML " + rest)
+
+
+@_FUZZ
+@given(
+    tokens=st.lists(
+        st.sampled_from(["&amp;", "&lt;", "&#x1F;", "&#9;", "&", "amp;", "&am", ";", "x" * 200]),
+        max_size=64,
+    )
+)
+def test_the_reference_scan_agrees_with_the_regex(tokens: list[str]) -> None:
+    """bytes.find jumps from "&" to "&" for one per 512 bytes, then the regex goes on."""
+    data = "".join(tokens).encode()
+    assert _has_bad_reference(data) is (_BAD_REFERENCE.search(data) is not None)
