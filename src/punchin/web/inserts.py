@@ -6,8 +6,9 @@ A model that inherits ``PreparedInserts`` keeps everything ``save``, ``create`` 
 ``bulk_create`` do (its own ``save``, the signals, ``pre_save`` of every field, the
 primary key and ``_state`` afterwards): only the step that turns the row into SQL is
 cached, by model, columns, returned columns and row count. Each value still goes through
-its field's ``pre_save`` and ``get_db_prep_save`` as Django runs them; a row holding an
-expression (``F()``, ``Now()``), whose SQL depends on it, is compiled by Django as usual.
+its field's ``pre_save`` and ``get_db_prep_save`` as Django runs them (but a text field's
+``str``, which that returns unchanged); a row holding an expression (``F()``, ``Now()``),
+whose SQL depends on it, is compiled by Django as usual.
 """
 
 from __future__ import annotations
