@@ -557,7 +557,7 @@ class Endpoint(Generic[S, P]):
             body_sha256=entry.body_digest,
             lease_until=_lease_end(),
         )
-        if insert_new(claim):
+        if insert_new(claim):  # every column filled: only the unique key can conflict
             return claim
         existing = rows.filter(**scope, payload_id=received.document.payload_id).first()
         if existing is None:  # released meanwhile: claim it on the next attempt

@@ -5,10 +5,10 @@ is as much CPU as SQLite takes to store it (docs/performance.md, "Issue 13, sess
 A model that inherits ``PreparedInserts`` keeps everything ``save``, ``create`` and
 ``bulk_create`` do (its own ``save``, the signals, ``pre_save`` of every field, the
 primary key and ``_state`` afterwards): only the step that turns the row into SQL is
-cached, by model, columns, returned columns and row count. Each value still goes through
-its field's ``pre_save`` and ``get_db_prep_save`` as Django runs them (but a text field's
-``str``, which that returns unchanged); a row holding an expression (``F()``, ``Now()``),
-whose SQL depends on it, is compiled by Django as usual.
+cached, by model, columns, returned columns, conflict clause and row count. Each value
+still goes through its field's ``pre_save`` and ``get_db_prep_save`` as Django runs them
+(but a text field's ``str``, which that returns unchanged); a row holding an expression
+(``F()``, ``Now()``), whose SQL depends on it, is compiled by Django as usual.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ class _Shape:
 
 
 _shapes: dict[tuple[object, ...], _Shape] = {}
+_compiled_each_time: set[tuple[object, ...]] = set()  # shapes whose SQL is not one statement
 
 
 @functools.cache
@@ -46,6 +47,18 @@ def _compiler_class(base: type) -> type:
                 return super().as_sql()  # type: ignore[no-any-return]
             fields = query.fields
             columns = _columns(fields)
+            shape_of = (
+                connection.alias,
+                connection.vendor,
+                query.model,
+                columns,
+                tuple(self.returning_fields or ()),
+                query.raw,
+                query.on_conflict,
+                len(query.objs),
+            )
+            if shape_of in _compiled_each_time:
+                return super().as_sql()  # type: ignore[no-any-return]
             params: list[Any] = []
             marks = []
             for obj in query.objs:
@@ -57,28 +70,24 @@ def _compiler_class(base: type) -> type:
                         continue
                     if hasattr(value, "resolve_expression"):
                         return super().as_sql()  # type: ignore[no-any-return]
-                    row.append(field.get_db_prep_save(value, connection=connection))
+                    value = field.get_db_prep_save(value, connection=connection)
+                    if hasattr(value, "as_sql"):  # SQL of its own, as Django compiles it
+                        return super().as_sql()  # type: ignore[no-any-return]
+                    row.append(value)
                 marks += [
                     fields[i].get_placeholder(row[i], self, connection) for i in columns.marked
                 ]
                 params += row
-            key = (
-                connection.alias,
-                connection.vendor,
-                columns,
-                tuple(self.returning_fields or ()),
-                query.raw,
-                query.on_conflict,
-                len(query.objs),
-                tuple(marks),
-            )
+            key = (*shape_of, tuple(marks))
             shape = _shapes.get(key)
-            if shape is None:  # compiled by Django, once: its SQL is the shape's
+            if shape is None:  # compiled by Django, once (pre_save runs again for it)
                 statements = super().as_sql()
                 # One statement, a parameter per value: not PostgreSQL's bulk INSERT
-                # from UNNEST, which takes an array per column.
+                # from UNNEST, which takes an array per column and is left to Django.
                 if len(statements) == 1 and len(statements[0][1]) == len(params):
                     _shapes[key] = _Shape(statements[0][0], self.returning_params)
+                else:
+                    _compiled_each_time.add(shape_of)
                 return statements  # type: ignore[no-any-return]
             self.returning_params = shape.returning_params
             return [(shape.sql, params)]
@@ -159,6 +168,8 @@ def insert_new(instance: models.Model) -> bool:
     skips NOT NULL and CHECK failures too, so the caller fills every column. Both return
     the inserted row's key (``RETURNING``)."""
     meta = instance._meta
+    if meta.parents or meta.db_returning_fields != [meta.auto_field] or instance.pk is not None:
+        raise TypeError("insert_new takes a new row whose only database-filled column is its key")
     fields = [f for f in meta.local_concrete_fields if not f.generated and f is not meta.auto_field]
     using = router.db_for_write(type(instance), instance=instance)
     (returned,) = _insert(
@@ -217,4 +228,5 @@ class PreparedInserts(models.Model):
     def _do_insert(
         self, manager: Any, using: str, fields: Any, returning_fields: Any, raw: bool
     ) -> list[Any]:
-        return _insert(type(self), [self], fields, returning_fields, raw, using)
+        # The manager's model: a parent's row, under multi-table inheritance.
+        return _insert(manager.model, [self], fields, returning_fields, raw, using)
