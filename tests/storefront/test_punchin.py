@@ -366,6 +366,11 @@ def test_every_request_and_answer_is_kept_and_shown(
 
     answers = CxmlDocument.objects.filter(direction="in").order_by("created_at")
     assert [d.status_code for d in answers] == [500, 200]
+    # What the answer said, as the judgement read it (read once, stored with its row).
+    assert [(d.payload_id, d.document_type) for d in answers] == [
+        ("answer@procurement", "Response"),
+        ("answer@procurement", "PunchOutSetupResponse"),
+    ]
     assert [bytes(d.raw) for d in answers] == [
         setup_response(500, "partner says 500"),
         setup_response(200, "partner says 200", START_PAGE),

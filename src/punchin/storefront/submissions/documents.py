@@ -11,7 +11,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from punchin.cxml import CXMLError, read, serialize
+from punchin.cxml import serialize
 from punchin.cxml.build import Parties
 from punchin.cxml.cart import (
     Line,
@@ -155,16 +155,12 @@ def record_answer(
     committed even if acting on it fails."""
     if reply is None:
         return None
-    payload_id = ""
-    document_type = ""
-    try:
-        parsed = read(reply.body, lenient=True)
+    payload_id = document_type = repairs = ""
+    if (parsed := verdict.answer) is not None:  # read once, by the judgement
         payload_id = parsed.document.payload_id
         payload = getattr(parsed.document.body, "payload", None)
         document_type = type(payload).__name__ if payload is not None else "Response"
         repairs = "; ".join(str(r) for r in parsed.repairs)
-    except CXMLError:
-        repairs = ""
     detail = "\n".join(
         part for part in (verdict.detail, f"repaired: {repairs}" if repairs else "") if part
     )

@@ -19,6 +19,7 @@ from punchin.cxml import (
     start_page_url,
     status_line,
 )
+from punchin.cxml.document import Parsed
 from punchin.cxml.status import Outcome, outcome
 from punchin.transport import HttpReply, TransportError
 
@@ -34,6 +35,7 @@ class Verdict:
     status_text: str = ""
     detail: str = ""
     start_page_url: str = ""
+    answer: Parsed | None = None  # the answer as read, once: stored with what it said
 
 
 def judge(reply: HttpReply) -> Verdict:
@@ -41,7 +43,7 @@ def judge(reply: HttpReply) -> Verdict:
     explain; 5xx retry. The answer is read leniently (P24: partners send imperfect
     documents); without a cXML Status the HTTP status decides."""
     try:
-        document = read(reply.body, lenient=True).document
+        answer = read(reply.body, lenient=True)
     except CXMLError as exc:
         return Verdict(
             reply_outcome(reply.status, None),
@@ -49,14 +51,17 @@ def judge(reply: HttpReply) -> Verdict:
             http_status=reply.status,
             detail=exc.detail,
         )
+    document = answer.document
     status = response_status(document)
     if status is None:
         return Verdict(
             reply_outcome(reply.status, None),
             "The purchasing system answered with a cXML document that is not a Response.",
             http_status=reply.status,
+            answer=answer,
         )
     common = {
+        "answer": answer,
         "http_status": reply.status,
         "status_code": status.code,
         "status_text": status.text,
