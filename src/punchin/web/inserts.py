@@ -8,7 +8,9 @@ primary key and ``_state`` afterwards): only the step that turns the row into SQ
 cached, by model, columns, returned columns, conflict clause and row count. Each value
 still goes through its field's ``pre_save`` and ``get_db_prep_save`` as Django runs them
 (but a text field's ``str``, which that returns unchanged); a row holding an expression
-(``F()``, ``Now()``), whose SQL depends on it, is compiled by Django as usual.
+(``F()``, ``Now()``), whose SQL depends on it, is compiled by Django as usual. On a
+shape's first use ``pre_save`` runs twice, ours and then Django's compilation: fine for
+timestamps and defaults, not for a ``pre_save`` that counts.
 """
 
 from __future__ import annotations
