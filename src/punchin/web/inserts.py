@@ -185,8 +185,7 @@ def insert_new(instance: models.Model) -> bool:
     )
     if returned is None:
         return False
-    for value, field in zip(returned, meta.db_returning_fields, strict=True):
-        setattr(instance, field.attname, value)
+    (instance.pk,) = returned  # the key, the only column returned (checked above)
     instance._state.adding, instance._state.db = False, using
     return True
 
