@@ -16,7 +16,7 @@ globals().update(_base)
 INSTALLED_APPS = [*DJANGO_APPS, "tests.delivery.apps.DeliveryTestsConfig"]
 
 _db = _base["DATABASES"]["default"]
-if _db["ENGINE"] == "django.db.backends.sqlite3":
+if not _db["ENGINE"].endswith("postgresql"):
     # Worker subprocesses share the database: a file (WAL), never in-memory.
     _db["TEST"] = {"NAME": str(_base["DATA_DIR"] / "delivery-tests-test.sqlite3")}
 else:

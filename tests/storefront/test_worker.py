@@ -37,7 +37,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def _database_url() -> str:
     """The test database, as the worker process must see it."""
     settings = connection.settings_dict
-    if settings["ENGINE"].endswith("sqlite3"):
+    if connection.vendor == "sqlite":
         return f"sqlite:///{Path(settings['NAME']).resolve()}"
     user, host, port = settings["USER"], settings["HOST"], settings["PORT"] or 5432
     return f"postgres://{user}@{host}:{port}/{settings['NAME']}"

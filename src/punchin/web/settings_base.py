@@ -76,7 +76,7 @@ def _database(directory: Path, party: str) -> dict[str, Any]:
             options.update(server_side_binding=True, prepare_threshold=2)
         return database
     return {
-        "ENGINE": "django.db.backends.sqlite3",
+        "ENGINE": "punchin.web.sqlite",  # Django's, one rewrite cached (its module)
         "NAME": directory / f"{party}.sqlite3",
         "CONN_MAX_AGE": None,  # kept by its lane (punchin.web.lanes), as for PostgreSQL
         # WAL lets readers work beside the one writer; IMMEDIATE takes the write lock

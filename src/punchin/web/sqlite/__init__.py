@@ -1,0 +1,1 @@
+"""Django's SQLite backend with the placeholder rewrite done once per statement text."""
