@@ -35,7 +35,7 @@ from collections.abc import Awaitable, Callable
 from functools import wraps
 from typing import Any
 
-from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_async
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.conf import settings
 from django.core import signals
 from django.core.exceptions import MiddlewareNotUsed
@@ -43,6 +43,8 @@ from django.core.handlers.exception import response_for_exception
 from django.http import HttpRequest, HttpResponseBase
 from django.utils.deprecation import MiddlewareMixin
 from django.utils.module_loading import import_string
+
+from punchin.web import lanes
 
 AsyncHandler = Callable[[HttpRequest], Awaitable[HttpResponseBase]]
 
@@ -66,7 +68,7 @@ def converted(get_response: AsyncHandler) -> AsyncHandler:
         try:
             return await get_response(request)
         except Exception as exc:
-            response: HttpResponseBase = await sync_to_async(response_for_exception)(request, exc)
+            response: HttpResponseBase = await lanes.call(response_for_exception, request, exc)
             return response
 
     return inner
@@ -86,10 +88,10 @@ class Batch:
         markcoroutinefunction(self)
 
     async def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        response, reached = await sync_to_async(self._requests)(request)
+        response, reached = await lanes.call(self._requests, request)
         if response is None:
             response = await self.get_response(request)  # already converted: never raises
-        result: HttpResponseBase = await sync_to_async(self._responses)(request, response, reached)
+        result: HttpResponseBase = await lanes.call(self._responses, request, response, reached)
         return result
 
     def _requests(self, request: HttpRequest) -> tuple[HttpResponseBase | None, int]:
@@ -194,4 +196,9 @@ def _views_in_one_call(hooks: list[Any]) -> Callable[..., Awaitable[HttpResponse
                 return response
         return None
 
-    return sync_to_async(run)
+    async def in_one_call(
+        request: HttpRequest, view: Any, args: Any, kwargs: Any
+    ) -> HttpResponseBase | None:
+        return await lanes.call(run, request, view, args, kwargs)
+
+    return in_one_call

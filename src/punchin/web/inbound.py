@@ -37,7 +37,6 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, Generic, Protocol, TypeVar
 
-from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import models, transaction
 from django.http import HttpRequest, HttpResponse
@@ -52,7 +51,7 @@ from punchin.cxml.errors import BadRequest, Conflict, LocalProtocolError, NotImp
 from punchin.cxml.policy import ReadingPolicy, accept, describe
 from punchin.cxml.status import Outcome, outcome
 from punchin.cxml.validate import DTD_DIR_ENV, NoDTDDirectory, dtd_directory
-from punchin.web import logs, metrics
+from punchin.web import lanes, logs, metrics
 from punchin.web.cxmlhttp import CXML_CONTENT_TYPE, cxml_endpoint, cxml_response
 from punchin.web.documents import CxmlDocumentBase, Direction
 from punchin.web.inserts import PreparedInserts, insert_new
@@ -397,13 +396,13 @@ class Endpoint(Generic[S, P]):
             read = self._read(request, body, entry)
         except CXMLError as exc:
             log.info("refused %s %s: %s %s", request.method, request.path, exc.code, exc.detail)
-            answer = await sync_to_async(_noted)(entry, _answer_with(_refusal(exc)))
+            answer = await lanes.call(_noted, entry, _answer_with(_refusal(exc)))
             return answer.http
         try:
             answer = await self._answer(read, entry)
         except Exception:
             log.exception("unexpected failure in %s", request.path)
-            answer = await sync_to_async(_noted)(entry, _unexpected())
+            answer = await lanes.call(_noted, entry, _unexpected())
         return answer.http
 
     def _read(self, request: HttpRequest, body: bytes, entry: CxmlDocumentBase) -> _Read:
@@ -437,7 +436,7 @@ class Endpoint(Generic[S, P]):
         deadline = time.monotonic() + settings.PUNCHIN_INFLIGHT_WAIT_SECONDS
         first = True
         while True:
-            step = await sync_to_async(self._begin)(read, entry, first=first)
+            step = await lanes.call(self._begin, read, entry, first=first)
             first = False
             if step is not IN_FLIGHT:
                 break
@@ -445,7 +444,7 @@ class Endpoint(Generic[S, P]):
                 busy = LocalProtocolError(
                     f"payloadID {read.document.payload_id} is still being processed; retry later"
                 )
-                return await sync_to_async(_noted)(entry, _answer_with(_refusal(busy)))
+                return await lanes.call(_noted, entry, _answer_with(_refusal(busy)))
             await asyncio.sleep(_CLAIM_POLL_SECONDS)
         if isinstance(step, _Answer):
             return step
@@ -457,10 +456,10 @@ class Endpoint(Generic[S, P]):
                 async with _leased(claimed):
                     received = replace(received, prepared=await self.prepare(received))
             except CXMLError as exc:
-                return await sync_to_async(self._finish)(received, claimed, exc)
-            return await sync_to_async(self._finish)(received, claimed, None)
+                return await lanes.call(self._finish, received, claimed, exc)
+            return await lanes.call(self._finish, received, claimed, None)
         except BaseException:
-            await asyncio.shield(sync_to_async(self._release)(received, claimed))
+            await asyncio.shield(lanes.call(self._release, received, claimed))
             raise
 
     def _begin(

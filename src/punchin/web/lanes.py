@@ -13,6 +13,13 @@ before the next (a connection is never used by two threads, and no transaction s
 two calls, because Django's ``atomic`` cannot span an ``await``). A request picks the
 lane with the fewest requests bound to it.
 
+Our own code steps into synchronous code with ``call``: the bound lane's queue and a
+callback on the event loop, in a copy of the context that comes back as asgiref's
+``sync_to_async`` brings it, without asgiref's executor search, its ``shield`` and the
+``concurrent.futures`` future between (docs/performance.md, session 11: about half the
+CPU of a hop). Django's own hops (its async handler, middleware adapters) still go
+through asgiref, to the same lane.
+
 Two sets per process, so that a cXML partner's request never waits behind a page:
 
 * **machine** lanes serve the ``/cxml/`` endpoints. Their calls never wait on the
@@ -38,14 +45,19 @@ restarted database costs one failed request per lane, not a stuck server.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import contextvars
+import functools
 import os
 import threading
 from collections.abc import AsyncIterator, Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Executor, Future
+from queue import SimpleQueue
 from typing import Any, TypeVar
 
-from asgiref.sync import ThreadSensitiveContext
+from asgiref.sync import ThreadSensitiveContext, sync_to_async
+from asgiref.sync import _restore_context as carried  # the context moves as asgiref moves it
 from django.db import close_old_connections, connections
 
 T = TypeVar("T")
@@ -56,6 +68,8 @@ PAGE = "page"
 _SIZES = {MACHINE: "PUNCHIN_MACHINE_THREADS", PAGE: "PUNCHIN_PAGE_THREADS"}
 _DEFAULT_SIZES = {MACHINE: 2, PAGE: 4}
 
+_current: contextvars.ContextVar[Lane | None] = contextvars.ContextVar("lane", default=None)
+
 
 def _kept(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     try:
@@ -64,15 +78,96 @@ def _kept(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         close_old_connections()
 
 
-class Lane(ThreadPoolExecutor):
-    """One thread, its connection kept; every call ends with the connection check."""
+class Lane(Executor):
+    """One thread, its connection kept; every call ends with the connection check.
+
+    Work arrives two ways, served in one queue in order: ``submit`` (an ``Executor``'s,
+    for asgiref's ``sync_to_async`` in Django's own code) and ``call`` (ours), which
+    hands the result to the event loop without the ``concurrent.futures`` machinery
+    between: half the CPU of a hop through asgiref and a ``ThreadPoolExecutor``
+    (docs/performance.md, session 11)."""
 
     def __init__(self, name: str) -> None:
-        super().__init__(max_workers=1, thread_name_prefix=name)
         self.bound = 0  # requests bound to this lane now (read and written on the loop)
+        self._work: SimpleQueue[Callable[[], None] | None] = SimpleQueue()
+        self._thread = threading.Thread(target=self._serve, name=name, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        while (item := self._work.get()) is not None:
+            item()
 
     def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
-        return super().submit(_kept, fn, *args, **kwargs)
+        future: Future[T] = Future()
+        self._work.put(functools.partial(_into_future, future, fn, args, kwargs))
+        return future
+
+    async def call(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+        """``fn(*args, **kwargs)`` on this lane, in a copy of the caller's context whose changes
+        come back to the caller, as ``sync_to_async`` carries them."""
+        loop = asyncio.get_running_loop()
+        waiter: asyncio.Future[T] = loop.create_future()
+        context = contextvars.copy_context()
+        self._work.put(functools.partial(_into_loop, loop, waiter, context, fn, args, kwargs))
+        try:
+            return await waiter
+        finally:
+            carried(context)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        self._work.put(None)
+        if wait:
+            self._thread.join()
+
+
+def _into_future(future: Future[T], fn: Callable[..., T], args: Any, kwargs: Any) -> None:
+    if not future.set_running_or_notify_cancel():
+        return
+    try:
+        result = _kept(fn, *args, **kwargs)
+    except BaseException as exc:
+        future.set_exception(exc)
+    else:
+        future.set_result(result)
+
+
+def _into_loop(
+    loop: asyncio.AbstractEventLoop,
+    waiter: asyncio.Future[T],
+    context: contextvars.Context,
+    fn: Callable[..., T],
+    args: Any,
+    kwargs: Any,
+) -> None:
+    try:
+        result = context.run(_moved, context, fn, args, kwargs)
+    except BaseException as exc:
+        loop.call_soon_threadsafe(_settle, waiter, None, exc)
+    else:
+        loop.call_soon_threadsafe(_settle, waiter, result, None)
+
+
+def _moved(context: contextvars.Context, fn: Callable[..., T], args: Any, kwargs: Any) -> T:
+    carried(context)  # the caller's Local values, re-homed to this thread
+    return _kept(fn, *args, **kwargs)
+
+
+def _settle(waiter: asyncio.Future[T], result: T, exc: BaseException | None) -> None:
+    if waiter.cancelled():  # the caller went away; the work was done all the same
+        return
+    if exc is None:
+        waiter.set_result(result)
+    else:
+        waiter.set_exception(exc)
+
+
+async def call(fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+    """``fn(*args, **kwargs)`` on the current request's lane: our one way into
+    synchronous code (outside a served request, ``sync_to_async``'s own)."""
+    lane = _current.get()
+    if lane is None:
+        return await sync_to_async(fn)(*args, **kwargs)
+    return await lane.call(fn, *args, **kwargs)
 
 
 class Lanes:
@@ -86,10 +181,12 @@ class Lanes:
     async def bound(self) -> AsyncIterator[Lane]:
         lane = min(self.lanes, key=lambda candidate: candidate.bound)
         lane.bound += 1
+        token = _current.set(lane)
         try:
             async with ThreadSensitiveContext(executor=lane):
                 yield lane
         finally:
+            _current.reset(token)
             lane.bound -= 1
 
     def close(self) -> None:

@@ -76,7 +76,8 @@ class PartyHandler(ASGIHandler):  # type: ignore[misc]
         async with self.page_lanes.bound():
             if view is not None and iscoroutinefunction(view):
                 await self._serve(scope, receive, send, self._async_page)
-            else:
+            else:  # asgiref's hop: a sync view may call async_to_sync, which needs its
+                # bookkeeping of the event loop (lanes.call keeps none)
                 await self._serve(scope, receive, send, sync_to_async(self._page))
 
     async def _serve(
@@ -106,7 +107,7 @@ class PartyHandler(ASGIHandler):  # type: ignore[misc]
             request.close()
             body_file.close()
         if response.streaming:  # a static file: closed (and request_finished) after it is sent
-            await sync_to_async(response.close)()
+            await lanes.call(response.close)
         match = getattr(request, "resolver_match", None)
         kind = "machine" if respond == self._machine else "page"
         endpoint = match.view_name if match is not None else "(none)"
@@ -127,7 +128,7 @@ class PartyHandler(ASGIHandler):  # type: ignore[misc]
             await signals.request_started.asend(sender=self.__class__, scope=request.scope)  # type: ignore[attr-defined]
         response: HttpResponseBase = await self.get_response_async(request)
         if self.outer_batch is None and not response.streaming:
-            await sync_to_async(response.close)()
+            await lanes.call(response.close)
         return response
 
     async def _machine(self, request: HttpRequest) -> HttpResponseBase:
@@ -139,7 +140,7 @@ class PartyHandler(ASGIHandler):  # type: ignore[misc]
             if iscoroutinefunction(view):
                 response: HttpResponseBase = await view(request, *match.args, **match.kwargs)
             else:
-                response = await sync_to_async(view)(request, *match.args, **match.kwargs)
+                response = await lanes.call(view, request, *match.args, **match.kwargs)
         except (Resolver404, Http404):
             response = status_response(404, "no cXML endpoint at this URL", text="Not Found")
         except SuspiciousOperation as exc:

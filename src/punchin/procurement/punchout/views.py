@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl
 
-from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -27,6 +26,7 @@ from punchin.procurement.punchout.exceptions import PunchOutRefused
 from punchin.procurement.punchout.forms import PunchOutSupplierForm
 from punchin.procurement.punchout.models import Operation, Protocol, PunchOutSupplier
 from punchin.procurement.requisitions.models import Requisition
+from punchin.web import lanes
 
 
 @login_required
@@ -110,14 +110,14 @@ async def _start(
         )
 
     try:
-        started = await sync_to_async(began)()
+        started = await lanes.call(began)
     except PunchOutRefused as refused:
         context = _refusal(str(refused))
-        return await sync_to_async(render)(
-            request, "punchout/refused.html", context, status=refused.http_status
+        return await lanes.call(
+            render, request, "punchout/refused.html", context, status=refused.http_status
         )
     verdict = await setup.send(started)
-    await sync_to_async(setup.finish)(started, verdict)
+    await lanes.call(setup.finish, started, verdict)
     if verdict.outcome is Outcome.SUCCESS:
         return HttpResponseRedirect(verdict.start_page)
     context = {
@@ -125,7 +125,7 @@ async def _start(
         "verdict": verdict,
         "answer": verdict.answer.decode("utf-8", errors="replace"),
     }
-    return await sync_to_async(render)(request, "punchout/setup_failed.html", context, status=502)
+    return await lanes.call(render, request, "punchout/setup_failed.html", context, status=502)
 
 
 @require_POST
@@ -134,7 +134,7 @@ async def start_shopping(request: HttpRequest, pk: int) -> HttpResponse:
         await PunchOutSupplier.objects.filter(pk=pk).values_list("protocol", flat=True).afirst()
     )
     if protocol == Protocol.OCI:
-        return await sync_to_async(_open_catalog)(request, pk)
+        return await lanes.call(_open_catalog, request, pk)
     return await _start(request, Operation.CREATE, supplier=pk)
 
 

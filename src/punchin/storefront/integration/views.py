@@ -3,7 +3,6 @@ System (P9), for account admins only."""
 
 from __future__ import annotations
 
-from asgiref.sync import sync_to_async
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -23,6 +22,7 @@ from punchin.storefront.integration.services import (
     system_of,
 )
 from punchin.storefront.submissions.testrequest import send_test_request
+from punchin.web import lanes
 from punchin.web.documents import repaired_counts
 
 
@@ -80,7 +80,7 @@ async def test_request(request: HttpRequest) -> HttpResponse:
     user = await request.auser()
     if not user.is_authenticated:
         return redirect("login")
-    member = await sync_to_async(account_admin)(user)
+    member = await lanes.call(account_admin, user)
     system = await PurchasingSystem.objects.filter(account_id=member.account_id).afirst()
     if system is None:
         return redirect("integration:configure")
@@ -90,4 +90,4 @@ async def test_request(request: HttpRequest) -> HttpResponse:
         "verdict": verdict,
         "answer_text": answer.text if answer else "",
     }
-    return await sync_to_async(render)(request, "integration/test_result.html", context)
+    return await lanes.call(render, request, "integration/test_result.html", context)

@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -30,7 +29,7 @@ from punchin.storefront.submissions.models import (
 )
 from punchin.storefront.submissions.sending import send
 from punchin.transport import HttpReply
-from punchin.web import metrics
+from punchin.web import lanes, metrics
 from punchin.web.links import http_url
 from punchin.web.prepared import Delete, Select, Update, save_fields
 
@@ -164,7 +163,7 @@ async def attempt(claimed: Claim) -> Progress:
         verdict, reply = Verdict(Outcome.PERMANENT, "The purchasing system was removed."), None
     else:
         verdict, reply = await send(claimed.system, claimed.body)
-    return await sync_to_async(finish)(claimed, verdict, reply)
+    return await lanes.call(finish, claimed, verdict, reply)
 
 
 FINISHED_FIELDS = ("response", "finished_at", "http_status", "status_code", "status_text", "error")

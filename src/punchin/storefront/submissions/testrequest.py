@@ -12,8 +12,6 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 
-from asgiref.sync import sync_to_async
-
 from punchin.cxml.cart import Line
 from punchin.cxml.status import Outcome
 from punchin.storefront.documents.models import CxmlDocument
@@ -22,6 +20,7 @@ from punchin.storefront.submissions.documents import note_outcome, prepare, reco
 from punchin.storefront.submissions.judge import Verdict
 from punchin.storefront.submissions.sending import send
 from punchin.transport import HttpReply
+from punchin.web import lanes
 
 SAMPLE_PART_ID = "PUNCHIN-TEST-SAMPLE"
 SAMPLE_CURRENCY = "USD"
@@ -98,10 +97,10 @@ async def send_test_request(
 ) -> tuple[Verdict, CxmlDocument | None]:
     """A setup request in deploymentMode test whose PoomUrl serves the sample line; the
     verdict's message is ``in_admin_words``."""
-    prepared = await sync_to_async(prepare)(
-        system, user_email, [SAMPLE], SAMPLE_CURRENCY, base_url, DeploymentMode.TEST
+    prepared = await lanes.call(
+        prepare, system, user_email, [SAMPLE], SAMPLE_CURRENCY, base_url, DeploymentMode.TEST
     )
     verdict, reply = await send(system, prepared.setup_request.sent)
     verdict = replace(verdict, message=in_admin_words(verdict))
-    answer = await sync_to_async(_record_test)(system, prepared.setup_request.pk, verdict, reply)
+    answer = await lanes.call(_record_test, system, prepared.setup_request.pk, verdict, reply)
     return verdict, answer

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from asgiref.sync import sync_to_async
 from django.contrib.auth.decorators import login_required
 from django.db.models import F, Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -16,7 +15,7 @@ from punchin.storefront.documents.models import CxmlDocument
 from punchin.storefront.orders.models import PurchaseOrder
 from punchin.storefront.submissions import attempts
 from punchin.storefront.submissions.models import Poom, PunchInSubmission
-from punchin.web import logs
+from punchin.web import lanes, logs
 from punchin.web.cxmlhttp import CXML_CONTENT_TYPE, cxml_endpoint, status_response
 from punchin.web.prepared import Select, Update
 
@@ -50,7 +49,7 @@ def _claim(request: HttpRequest, pk: int) -> attempts.Claim | attempts.Progress 
 async def attempt(request: HttpRequest, pk: int) -> HttpResponse:
     """One attempt (if due), awaited on the event loop: the worker stays free to serve
     the PoomUrl that the e-procurement side fetches meanwhile (P5)."""
-    claimed = await sync_to_async(_claim)(request, pk)
+    claimed = await lanes.call(_claim, request, pk)
     if claimed is None:
         return JsonResponse({"error": "sign in first"}, status=403)
     if isinstance(claimed, attempts.Claim):
@@ -100,7 +99,7 @@ def _serve_poom(token: str) -> HttpResponse:
 async def poom(request: HttpRequest, token: str) -> HttpResponse:
     """The PoomUrl (P5, P18): the POOM's exact bytes until it expires, then a cXML
     Status 500 (P19). The token is 256 random bits; its lookup is an index probe."""
-    response: HttpResponse = await sync_to_async(_serve_poom)(token)
+    response: HttpResponse = await lanes.call(_serve_poom, token)
     return response
 
 
