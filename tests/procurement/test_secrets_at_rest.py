@@ -30,6 +30,7 @@ from punchin.procurement.documents.models import CxmlDocument
 from punchin.procurement.partners.delivery import SupplierTargets, partner_key
 from punchin.procurement.partners.forms import SharedSecretForm
 from punchin.procurement.partners.models import OutboundAuth, SharedSecret, SupplierPartner
+from punchin.procurement.partners.services import secrets_of_sender
 from punchin.procurement.sso.models import IdentityProvider, Protocol
 from punchin.transport import BasicAuth
 from punchin.web import demo, encryption
@@ -39,6 +40,7 @@ from punchin.web.encryption.apps import check_keys
 from punchin.web.testing import LiveASGIServer
 from tests.at_rest import assert_not_in_clear, set_in_clear, stored
 from tests.procurement import flow
+from tests.procurement.builders import credential
 from tests.procurement.conftest import basic, post
 from tests.procurement.test_fulfilment import document
 from tests.signin import login
@@ -74,6 +76,17 @@ def test_a_stolen_partner_table_holds_no_secret_we_present_in_clear(
     )
     auth = SupplierTargets().target(partner_key(partner)).auth
     assert auth == BasicAuth("procurement", PASSWORD)
+
+
+def test_a_request_received_opens_none_of_the_secrets_we_present(
+    partner: SupplierPartner, django_assert_num_queries: Any
+) -> None:
+    """Authenticating a store reads its partner row without our outbound secrets: each
+    would be decrypted for every request received, and they are read at send time."""
+    (found,) = secrets_of_sender(credential(demo.STORE_IDENTITY))
+    assert set(OUTBOUND) <= found.partner.get_deferred_fields()
+    with django_assert_num_queries(1):  # still there, read when asked for
+        assert found.partner.outbound_password == PASSWORD
 
 
 def test_a_stolen_queue_holds_no_shared_secret_in_clear(partner: SupplierPartner) -> None:

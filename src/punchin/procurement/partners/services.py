@@ -50,14 +50,24 @@ def sender_credential(header: Header) -> Credential | None:
 
 # The organisation's identity provider too: the Punch-in's StartPage needs it
 # (sso.services.provider_of), and it costs a join here instead of a query there.
+# Not the secrets we present when we write (read at send time, partners.delivery):
+# each would be decrypted for every request received.
+_UNUSED_ON_RECEIPT = (
+    "partner__outbound_shared_secret",
+    "partner__outbound_password",
+    "partner__outbound_bearer_token",
+    f"organisation__{PROVIDER}__client_secret",
+)
 _SECRETS_OF_SENDER: Select[SharedSecret] = Select(
-    lambda domain, identity, now: SharedSecret.objects.select_related(
-        "partner", "organisation", f"organisation__{PROVIDER}"
-    ).filter(
-        Q(valid_until__isnull=True) | Q(valid_until__gt=now),
-        iexact("partner__credential_domain", domain),
-        partner__sender_identity=identity,
-        partner__active=True,
+    lambda domain, identity, now: (
+        SharedSecret.objects.select_related("partner", "organisation", f"organisation__{PROVIDER}")
+        .defer(*_UNUSED_ON_RECEIPT)
+        .filter(
+            Q(valid_until__isnull=True) | Q(valid_until__gt=now),
+            iexact("partner__credential_domain", domain),
+            partner__sender_identity=identity,
+            partner__active=True,
+        )
     )
 )
 

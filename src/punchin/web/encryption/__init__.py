@@ -43,8 +43,9 @@ def configured_keys() -> tuple[str, ...]:
     return tuple(settings.PUNCHIN_SECRET_KEYS)
 
 
-def _fallback_key() -> str:
-    digest = salted_hmac(_FALLBACK_SALT, "fernet", algorithm="sha256").digest()
+@functools.lru_cache(maxsize=8)
+def _fallback_key(secret_key: str) -> str:
+    digest = salted_hmac(_FALLBACK_SALT, "fernet", secret=secret_key, algorithm="sha256").digest()
     return base64.urlsafe_b64encode(digest).decode("ascii")
 
 
@@ -55,7 +56,7 @@ def _fernet(keys: tuple[str, ...]) -> MultiFernet:
 
 def _current() -> MultiFernet:
     # Keyed on the keys themselves, so a change of settings (tests, rotation) applies.
-    return _fernet(configured_keys() or (_fallback_key(),))
+    return _fernet(configured_keys() or (_fallback_key(settings.SECRET_KEY),))
 
 
 def problems() -> list[str]:
