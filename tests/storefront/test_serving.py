@@ -19,6 +19,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.test import RequestFactory, override_settings
+from django.urls import URLResolver
 
 from punchin.cxml import reply_status
 from punchin.storefront.submissions.models import PunchInSubmission
@@ -152,6 +153,27 @@ def test_an_async_page_that_fails_renders_its_error_page_on_a_lane(
             assert reply.status == 404
             assert "Page not found" in reply.text
     assert watch.threads == []
+
+
+@pytestmark_db
+def test_an_async_page_is_resolved_once(
+    storefront: LiveASGIServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The handler resolves the path to choose the way through; Django's async handler
+    takes that match instead of resolving again."""
+    browser = Browser(storefront.url)  # not signed in: refused by the view, not a 404
+    resolved: list[str] = []
+    resolve = URLResolver.resolve
+
+    def counted(self: URLResolver, path: str) -> Any:
+        if self.pattern.regex.pattern == "^/":  # the root resolver: once per resolution
+            resolved.append(path)
+        return resolve(self, path)
+
+    monkeypatch.setattr(URLResolver, "resolve", counted)
+    reply = browser.post("/punchin/submissions/999999/attempt")  # an async view
+    assert reply.status == 403  # (a 404 is resolved again: CommonMiddleware's APPEND_SLASH)
+    assert resolved.count("/punchin/submissions/999999/attempt") == 1
 
 
 # --- metrics and JSON logs ------------------------------------------------------------

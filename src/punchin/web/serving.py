@@ -35,7 +35,7 @@ from django.core.exceptions import SuspiciousOperation
 from django.core.handlers.asgi import ASGIHandler, get_script_prefix
 from django.core.handlers.base import BaseHandler
 from django.http import Http404, HttpRequest, HttpResponseBase
-from django.urls import Resolver404, get_resolver, set_script_prefix
+from django.urls import Resolver404, ResolverMatch, get_resolver, set_script_prefix
 
 from punchin.web import batched, lanes, metrics
 from punchin.web.asgi import ASGIApp, Receive, Scope, Send
@@ -44,6 +44,7 @@ from punchin.web.cxmlhttp import status_response
 log = logging.getLogger("punchin.web.serving")
 
 MACHINE_PREFIX = "/cxml/"
+_RESOLVED = "punchin.resolved"  # scope key: an async page's path and match
 
 
 def path_info(scope: Scope) -> str:
@@ -72,9 +73,10 @@ class PartyHandler(ASGIHandler):  # type: ignore[misc]
             async with self.machine_lanes.bound():
                 await self._serve(scope, receive, send, self._machine)
             return
-        view = _view_of(path)
+        match = _match_of(path)
         async with self.page_lanes.bound():
-            if view is not None and iscoroutinefunction(view):
+            if match is not None and iscoroutinefunction(match.func):
+                scope[_RESOLVED] = (path, match)  # resolve_request takes it from here
                 await self._serve(scope, receive, send, self._async_page)
             else:  # asgiref's hop: a sync view may call async_to_sync, which needs its
                 # bookkeeping of the event loop (lanes.call keeps none)
@@ -112,6 +114,16 @@ class PartyHandler(ASGIHandler):  # type: ignore[misc]
         kind = "machine" if respond == self._machine else "page"
         endpoint = match.view_name if match is not None else "(none)"
         metrics.observe_request(kind, endpoint, response.status_code, time.perf_counter() - started)
+
+    def resolve_request(self, request: HttpRequest) -> ResolverMatch:
+        """The async page's match as ``__call__`` found it, unless a middleware gave the
+        request a URLconf or path of its own."""
+        path, match = request.scope.get(_RESOLVED, (None, None))  # type: ignore[attr-defined]
+        if match is None or path != request.path_info or hasattr(request, "urlconf"):
+            found: ResolverMatch = super().resolve_request(request)
+            return found
+        request.resolver_match = match
+        return match
 
     def _page(self, request: HttpRequest) -> HttpResponseBase:
         """One call on the page lane: what a WSGI server runs for a request."""
@@ -153,12 +165,11 @@ class PartyHandler(ASGIHandler):  # type: ignore[misc]
         return response
 
 
-def _view_of(path: str) -> Callable[..., Any] | None:
+def _match_of(path: str) -> ResolverMatch | None:
     try:
-        found: Callable[..., Any] = get_resolver().resolve(path).func
+        return get_resolver().resolve(path)
     except Resolver404:
         return None
-    return found
 
 
 def application() -> ASGIApp:
