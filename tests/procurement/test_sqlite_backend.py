@@ -7,12 +7,16 @@ be the cached backend, answering placeholders, ``%%`` and named parameters as Dj
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.db import connection, connections
 from django.db.backends.sqlite3.base import SQLiteCursorWrapper as DjangoCursor
+from django.db.utils import ConnectionHandler
 from hypothesis import given
 from hypothesis import strategies as st
 
+from punchin.web import settings_base
 from punchin.web.sqlite import base
 
 _PIECES = st.sampled_from(["%s", "%%", "%%s", "%", "'", "?", "SELECT ", '"a"', ", ", "x"])
@@ -37,3 +41,25 @@ def test_the_party_runs_on_the_cached_backend() -> None:
         cursor.execute("SELECT %(n)s || '%%'", {"n": "x"})
         assert cursor.fetchone() == ("x%",)
     assert base._qmark.cache_info().hits >= 2
+
+
+def test_a_sqlite_database_url_gets_the_same_sqlite(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """``DATABASE_URL=sqlite:///...`` (the worker tests' way) runs as the default does:
+    the cached backend, WAL and IMMEDIATE transactions, the test database beside it."""
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'party.sqlite3'}")
+    config = settings_base._database(tmp_path / "unused", "procurement")
+    assert config["TEST"]["NAME"] == tmp_path / "test-party.sqlite3"
+    handler = ConnectionHandler({"default": config})
+    try:
+        wrapper = handler["default"]
+        assert isinstance(wrapper, base.DatabaseWrapper)
+        raw = wrapper.get_new_connection(wrapper.get_connection_params())
+        try:
+            assert raw.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+        finally:
+            raw.close()
+        assert wrapper.transaction_mode == "IMMEDIATE"
+    finally:
+        handler.close_all()

@@ -3,7 +3,8 @@
 Everything a deployment changes comes from the environment:
 
 ``PUNCHIN_DATA_DIR``  where the SQLite database and the generated secret key live.
-``DATABASE_URL``      a PostgreSQL (or other) database instead of SQLite.
+``DATABASE_URL``      a PostgreSQL (or other) database instead of SQLite; a
+                      ``sqlite:///path`` gets the same SQLite settings as the default.
 ``PUNCHIN_DEV``       "1" allows plain http to loopback partners (the demo, tests).
 ``PUNCHIN_ALLOWED_HOSTS`` comma-separated host names (default: loopback names).
 ``PUNCHIN_DEBUG``     "1" turns on Django's debug pages (never for partner-facing use).
@@ -60,24 +61,31 @@ def _secret_key(directory: Path, party: str) -> str:
 
 def _database(directory: Path, party: str) -> dict[str, Any]:
     url = os.environ.get("DATABASE_URL")
-    if url:
-        # Requests' database work runs on a fixed set of threads (punchin.web.lanes),
-        # each keeping its connection: persistent connections, a pool by construction.
-        database = dj_database_url.parse(url, conn_max_age=None)
-        if (
-            database["ENGINE"].endswith("postgresql")
-            and os.environ.get("PUNCHIN_PG_PREPARED", "1") != "0"
-        ):
-            # Kept connections can keep prepared statements: PostgreSQL parses and
-            # plans a hot statement once per connection (docs/performance.md). Set
-            # PUNCHIN_PG_PREPARED=0 behind a pooler that shares server connections
-            # between transactions (PgBouncer's transaction mode).
-            options = database.setdefault("OPTIONS", {})
-            options.update(server_side_binding=True, prepare_threshold=2)
-        return database
+    if not url:
+        return _sqlite(directory / f"{party}.sqlite3", directory / f"test-{party}.sqlite3")
+    # Requests' database work runs on a fixed set of threads (punchin.web.lanes),
+    # each keeping its connection: persistent connections, a pool by construction.
+    database = dj_database_url.parse(url, conn_max_age=None)
+    if database["ENGINE"].endswith("sqlite3"):  # the same SQLite as without the URL
+        name = Path(database["NAME"])
+        return _sqlite(name, name.with_name(f"test-{name.name}"))
+    if (
+        database["ENGINE"].endswith("postgresql")
+        and os.environ.get("PUNCHIN_PG_PREPARED", "1") != "0"
+    ):
+        # Kept connections can keep prepared statements: PostgreSQL parses and
+        # plans a hot statement once per connection (docs/performance.md). Set
+        # PUNCHIN_PG_PREPARED=0 behind a pooler that shares server connections
+        # between transactions (PgBouncer's transaction mode).
+        options = database.setdefault("OPTIONS", {})
+        options.update(server_side_binding=True, prepare_threshold=2)
+    return database
+
+
+def _sqlite(name: Path, test_name: Path) -> dict[str, Any]:
     return {
         "ENGINE": "punchin.web.sqlite",  # Django's, one rewrite cached (its module)
-        "NAME": directory / f"{party}.sqlite3",
+        "NAME": name,
         "CONN_MAX_AGE": None,  # kept by its lane (punchin.web.lanes), as for PostgreSQL
         # WAL lets readers work beside the one writer; IMMEDIATE takes the write lock
         # up front so concurrent transactions wait instead of failing to upgrade.
@@ -88,7 +96,7 @@ def _database(directory: Path, party: str) -> dict[str, Any]:
         },
         # Tests serve the site from a live server thread while the test writes: a file
         # database (WAL) takes concurrent connections, an in-memory shared cache does not.
-        "TEST": {"NAME": directory / f"test-{party}.sqlite3"},
+        "TEST": {"NAME": test_name},
     }
 
 
